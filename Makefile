@@ -1,0 +1,51 @@
+# The two set-up commands: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install messages lint test test-sqlite test-postgres run clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compiled catalogues are build output (not committed): made from the .po files each time.
+messages: $(STAMP)
+	cd omni_privacy && ../$(BIN)/django-admin compilemessages --ignore=.venv -v 0
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy omni_privacy
+
+test-sqlite: install
+	$(BIN)/pytest -q
+
+# PostgreSQL run: mandatory under CI=true; elsewhere skipped, loudly, when no server answers.
+test-postgres: install
+	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
+		OMNI_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "ERROR: PostgreSQL is not reachable at $(PG_URL) and CI=true: nothing may be skipped." >&2; exit 1; \
+	else \
+		echo "SKIPPED: the PostgreSQL run (no server at $(PG_URL)). Set PG_URL or start PostgreSQL."; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+run: install
+	$(BIN)/omni-privacy migrate --no-input -v 0
+	$(BIN)/omni-privacy bootstrap
+	$(BIN)/omni-privacy run --host $(HOST) --port $(PORT)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

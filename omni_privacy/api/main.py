@@ -1,0 +1,15 @@
+"""The JSON API (django-ninja). OpenAPI 3 at /api/openapi.json. Routers are mounted here."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from omni_privacy.api.policy import router as policy_router
+
+api = NinjaAPI(
+    title="omni-privacy",
+    version="1",
+    description="Privacy operations for notice QAC-REC-004.",
+    urls_namespace="api",
+)
+api.add_router("/policy", policy_router)

@@ -1,0 +1,141 @@
+"""audit_record(): the only writer of the audit log.
+
+Call it inside the service's own ``transaction.atomic()`` so that the change and its audit
+event commit or vanish together (zulip's user_settings pattern).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from omni_privacy.audit.chain import ChainBreak, ChainLink, first_break, link_hash
+from omni_privacy.audit.models import AuditChainHead, AuditEvent
+from omni_privacy.core import clock
+
+# Anything shaped like an email or a phone number has no place in an audit payload.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[\d\s().-]{10,}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.+-]+Z?)?")
+
+
+def _looks_personal(value: str) -> bool:
+    text = value.strip()
+    if _EMAIL.search(text):
+        return True
+    if _ISO_DATE.fullmatch(text):
+        return False
+    return bool(_PHONE.fullmatch(text)) and sum(ch.isdigit() for ch in text) >= 10
+
+
+class AuditPayloadError(ValueError):
+    """A payload carried something that looks like personal data."""
+
+
+def actor_for(user: Any | None) -> str:
+    """The opaque actor label for a staff user (or ``system`` when no one is signed in)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "system"
+    return f"user:{user.public_id}"
+
+
+def _check_payload(value: Any, path: str = "payload") -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_payload(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_payload(item, f"{path}[{index}]")
+    elif isinstance(value, str) and _looks_personal(value):
+        # The message names the key, never the value: the value is what must not leak.
+        raise AuditPayloadError(f"{path} looks like personal data; audit payloads hold none")
+
+
+def _key() -> bytes:
+    return str(settings.OMNI_AUDIT_KEY).encode("utf-8")
+
+
+def _utc_iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def audit_record(
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    payload: Mapping[str, Any] | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the service's transaction.atomic()")
+    body = dict(payload or {})
+    _check_payload(body)
+    moment = (occurred_at or clock.now()).astimezone(dt.UTC)
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    sequence = head.sequence + 1
+    digest = link_hash(
+        key=_key(),
+        sequence=sequence,
+        occurred_at=_utc_iso(moment),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        payload=body,
+        previous_hash=head.hash,
+    )
+    event = AuditEvent.objects.create(
+        sequence=sequence,
+        occurred_at=moment,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        payload=body,
+        previous_hash=head.hash,
+        hash=digest,
+    )
+    AuditChainHead.objects.filter(id=1).update(sequence=sequence, hash=digest)
+    return event
+
+
+def _links() -> Iterator[ChainLink]:
+    rows = AuditEvent.objects.order_by("sequence").values_list(
+        "sequence",
+        "occurred_at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "payload",
+        "previous_hash",
+        "hash",
+    )
+    for row in rows.iterator(chunk_size=5000):
+        yield ChainLink(row[0], _utc_iso(row[1]), *row[2:])
+
+
+def audit_verify() -> tuple[int, ChainBreak | None]:
+    """Walk the whole chain; return (events checked, first break or None).
+
+    Also checks the head row, so that deleting the newest events behind the triggers' back
+    (which leaves a valid but shorter chain) is noticed.
+    """
+    with transaction.atomic():
+        checked, broken = first_break(_links(), key=_key())
+        if broken is not None:
+            return checked, broken
+        head = AuditChainHead.objects.filter(id=1).first()
+        if head is not None and head.sequence != checked:
+            return checked, ChainBreak(
+                checked + 1, f"the chain head says {head.sequence} events but {checked} remain"
+            )
+    return checked, None

@@ -1,0 +1,46 @@
+"""The `omni-privacy` console script (also `python -m omni_privacy`).
+
+Thin on purpose: every sub-command is a Django management command in an app's
+management/commands/, so the console, tests and the CLI share one implementation.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Sub-commands whose management command has another name (``import`` is a Python keyword).
+ALIASES = {"import": "import_jsonl"}
+
+USAGE = """usage: omni-privacy COMMAND [options]
+
+Commands:
+  migrate                     apply database migrations
+  serve [--host H] [--port P] run the web application (production server)
+  worker                      run the task worker and the periodic jobs
+  policy show|check           print or validate the notice as policy
+  retention plan              list what is due for deletion or anonymisation
+  people show EMAIL           show a person and their holdings
+  import FILE.jsonl           import organisations and holdings through the gate
+  demo --people N --seed S    fill the registry with fictional data
+  audit verify                check the audit log's hash chain
+  createstaff                 create a staff account in a team
+
+Every time-dependent command takes --as-of YYYY-MM-DD. `omni-privacy COMMAND --help` for more.
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omni_privacy.settings")
+    from django.core.management import execute_from_command_line
+
+    command = ALIASES.get(args[0], args[0])
+    execute_from_command_line(["omni-privacy", command, *args[1:]])
+
+
+if __name__ == "__main__":
+    main()

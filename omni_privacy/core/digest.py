@@ -1,0 +1,14 @@
+"""Keyed digests of identifiers: find a person again, or remember an erasure, without the value."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def email_digest(normalized_email: str) -> str:
+    """HMAC-SHA256 of the normalised, lower-cased address under OMNI_DIGEST_KEY."""
+    key = str(settings.OMNI_DIGEST_KEY).encode("utf-8")
+    return hmac.new(key, normalized_email.lower().encode("utf-8"), hashlib.sha256).hexdigest()

@@ -1,0 +1,38 @@
+"""Base models: timestamps and public identifiers.
+
+Public identifiers (UUIDs) are what leaves the database (URLs, audit events, JSON): they say
+nothing about a person, unlike an email or a sequential id that leaks volumes.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicIdModel(TimeStampedModel):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class PeriodicJobRun(models.Model):
+    """When each periodic job last ran; claimed with a conditional update so that two workers
+    never start the same job for the same slot (healthchecks' sendalerts pattern)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_slot = models.DateTimeField(null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

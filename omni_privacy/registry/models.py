@@ -1,0 +1,195 @@
+"""The registry of personal data held (REQUIREMENTS #1-#10).
+
+Personal values live on the *holding* that justifies them, never on the person: when a holding
+goes (deleted or anonymised) its values go with it, and a value collected by one source can
+never outlive that source's clause. A person row carries only an opaque id and a keyed digest of
+the normalised email, used to find the person again without storing the address twice.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from omni_privacy.core.models import PublicIdModel, TimeStampedModel
+
+
+class Organization(TimeStampedModel):
+    """A customer (or prospect) organisation. ``code`` is the import identifier (``acme``)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(models.Model):
+    """A subscription period; ``end`` null means ongoing. Non-renewal = the last one ended."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="registry_subscription_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end or ''}"
+
+
+class PurchasingGroupContract(models.Model):
+    """A contract with a purchasing group the organisation belongs to (notice §2.1 ¶4)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="purchasing_group_contracts"
+    )
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="registry_pgcontract_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end or ''}"
+
+
+class Instance(TimeStampedModel):
+    """One of an organisation's Omni-Assistant deployments (source of the monthly sync)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="instances"
+    )
+    code = models.SlugField(max_length=64, unique=True)
+    base_url = models.URLField(blank=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Person(PublicIdModel):
+    """Someone whose data is held. No personal value here: see Holding."""
+
+    email_digest = models.CharField(max_length=64, unique=True)
+    erasure_requested_at = models.DateField(
+        null=True, blank=True, help_text="notice §4 ¶3 and §5: non-subscriber deletion request"
+    )
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+
+class Source(models.TextChoices):
+    SOFTWARE_PROFILE = "software_profile"
+    CUSTOMER_SERVICE = "customer_service"
+    SALES = "sales"
+    ADMINISTRATIVE = "administrative"
+
+
+class Channel(models.TextChoices):
+    MONTHLY_SYNC = "monthly_sync"
+    EMAIL = "email"
+    FORM = "form"
+    PHONE = "phone"
+
+
+class HoldingState(models.TextChoices):
+    ACTIVE = "active"
+    PENDING_DELETION = "pending_deletion"
+    DELETED = "deleted"
+    ANONYMIZED = "anonymized"
+
+
+LIVE_STATES = (HoldingState.ACTIVE, HoldingState.PENDING_DELETION)
+
+
+class Holding(PublicIdModel):
+    """What is held about one person under one source, for one organisation.
+
+    The retention columns (``due_at``, ``deadline_at``, ``retention_rule``, ``retention_action``)
+    are the evaluator's answer stored for set-based sweeps; every service that changes a fact
+    the evaluator reads recomputes them in the same transaction.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="holdings"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="holdings"
+    )
+    instance = models.ForeignKey(
+        Instance, on_delete=models.SET_NULL, null=True, blank=True, related_name="holdings"
+    )
+    source = models.CharField(max_length=32, choices=Source.choices)
+    purpose = models.CharField(max_length=64)
+    legal_basis = models.CharField(max_length=32)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    collected_at = models.DateField()
+    last_contact_at = models.DateField(null=True, blank=True)
+    roles = models.JSONField(default=list, blank=True)
+    role_removed_at = models.DateField(null=True, blank=True)
+    state = models.CharField(
+        max_length=20, choices=HoldingState.choices, default=HoldingState.ACTIVE
+    )
+
+    # The personal values; null when not held (or no longer held).
+    full_name = models.CharField(max_length=200, null=True, blank=True)
+    email = models.CharField(max_length=254, null=True, blank=True)
+    phone = models.CharField(max_length=32, null=True, blank=True)
+    preferred_language = models.CharField(max_length=2, null=True, blank=True)
+
+    # Evaluator output (see class docstring).
+    due_at = models.DateField(null=True, blank=True)
+    deadline_at = models.DateField(null=True, blank=True)
+    retention_rule = models.CharField(max_length=64, blank=True)
+    retention_action = models.CharField(max_length=16, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="registry_holding_due"),
+            models.Index(fields=["organization", "source"], name="registry_holding_org_source"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "source", "organization"],
+                condition=Q(state__in=["active", "pending_deletion"]),
+                name="registry_holding_one_live_per_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=[choice.value for choice in Source]),
+                name="registry_holding_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[choice.value for choice in HoldingState]),
+                name="registry_holding_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.public_id}"
+
+    @property
+    def held_fields(self) -> list[str]:
+        return [
+            name
+            for name in ("full_name", "email", "phone", "preferred_language")
+            if getattr(self, name)
+        ]

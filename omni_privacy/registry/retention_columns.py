@@ -1,0 +1,39 @@
+"""Keeps a holding's stored retention columns equal to the evaluator's answer.
+
+The registry stores the answer (for set-based sweeps and indexed plans); the rule itself lives
+in retention/domain/evaluator.py, which is pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from omni_privacy.policy.loader import active_policy
+from omni_privacy.registry.domain.facts import HoldingFacts, OrganizationFacts
+from omni_privacy.registry.models import Holding
+
+
+def holding_facts_of(holding: Holding) -> HoldingFacts:
+    return HoldingFacts(
+        source=holding.source,
+        collected_at=holding.collected_at,
+        last_contact_at=holding.last_contact_at,
+        role_removed_at=holding.role_removed_at,
+        erasure_requested_at=holding.person.erasure_requested_at if holding.person else None,
+        roles=tuple(holding.roles or ()),
+    )
+
+
+def apply_decision(holding: Holding, organization: OrganizationFacts, *, as_of: dt.date) -> None:
+    """Set ``holding``'s retention columns from the evaluator (does not save)."""
+    from omni_privacy.retention.domain.evaluator import evaluate
+
+    decision = evaluate(holding_facts_of(holding), organization, active_policy(), as_of=as_of)
+    if decision is None:
+        holding.due_at = holding.deadline_at = None
+        holding.retention_rule = holding.retention_action = ""
+    else:
+        holding.due_at = decision.due_at
+        holding.deadline_at = decision.deadline_at
+        holding.retention_rule = decision.rule_id
+        holding.retention_action = decision.action

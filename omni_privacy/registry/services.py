@@ -1,0 +1,204 @@
+"""Writes to the registry. Each service is one transaction with its audit event inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from omni_privacy.audit.services import audit_record
+from omni_privacy.core.digest import email_digest
+from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.policy.loader import active_policy
+from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
+from omni_privacy.registry.domain.gate import HoldingCandidate, check_holding
+from omni_privacy.registry.models import (
+    LIVE_STATES,
+    Holding,
+    Instance,
+    Organization,
+    Person,
+    PurchasingGroupContract,
+    Subscription,
+)
+from omni_privacy.registry.retention_columns import apply_decision
+from omni_privacy.registry.selectors import organization_facts
+
+
+@dataclass(frozen=True)
+class OrganizationInput:
+    code: str
+    name: str
+    subscriptions: tuple[Interval, ...] = ()
+    purchasing_group_contracts: tuple[Interval, ...] = ()
+
+
+def check_organization(data: OrganizationInput) -> list[FieldError]:
+    errors = []
+    if not data.code or not data.code.replace("-", "").replace("_", "").isalnum():
+        errors.append(FieldError("id", "must be letters, digits, - or _"))
+    if not data.name.strip():
+        errors.append(FieldError("name", "is required"))
+    for key, periods in (
+        ("subscriptions", data.subscriptions),
+        ("purchasing_group_contracts", data.purchasing_group_contracts),
+    ):
+        for index, period in enumerate(periods):
+            if period.end is not None and period.end < period.start:
+                errors.append(FieldError(f"{key}[{index}].end", "is before start"))
+    return errors
+
+
+def _reevaluate_organization(organization: Organization, *, as_of: dt.date) -> int:
+    """Recompute the retention columns of every live holding of ``organization``."""
+    facts = organization_facts(organization)
+    holdings = list(
+        Holding.objects.filter(organization=organization, state__in=LIVE_STATES).select_related(
+            "person"
+        )
+    )
+    for holding in holdings:
+        apply_decision(holding, facts, as_of=as_of)
+    Holding.objects.bulk_update(
+        holdings, ["due_at", "deadline_at", "retention_rule", "retention_action"], batch_size=500
+    )
+    return len(holdings)
+
+
+def organization_upsert(*, actor: str, data: OrganizationInput, as_of: dt.date) -> Organization:
+    """Create or replace an organisation and its periods; reschedule its holdings' retention
+    (a renewal postpones, a non-renewal starts notice §4 ¶2/¶4's clocks)."""
+    errors = check_organization(data)
+    if errors:
+        raise InvalidInputError(errors)
+    with transaction.atomic():
+        organization, created = Organization.objects.update_or_create(
+            code=data.code, defaults={"name": data.name.strip()}
+        )
+        organization.subscriptions.all().delete()
+        organization.purchasing_group_contracts.all().delete()
+        Subscription.objects.bulk_create(
+            Subscription(organization=organization, start=p.start, end=p.end)
+            for p in data.subscriptions
+        )
+        PurchasingGroupContract.objects.bulk_create(
+            PurchasingGroupContract(organization=organization, start=p.start, end=p.end)
+            for p in data.purchasing_group_contracts
+        )
+        rescheduled = _reevaluate_organization(organization, as_of=as_of)
+        audit_record(
+            actor=actor,
+            action="organization.created" if created else "organization.updated",
+            object_type="organization",
+            object_id=organization.code,
+            payload={
+                "subscriptions": [
+                    [str(p.start), str(p.end) if p.end else None] for p in data.subscriptions
+                ],
+                "purchasing_group_contracts": [
+                    [str(p.start), str(p.end) if p.end else None]
+                    for p in data.purchasing_group_contracts
+                ],
+                "holdings_rescheduled": rescheduled,
+            },
+        )
+    return organization
+
+
+def _facts_for(
+    organization: Organization, cache: dict[int, OrganizationFacts] | None
+) -> OrganizationFacts:
+    if cache is None:
+        return organization_facts(organization)
+    if organization.pk not in cache:
+        cache[organization.pk] = organization_facts(organization)
+    return cache[organization.pk]
+
+
+def holding_record(
+    *,
+    actor: str,
+    organization: Organization,
+    candidate: HoldingCandidate,
+    today: dt.date,
+    instance: Instance | None = None,
+    facts_cache: dict[int, OrganizationFacts] | None = None,
+) -> Holding:
+    """Record (or refresh) what is held about one person under one source, through the gate.
+
+    Raises InvalidInputError naming every refused field; nothing is written then. A person is
+    found again by the keyed digest of their normalised email; their live holding for the same
+    source and organisation is updated rather than duplicated.
+    """
+    facts = _facts_for(organization, facts_cache)
+    result = check_holding(candidate, active_policy(), facts, today=today)
+    if result.accepted is None:
+        raise InvalidInputError(result.errors)
+    accepted = result.accepted
+    with transaction.atomic():
+        person, _ = Person.objects.get_or_create(email_digest=email_digest(accepted.email))
+        holding = (
+            Holding.objects.select_for_update()
+            .filter(
+                person=person,
+                source=accepted.source,
+                organization=organization,
+                state__in=LIVE_STATES,
+            )
+            .first()
+        )
+        created = holding is None
+        if holding is None:
+            holding = Holding(person=person, organization=organization, source=accepted.source)
+        else:
+            # A new contact restarts the notice §4 ¶3 clock; it never moves it back.
+            previous = holding.last_contact_at or holding.collected_at
+            accepted_contact = accepted.last_contact_at or accepted.collected_at
+            accepted = _with_last_contact(accepted, max(previous, accepted_contact))
+        holding.instance = instance or holding.instance
+        holding.purpose = accepted.purpose
+        holding.legal_basis = accepted.legal_basis
+        holding.channel = accepted.channel
+        holding.collected_at = min(
+            holding.collected_at or accepted.collected_at, accepted.collected_at
+        )
+        holding.last_contact_at = accepted.last_contact_at
+        holding.roles = list(accepted.roles)
+        holding.role_removed_at = accepted.role_removed_at
+        holding.full_name = accepted.full_name
+        holding.email = accepted.email
+        holding.phone = accepted.phone
+        holding.preferred_language = accepted.preferred_language
+        holding.person = person
+        apply_decision(holding, facts, as_of=today)
+        holding.save()
+        audit_record(
+            actor=actor,
+            action="holding.recorded" if created else "holding.updated",
+            object_type="holding",
+            object_id=str(holding.public_id),
+            payload={
+                "person": str(person.public_id),
+                "organization": organization.code,
+                "source": holding.source,
+                "purpose": holding.purpose,
+                "legal_basis": holding.legal_basis,
+                "channel": holding.channel,
+                "fields": holding.held_fields,
+                "retention_rule": holding.retention_rule or None,
+                "due_at": str(holding.due_at) if holding.due_at else None,
+            },
+        )
+    return holding
+
+
+def _with_last_contact(accepted, day: dt.date):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(accepted, last_contact_at=day)
+
+
+def organizations_by_code(codes: Iterable[str]) -> dict[str, Organization]:
+    return {org.code: org for org in Organization.objects.filter(code__in=set(codes))}

@@ -1,0 +1,156 @@
+"""The one settings module. Every operator knob is an OMNI_* variable read through conf.py."""
+
+from __future__ import annotations
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from omni_privacy.conf import BASE_DIR, env_bool, env_int, env_list, env_path, env_str
+
+VAR_DIR = env_path("OMNI_VAR_DIR", BASE_DIR / "var")
+DEBUG = env_bool("OMNI_DEBUG", default=False)
+
+# A development key is generated into var/ on first use so that a fresh clone runs without set-up;
+# production sets OMNI_SECRET_KEY.
+_secret = env_str("OMNI_SECRET_KEY", "")
+if not _secret:
+    from omni_privacy.core.secrets import local_secret
+
+    _secret = local_secret(VAR_DIR / "secret-key")
+SECRET_KEY = _secret
+
+ALLOWED_HOSTS = env_list("OMNI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("OMNI_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "omni_privacy.core",
+    "omni_privacy.audit",
+    "omni_privacy.accounts",
+    "omni_privacy.policy",
+    "omni_privacy.registry",
+    "omni_privacy.retention",
+    "omni_privacy.console",
+    "omni_privacy.api",
+    "omni_privacy.ops",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "omni_privacy.urls"
+WSGI_APPLICATION = "omni_privacy.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("OMNI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'omni-privacy.sqlite3'}"),
+        conn_max_age=env_int("OMNI_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the worker read while the other writes; IMMEDIATE makes
+    # writers queue instead of failing with "database is locked" half-way through a transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:registry"
+LOGOUT_REDIRECT_URL = "console:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Notice §2.3: only authentication cookies. One session cookie after sign-in, CSRF token kept in it.
+SESSION_COOKIE_NAME = "omni_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = env_bool("OMNI_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_AGE = env_int("OMNI_SESSION_SECONDS", 8 * 3600)
+CSRF_USE_SESSIONS = True
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_NAME = "omni_language"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "omni_privacy" / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("OMNI_TIME_ZONE", "America/Toronto")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("OMNI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+OMNI_POLICY_FILE = env_str("OMNI_POLICY_FILE", "")
+# Keys the audit chain's HMAC and the erasure ledger's email digests; rotate only with a re-key.
+OMNI_AUDIT_KEY = env_str("OMNI_AUDIT_KEY", SECRET_KEY)
+OMNI_DIGEST_KEY = env_str("OMNI_DIGEST_KEY", SECRET_KEY)
+OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("OMNI_LOG_LEVEL", "INFO")},
+}
