@@ -16,6 +16,8 @@ USAGE = """usage: omni-privacy COMMAND [options]
 
 Commands:
   migrate                     apply database migrations
+  bootstrap                   first start: demo data and demo accounts (idempotent)
+  run [--host H] [--port P]   web server and worker together (what make run starts)
   serve [--host H] [--port P] run the web application (production server)
   worker                      run the task worker and the periodic jobs
   policy show|check           print or validate the notice as policy

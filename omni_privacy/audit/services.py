@@ -7,6 +7,7 @@ event commit or vanish together (zulip's user_settings pattern).
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -14,23 +15,27 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from omni_privacy.audit.chain import ChainBreak, ChainLink, first_break, link_hash
+from omni_privacy.audit.chain import GENESIS, ChainBreak, ChainLink, first_break, link_hash
 from omni_privacy.audit.models import AuditChainHead, AuditEvent
 from omni_privacy.core import clock
 
 # Anything shaped like an email or a phone number has no place in an audit payload.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+?[\d\s().-]{10,}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.+-]+Z?)?")
+# A run of digits and phone punctuation standing on its own (not inside an identifier such as
+# a UUID or a file name, whose neighbours are letters, digits or hyphens).
+_PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().-]{8,}\d(?![\w-])")
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def _looks_personal(value: str) -> bool:
-    text = value.strip()
-    if _EMAIL.search(text):
+    if _EMAIL.search(value):
         return True
-    if _ISO_DATE.fullmatch(text):
-        return False
-    return bool(_PHONE.fullmatch(text)) and sum(ch.isdigit() for ch in text) >= 10
+    # Dates and timestamps are not phone numbers, alone or next to each other ("a b").
+    text = _ISO_DATE.sub("|", value)
+    # A number inside a sentence leaks as much as one on its own ("called 514 555 0100").
+    return any(sum(ch.isdigit() for ch in match.group()) >= 10 for match in _PHONE.finditer(text))
 
 
 class AuditPayloadError(ValueError):
@@ -47,6 +52,11 @@ def actor_for(user: Any | None) -> str:
 def _check_payload(value: Any, path: str = "payload") -> None:
     if isinstance(value, Mapping):
         for key, item in value.items():
+            if isinstance(key, str) and _looks_personal(key):
+                # A key can leak as much as a value (``{address: count}``); name the parent only.
+                raise AuditPayloadError(
+                    f"{path} has a key that looks like personal data; audit payloads hold none"
+                )
             _check_payload(item, f"{path}.{key}")
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
@@ -133,9 +143,20 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
         checked, broken = first_break(_links(), key=_key())
         if broken is not None:
             return checked, broken
+        # A missing head row is an empty chain's head: deleting it (with or without the newest
+        # events) must not silence the check.
         head = AuditChainHead.objects.filter(id=1).first()
-        if head is not None and head.sequence != checked:
+        head_sequence, head_hash = (head.sequence, head.hash) if head else (0, GENESIS)
+        if head_sequence != checked:
             return checked, ChainBreak(
-                checked + 1, f"the chain head says {head.sequence} events but {checked} remain"
+                checked + 1, f"the chain head says {head_sequence} events but {checked} remain"
+            )
+        newest = (
+            AuditEvent.objects.order_by("-sequence").values_list("hash", flat=True).first()
+            or GENESIS
+        )
+        if not hmac.compare_digest(head_hash, newest):
+            return checked, ChainBreak(
+                max(checked, 1), "the chain head's hash does not match the newest event"
             )
     return checked, None

@@ -6,6 +6,8 @@ drop and re-create the triggers around work that legitimately rewrites the table
 
 from __future__ import annotations
 
+from django.db.backends.base.base import BaseDatabaseWrapper
+
 TABLE = "audit_auditevent"
 
 SQLITE_CREATE = [
@@ -49,13 +51,13 @@ def drop_statements(vendor: str) -> list[str]:
     raise NotImplementedError(f"no append-only triggers for database vendor {vendor!r}")
 
 
-def install(connection) -> None:  # type: ignore[no-untyped-def]
+def install(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in create_statements(connection.vendor):
             cursor.execute(statement)
 
 
-def remove(connection) -> None:  # type: ignore[no-untyped-def]
+def remove(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in drop_statements(connection.vendor):
             cursor.execute(statement)

@@ -8,12 +8,21 @@ start each slot once), and enqueues the task; the task queue does the rest and r
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
+
+from omni_privacy.core import clock
+
+logger = logging.getLogger(__name__)
+
+SCHEDULER_EVERY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,8 @@ def slot_for(moment: dt.datetime, interval: dt.timedelta) -> dt.datetime:
 def claim_and_enqueue(*, now: dt.datetime) -> list[str]:
     """Enqueue every registered job whose current slot has not been claimed yet.
 
-    Returns the names enqueued. Safe to call from many workers at once.
+    Returns the names enqueued. Safe to call from many workers at once: the claim and the
+    enqueue share one transaction, so a failed enqueue leaves the slot unclaimed for a retry.
     """
     from omni_privacy.core.models import PeriodicJobRun
 
@@ -60,6 +70,28 @@ def claim_and_enqueue(*, now: dt.datetime) -> list[str]:
                 .update(last_slot=slot, last_enqueued_at=now)
             )
             if claimed:
-                job.enqueue(now.date())
+                job.enqueue(timezone.localdate(now))
                 started.append(job.name)
     return started
+
+
+def run_scheduler(stop: threading.Event, *, every: float = SCHEDULER_EVERY_SECONDS) -> None:
+    """Call `claim_and_enqueue` now and then every ``every`` seconds until ``stop`` is set.
+
+    Meant for a thread of `omni-privacy worker`. A failing round is logged and retried at the
+    next tick rather than ending the loop.
+    """
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                started = claim_and_enqueue(now=clock.now())
+            except Exception:
+                logger.exception("periodic scheduler: this round failed; retrying next tick")
+            else:
+                for name in started:
+                    logger.info("periodic job %s enqueued", name)
+            stop.wait(every)
+    finally:
+        # Connections are per thread: close this one rather than leave it to the collector.
+        connection.close()

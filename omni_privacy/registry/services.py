@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
@@ -13,7 +13,7 @@ from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import FieldError, InvalidInputError
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
-from omni_privacy.registry.domain.gate import HoldingCandidate, check_holding
+from omni_privacy.registry.domain.gate import AcceptedHolding, HoldingCandidate, check_holding
 from omni_privacy.registry.models import (
     LIVE_STATES,
     Holding,
@@ -194,9 +194,7 @@ def holding_record(
     return holding
 
 
-def _with_last_contact(accepted, day: dt.date):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
+def _with_last_contact(accepted: AcceptedHolding, day: dt.date) -> AcceptedHolding:
     return replace(accepted, last_contact_at=day)
 
 

@@ -129,6 +129,39 @@ def _table(raw: Any, key: str) -> dict[str, Any]:
     return raw
 
 
+def _only_keys(body: dict[str, Any], path: str, allowed: set[str]) -> None:
+    """Refuse unknown keys: a misspelt key (``retention_days``) must not be silently ignored."""
+    for key in body:
+        if key not in allowed:
+            raise PolicyError(
+                f"{path}.{key}", f"unknown key; expected one of {', '.join(sorted(allowed))}"
+            )
+
+
+SOURCE_KEYS = {
+    "section",
+    "label",
+    "fields",
+    "condition",
+    "condition_text",
+    "roles",
+    "channels",
+    "purposes",
+    "legal_bases",
+}
+RULE_KEYS = {
+    "id",
+    "source",
+    "trigger",
+    "period",
+    "max_delay_days",
+    "actions",
+    "default_action",
+    "section",
+    "text",
+}
+
+
 def _get(table: dict[str, Any], key: str, path: str) -> Any:
     if key not in table:
         raise PolicyError(f"{path}.{key}" if path else key, "is required")
@@ -224,7 +257,12 @@ def _notice(raw: dict[str, Any]) -> Notice:
 
 
 def _sources(
-    raw: dict[str, Any], *, roles: set[str], purposes: set[str], bases: set[str]
+    raw: dict[str, Any],
+    *,
+    fields: set[str],
+    roles: set[str],
+    purposes: set[str],
+    bases: set[str],
 ) -> dict[str, Source]:
     table = _table(_get(raw, "sources", ""), "sources")
     if not table:
@@ -233,6 +271,7 @@ def _sources(
     for ident, raw_body in table.items():
         path = f"sources.{ident}"
         body = _table(raw_body, path)
+        _only_keys(body, path, SOURCE_KEYS)
         condition = _str(body, "condition", path)
         if condition not in KNOWN_CONDITIONS:
             raise PolicyError(
@@ -240,11 +279,15 @@ def _sources(
                 f"unknown {condition!r}; expected one of {', '.join(KNOWN_CONDITIONS)}",
             )
         source_roles = _ids(body, "roles", path, roles, required=condition == "profile_role")
+        source_fields = _ids(body, "fields", path, fields)
+        if "email" not in source_fields:
+            # The email finds the person again (and answers their requests): always held.
+            raise PolicyError(f"{path}.fields", "must include email")
         result[ident] = Source(
             id=ident,
             section=_str(body, "section", path),
             label=_text(body, "label", path),
-            fields=_ids(body, "fields", path, KNOWN_FIELDS),
+            fields=source_fields,
             condition=condition,
             condition_text=_text(body, "condition_text", path),
             roles=source_roles,
@@ -263,6 +306,7 @@ def _retention(raw: dict[str, Any], sources: dict[str, Source]) -> tuple[Retenti
     for index, raw_body in enumerate(rules_raw):
         path = f"retention[{index}]"
         body = _table(raw_body, path)
+        _only_keys(body, path, RULE_KEYS)
         ident = _str(body, "id", path)
         if any(rule.id == ident for rule in rules):
             raise PolicyError(f"{path}.id", f"{ident!r} is used twice")
@@ -308,13 +352,17 @@ def _retention(raw: dict[str, Any], sources: dict[str, Source]) -> tuple[Retenti
 def parse_policy(raw: Any) -> Policy:
     """Validate the raw mapping read from a policy file and return the typed policy."""
     raw = _table(raw, "(file)")
+    # A source may only list fields the policy labels (the notice rendering names each one).
+    fields = _labelled_table(raw, "fields", known=KNOWN_FIELDS)
     roles = _labelled_table(raw, "roles")
     purposes = _labelled_table(raw, "purposes", with_section=True)
     bases = _labelled_table(raw, "legal_bases", with_section=True)
-    sources = _sources(raw, roles=set(roles), purposes=set(purposes), bases=set(bases))
+    sources = _sources(
+        raw, fields=set(fields), roles=set(roles), purposes=set(purposes), bases=set(bases)
+    )
     return Policy(
         notice=_notice(raw),
-        fields=_labelled_table(raw, "fields", known=KNOWN_FIELDS),
+        fields=fields,
         roles=roles,
         purposes=purposes,
         legal_bases=bases,

@@ -181,7 +181,9 @@ def _check_values(
         "preferred_language": candidate.preferred_language,
     }
     for name, value in offered.items():
-        if value in (None, ""):
+        # Blank (or whitespace-only) means "not offered": never held as an empty string, and
+        # never refused as a field the source may not hold.
+        if value is None or not str(value).strip():
             values[name] = None
             continue
         if name not in source.fields:
@@ -268,10 +270,18 @@ def check_holding(
         )
     if candidate.collected_at > today:
         errors.append(FieldError("collected_at", f"is in the future ({candidate.collected_at})"))
-    if candidate.last_contact_at is not None and candidate.last_contact_at < candidate.collected_at:
-        errors.append(FieldError("last_contact_at", "is before collected_at"))
-    if candidate.role_removed_at is not None and candidate.role_removed_at < candidate.collected_at:
-        errors.append(FieldError("role_removed_at", "is before collected_at"))
+    # A future date would start a retention clock that has not started (a future last contact
+    # keeps sales data past notice §4 ¶3's five years), so it is refused like collected_at.
+    for name, day in (
+        ("last_contact_at", candidate.last_contact_at),
+        ("role_removed_at", candidate.role_removed_at),
+    ):
+        if day is None:
+            continue
+        if day < candidate.collected_at:
+            errors.append(FieldError(name, "is before collected_at"))
+        elif day > today:
+            errors.append(FieldError(name, f"is in the future ({day})"))
     _check_condition(candidate, source, organization, errors)
     values = _check_values(candidate, source, errors)
     if errors:

@@ -1,0 +1,149 @@
+"""How the console names things: policy labels in the reader's language, and the words for
+states, channels, actions and retention statuses (notice §2.4, §4, §5).
+
+Pure presentation: no queries. Every value here is either a policy label (already FR/EN in the
+policy file) or a translatable string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from omni_privacy.policy.domain.schema import Policy
+from omni_privacy.registry.models import Holding
+from omni_privacy.retention.domain.evaluator import Status
+
+STATE_LABELS = {
+    "active": _("Active"),
+    "pending_deletion": _("Pending deletion"),
+    "deleted": _("Deleted"),
+    "anonymized": _("Anonymized"),
+}
+
+CHANNEL_LABELS = {
+    "monthly_sync": _("Monthly sync"),
+    "email": _("Email"),
+    "form": _("Form"),
+    "phone": _("Telephone"),
+}
+
+ACTION_LABELS = {
+    "delete": _("Delete"),
+    "anonymize": _("Anonymize"),
+}
+
+# A context keeps the status word apart from the same English word used as a column heading.
+STATUS_LABELS = {
+    Status.KEPT: pgettext_lazy("retention status", "Kept"),
+    Status.SCHEDULED: pgettext_lazy("retention status", "Scheduled"),
+    Status.DUE: pgettext_lazy("retention status", "Due"),
+    Status.OVERDUE: pgettext_lazy("retention status", "Overdue"),
+}
+
+
+def current_language() -> str:
+    """``en`` or ``fr`` (French is the default, as in the notice)."""
+    return "en" if (get_language() or "").startswith("en") else "fr"
+
+
+def holding_status(
+    due_at: dt.date | None, deadline_at: dt.date | None, *, as_of: dt.date
+) -> Status:
+    """The evaluator's Status for the stored retention columns (``Decision.status``):
+    no due day means kept while the clause's condition lasts; the deadline is the notice's
+    "within 60 days" bound, after which the promise is broken."""
+    if due_at is None:
+        return Status.KEPT
+    if as_of < due_at:
+        return Status.SCHEDULED
+    if deadline_at is None or as_of <= deadline_at:
+        return Status.DUE
+    return Status.OVERDUE
+
+
+def clause_of(holding: Holding, policy: Policy) -> str:
+    """The notice section of the holding's retention rule; while no rule has been triggered,
+    the sections of every rule of its source (one of them will apply)."""
+    if holding.retention_rule:
+        try:
+            return policy.rule(holding.retention_rule).section
+        except KeyError:
+            return ""
+    sections: list[str] = []
+    for rule in policy.rules_for(holding.source):
+        if rule.section not in sections:
+            sections.append(rule.section)
+    return " · ".join(sections)
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class HoldingView:
+    """One holding as the console shows it (labels resolved, status computed)."""
+
+    holding: Holding
+    source: str
+    purpose: str
+    legal_basis: str
+    channel: str
+    state: str
+    clause: str
+    rule_text: str
+    action: str
+    status: Status
+    status_label: str
+    fields: tuple[FieldValue, ...]
+
+
+def _label(table: dict, ident: str, lang: str) -> str:
+    item = table.get(ident)
+    return item.label.get(lang) if item is not None else ident
+
+
+# Language names are written in their own language, whatever the reader's.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def _value(holding: Holding, name: str) -> str:
+    value = str(getattr(holding, name))
+    if name == "preferred_language":
+        return LANGUAGE_NAMES.get(value, value)
+    return value
+
+
+def holding_view(holding: Holding, policy: Policy, *, as_of: dt.date) -> HoldingView:
+    lang = current_language()
+    status = holding_status(holding.due_at, holding.deadline_at, as_of=as_of)
+    rule_text = ""
+    if holding.retention_rule:
+        try:
+            rule_text = policy.rule(holding.retention_rule).text.get(lang)
+        except KeyError:
+            rule_text = ""
+    fields = tuple(
+        FieldValue(label=_label(policy.fields, name, lang), value=_value(holding, name))
+        for name in holding.held_fields
+    )
+    return HoldingView(
+        holding=holding,
+        source=_label(policy.sources, holding.source, lang),
+        purpose=_label(policy.purposes, holding.purpose, lang),
+        legal_basis=_label(policy.legal_bases, holding.legal_basis, lang),
+        channel=str(CHANNEL_LABELS.get(holding.channel, holding.channel)),
+        state=str(STATE_LABELS.get(holding.state, holding.state)),
+        clause=clause_of(holding, policy),
+        rule_text=rule_text,
+        action=str(ACTION_LABELS.get(holding.retention_action, "")),
+        status=status,
+        status_label=str(STATUS_LABELS[status]),
+        fields=fields,
+    )

@@ -1,0 +1,113 @@
+"""Staff console pages: the registry and one person's holdings (notice §2.1, §4; REQUIREMENTS
+#15: a team sees only its own source, privacy officers see all).
+
+Thin: reads through registry selectors, filtered by `accounts.permissions.visible_sources`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from omni_privacy.accounts.models import User
+from omni_privacy.accounts.permissions import StaffLike, visible_sources
+from omni_privacy.console.forms import RegistrySearchForm
+from omni_privacy.console.labels import holding_view
+from omni_privacy.console.middleware import LANGUAGE_CODES
+from omni_privacy.core import clock
+from omni_privacy.policy.loader import active_policy
+from omni_privacy.registry.models import Holding, HoldingState
+from omni_privacy.registry.selectors import live_holdings, registry_search
+
+PAGE_SIZE = 50
+ENDED_STATES = (HoldingState.DELETED, HoldingState.ANONYMIZED)
+
+
+def _sources(request: HttpRequest) -> frozenset[str]:
+    # StaffLike declares writable attributes, which a User's read-only is_authenticated
+    # property does not satisfy for mypy; the object is the signed-in User either way.
+    return visible_sources(cast(StaffLike, request.user))
+
+
+@require_safe
+@login_required
+def registry(request: HttpRequest) -> HttpResponse:
+    form = RegistrySearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    holdings = registry_search(sources=_sources(request), query=query)
+    page = Paginator(holdings, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = active_policy()
+    as_of = clock.today()
+    return render(
+        request,
+        "console/registry.html",
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "rows": [holding_view(holding, policy, as_of=as_of) for holding in page],
+            "as_of": as_of,
+        },
+    )
+
+
+@require_safe
+@login_required
+def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One person's holdings under the sources the user may see. 404 when none is visible, so
+    that a team cannot learn that another team holds data about someone."""
+    sources = _sources(request)
+    live = list(
+        live_holdings()
+        .filter(person__public_id=public_id, source__in=sources)
+        .select_related("organization")
+        .order_by("source", "organization__name", "id")
+    )
+    if not live:
+        raise Http404
+    # Ended holdings hold no values any more; they are listed as a trace of what was done.
+    ended = list(
+        Holding.objects.filter(
+            person__public_id=public_id, source__in=sources, state__in=ENDED_STATES
+        )
+        .select_related("organization")
+        .order_by("-ended_at", "id")
+    )
+    policy = active_policy()
+    as_of = clock.today()
+    views = [holding_view(holding, policy, as_of=as_of) for holding in live]
+    names = [h.full_name for h in live if h.full_name]
+    return render(
+        request,
+        "console/person.html",
+        {
+            "name": names[0] if names else "",
+            "public_id": public_id,
+            "holdings": views,
+            "ended": [holding_view(holding, policy, as_of=as_of) for holding in ended],
+            "as_of": as_of,
+        },
+    )
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Save the signed-in user's language on their account (no language cookie, notice §2.3)."""
+    chosen = request.POST.get("language", "")
+    if chosen in LANGUAGE_CODES:
+        User.objects.filter(pk=request.user.pk).update(preferred_language=chosen)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("console:registry")
+    return redirect(target)

@@ -1,0 +1,76 @@
+"""`omni-privacy bootstrap`: a fresh installation gets demo data and one account per team.
+
+Idempotent: demo data only while the registry holds no person; each demo account only if its
+username is free. A second run changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from omni_privacy.accounts.models import Team
+from omni_privacy.registry.models import Person
+
+from .createstaff import staff_create
+
+DEMO_PEOPLE = 200
+DEMO_SEED = 2024
+DEMO_ACCOUNTS = (
+    ("officer", Team.PRIVACY_OFFICE),
+    ("service", Team.CUSTOMER_SERVICE),
+    ("sales", Team.SALES),
+    ("admin", Team.ADMINISTRATION),
+)
+
+
+class Command(BaseCommand):
+    help = "First start: demo data and one demo account per team (does nothing the second time)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="for the printed sign-in URL")
+        parser.add_argument("--port", default="8000", help="for the printed sign-in URL")
+        parser.add_argument("--as-of", dest="as_of", help="the demo data's today, YYYY-MM-DD")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        did_something = False
+        if not Person.objects.exists():
+            call_command(
+                "demo",
+                people=DEMO_PEOPLE,
+                seed=DEMO_SEED,
+                as_of=options["as_of"],
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+            did_something = True
+        user_model = get_user_model()
+        created = []
+        for username, team in DEMO_ACCOUNTS:
+            if user_model.objects.filter(username=username).exists():
+                continue
+            staff_create(
+                actor="cli",
+                username=username,
+                team=team,
+                password=settings.OMNI_DEMO_PASSWORD,
+            )
+            created.append((username, team))
+        if not did_something and not created:
+            self.stdout.write(_("Already bootstrapped: nothing to do."))
+            return
+        url = f"http://{options['host']}:{options['port']}{reverse('console:login')}"
+        self.stdout.write(_("Sign in at %(url)s") % {"url": url})
+        if created:
+            self.stdout.write(
+                _("Demo accounts (password: the OMNI_DEMO_PASSWORD setting, %(password)s):")
+                % {"password": settings.OMNI_DEMO_PASSWORD}
+            )
+            for username, team in created:
+                self.stdout.write(f"  {username:<10} {team.label}")

@@ -1,0 +1,85 @@
+"""`omni-privacy worker`: the task worker plus the periodic-job scheduler.
+
+The scheduler (core.periodic) runs in a thread and enqueues each registered job once per slot,
+however many workers run; the django-tasks-db worker (`db_worker`) runs in the main thread and
+executes what is queued. With another task backend (e.g. RQ on Redis) that backend's own
+workers execute the tasks, and this command runs the scheduler alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
+
+from omni_privacy.core.periodic import SCHEDULER_EVERY_SECONDS, registered, run_scheduler
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run the task worker and the periodic jobs (stops cleanly on SIGINT or SIGTERM)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--schedule-every",
+            type=float,
+            default=SCHEDULER_EVERY_SECONDS,
+            help="seconds between two looks at the periodic jobs (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="seconds the task worker waits when the queue is empty (default: %(default)s)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        scheduler = threading.Thread(
+            target=run_scheduler,
+            args=(stop,),
+            kwargs={"every": options["schedule_every"]},
+            name="omni-periodic",
+            daemon=True,
+        )
+        names = ", ".join(job.name for job in registered()) or "-"
+        logger.info("worker starting; periodic jobs: %s", names)
+        scheduler.start()
+        try:
+            if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+                call_command(
+                    "db_worker",
+                    interval=options["interval"],
+                    reload=False,
+                    startup_delay=False,
+                    verbosity=options["verbosity"],
+                )
+            else:
+                self._wait_for_signal(stop)
+        except SystemExit as exit_:
+            # db_worker leaves with sys.exit(0) on SIGINT/SIGTERM while idle.
+            if exit_.code not in (0, None):
+                raise
+        finally:
+            stop.set()
+            scheduler.join(timeout=30)
+        logger.info("worker stopped")
+
+    def _wait_for_signal(self, stop: threading.Event) -> None:
+        def handler(signum: int, _frame: FrameType | None) -> None:
+            logger.info("received %s: stopping", signal.strsignal(signum))
+            stop.set()
+
+        signal.signal(signal.SIGINT, handler)
+        signal.signal(signal.SIGTERM, handler)
+        logger.info("task backend is not django-tasks-db: running the scheduler only")
+        while not stop.wait(1.0):
+            pass

@@ -1,0 +1,50 @@
+import datetime as dt
+import logging
+
+import pytest
+from django_tasks import task_backends
+
+from omni_privacy.audit.tasks import task_audit_verify
+from omni_privacy.core.models import PeriodicJobRun
+from omni_privacy.core.periodic import claim_and_enqueue, registered
+
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+NOW = dt.datetime(2026, 11, 25, 14, 30, tzinfo=dt.UTC)
+
+
+def test_the_audit_check_is_registered_daily():
+    jobs = {job.name: job for job in registered()}
+    assert jobs["audit_verify_daily"].interval == dt.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_a_slot_is_enqueued_once_even_when_claimed_twice(settings):
+    settings.TASKS = DUMMY
+    every_job = [job.name for job in registered()]
+
+    assert claim_and_enqueue(now=NOW) == every_job
+    assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == []
+
+    results = task_backends["default"].results
+    audit_runs = [r for r in results if r.task.func == task_audit_verify.func]
+    assert len(audit_runs) == 1
+    run = PeriodicJobRun.objects.get(name="audit_verify_daily")
+    assert run.last_slot == dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+    assert run.last_enqueued_at == NOW
+
+    assert "audit_verify_daily" in claim_and_enqueue(now=NOW + dt.timedelta(days=1))
+    audit_runs = [r for r in results if r.task.func == task_audit_verify.func]
+    assert len(audit_runs) == 2
+
+
+@pytest.mark.django_db
+def test_an_enqueued_audit_check_runs_on_the_immediate_backend(settings, caplog):
+    settings.TASKS = IMMEDIATE
+    with caplog.at_level(logging.INFO, logger="omni_privacy.audit.tasks"):
+        assert "audit_verify_daily" in claim_and_enqueue(now=NOW)
+    assert [
+        (r.levelname, r.getMessage())
+        for r in caplog.records
+        if r.name == "omni_privacy.audit.tasks"
+    ] == [("INFO", "audit chain verified: 0 events")]
