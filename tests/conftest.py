@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.policy.loader import SHIPPED_POLICY, load_policy_file
+
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "omni_privacy" / "locale" / "fr" / "LC_MESSAGES"
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +27,21 @@ def today() -> dt.date:
 @pytest.fixture(autouse=True)
 def _isolated_var_dir(tmp_path, settings):
     settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_french_catalogue() -> None:
+    """The .mo is build output (`make messages`); compile it when missing or stale so that a
+    bare `pytest` renders French too."""
+    po = LOCALE_DIR / "django.po"
+    mo = LOCALE_DIR / "django.mo"
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
+@pytest.fixture(autouse=True)
+def _static_root(tmp_path, settings) -> None:
+    # WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT is missing, as it is
+    # before `collectstatic`; templates only need the URL.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()

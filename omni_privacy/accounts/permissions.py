@@ -21,9 +21,14 @@ ALL_SOURCES = frozenset({"software_profile", "customer_service", "sales", "admin
 
 
 class StaffLike(Protocol):
-    team: str
-    is_active: bool
-    is_authenticated: bool
+    """Anything with a team that can be signed in: a User, or AnonymousUser via getattr."""
+
+    @property
+    def team(self) -> str: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
 def is_privacy_officer(user: StaffLike) -> bool:

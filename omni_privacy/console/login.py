@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.views import LoginView
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -52,7 +53,7 @@ class SignInView(LoginView):
     @method_decorator(sensitive_post_parameters())
     @method_decorator(csrf_exempt)
     @method_decorator(never_cache)
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if self.redirect_authenticated_user and request.user.is_authenticated:
             return HttpResponseRedirect(self.get_success_url())
         return super(LoginView, self).dispatch(request, *args, **kwargs)

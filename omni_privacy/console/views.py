@@ -32,8 +32,7 @@ ENDED_STATES = (HoldingState.DELETED, HoldingState.ANONYMIZED)
 
 
 def _sources(request: HttpRequest) -> frozenset[str]:
-    # StaffLike declares writable attributes, which a User's read-only is_authenticated
-    # property does not satisfy for mypy; the object is the signed-in User either way.
+    # Views are login_required: request.user is a User, not the AnonymousUser the stubs allow.
     return visible_sources(cast(StaffLike, request.user))
 
 
@@ -104,7 +103,9 @@ def language(request: HttpRequest) -> HttpResponse:
     """Save the signed-in user's language on their account (no language cookie, notice §2.3)."""
     chosen = request.POST.get("language", "")
     if chosen in LANGUAGE_CODES:
-        User.objects.filter(pk=request.user.pk).update(preferred_language=chosen)
+        User.objects.filter(public_id=cast(User, request.user).public_id).update(
+            preferred_language=chosen
+        )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

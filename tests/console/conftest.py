@@ -7,8 +7,6 @@ overdue) is fixed.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,31 +20,12 @@ from omni_privacy.registry.services import OrganizationInput, holding_record, or
 
 TODAY = dt.date(2026, 11, 25)
 PASSWORD = "correct-horse-battery-staple-42"
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "omni_privacy" / "locale" / "fr" / "LC_MESSAGES"
 
 PURPOSE = {
     "customer_service": ("service_obligations", "contract"),
     "sales": ("sales_information", "consent"),
     "administrative": ("order_and_account", "contract"),
 }
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_french_catalogue() -> None:
-    """The .mo is build output (`make messages`); compile it when missing or stale so that a
-    bare `pytest` renders French too."""
-    po = LOCALE_DIR / "django.po"
-    mo = LOCALE_DIR / "django.mo"
-    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
-
-
-@pytest.fixture(autouse=True)
-def _static_root(tmp_path, settings) -> None:
-    # WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT is missing, as it is
-    # before `collectstatic`; templates only need the URL.
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,57 @@
+"""`omni-privacy import FILE.jsonl`: organisations and holdings, through the gate, all or nothing.
+
+Format and error output: docs/import-format.md. The work is registry.importer.jsonl_import;
+this command only parses options and prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from omni_privacy.core.clock import parse_as_of
+from omni_privacy.registry.importer import ImportRefusedError, jsonl_import
+
+ACTOR = "cli"
+
+
+class Command(BaseCommand):
+    help = "Import organisations and holdings from a JSON Lines file (all lines or none)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="the JSON Lines file to import")
+        parser.add_argument(
+            "--as-of", dest="as_of", help="the day of the import (YYYY-MM-DD; default today)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            as_of = parse_as_of(options["as_of"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("%(file)s: no such file") % {"file": path})
+        try:
+            report = jsonl_import(actor=ACTOR, path=path, as_of=as_of)
+        except ImportRefusedError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("%(count)d problem(s): nothing was imported") % {"count": len(exc.errors)}
+            ) from None
+        self.stdout.write(
+            _(
+                "organisations: %(org_created)d created, %(org_updated)d updated; "
+                "holdings: %(recorded)d recorded, %(updated)d updated"
+            )
+            % {
+                "org_created": report.organizations_created,
+                "org_updated": report.organizations_updated,
+                "recorded": report.holdings_recorded,
+                "updated": report.holdings_updated,
+            }
+        )

@@ -1,0 +1,140 @@
+"""`omni-privacy people show EMAIL`."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management.base import CommandError
+
+from omni_privacy.registry.models import HoldingState
+
+
+@pytest.mark.django_db
+def test_json_shows_the_person_and_every_holding(run, registry) -> None:
+    out = run("people", "show", " LEA@example.com ", "--as-of", "2026-11-25", "--json")
+    assert out.json() == {
+        "person": str(registry.due.person.public_id),
+        "erasure_requested_at": None,
+        "as_of": "2026-11-25",
+        "holdings": [
+            {
+                "holding_id": str(registry.scheduled.public_id),
+                "source": "sales",
+                "organization": "globex",
+                "state": "active",
+                "purpose": "sales_information",
+                "legal_basis": "consent",
+                "channel": "email",
+                "fields": {"full_name": "Prospect Example", "email": "lea@example.com"},
+                "collected_at": "2021-12-01",
+                "last_contact_at": None,
+                "due_at": "2026-12-01",
+                "deadline_at": "2027-01-30",
+                "action": "anonymize",
+                "rule": "sales_last_contact",
+                "clause": "§4 ¶3",
+                "status": "scheduled",
+            },
+            {
+                "holding_id": str(registry.kept.public_id),
+                "source": "software_profile",
+                "organization": "initech",
+                "state": "active",
+                "purpose": "communication_obligations",
+                "legal_basis": "contract",
+                "channel": "monthly_sync",
+                "fields": {
+                    "full_name": "Léa Tremblay",
+                    "email": "lea@example.com",
+                    "preferred_language": "fr",
+                },
+                "collected_at": "2024-05-01",
+                "last_contact_at": None,
+                "due_at": None,
+                "deadline_at": None,
+                "action": None,
+                "rule": None,
+                "clause": None,
+                "status": "kept",
+            },
+            {
+                "holding_id": str(registry.due.public_id),
+                "source": "customer_service",
+                "organization": "acme",
+                "state": "active",
+                "purpose": "service_obligations",
+                "legal_basis": "contract",
+                "channel": "phone",
+                "fields": {
+                    "full_name": "Léa Tremblay",
+                    "email": "lea@example.com",
+                    "phone": "+15145550100",
+                    "preferred_language": "fr",
+                },
+                "collected_at": "2025-06-02",
+                "last_contact_at": None,
+                "due_at": "2026-11-01",
+                "deadline_at": "2026-12-31",
+                "action": "anonymize",
+                "rule": "service_not_renewed",
+                "clause": "§4 ¶2",
+                "status": "due",
+            },
+        ],
+    }
+
+
+@pytest.mark.django_db
+def test_ended_holdings_are_shown_last_without_status(run, registry) -> None:
+    registry.scheduled.state = HoldingState.DELETED
+    registry.scheduled.full_name = registry.scheduled.email = None
+    registry.scheduled.save()
+    holdings = run("people", "show", "lea@example.com", "--as-of", "2026-11-25", "--json").json()[
+        "holdings"
+    ]
+    assert [(h["source"], h["state"], h["status"], h["fields"]) for h in holdings][-1] == (
+        "sales",
+        "deleted",
+        None,
+        {},
+    )
+    assert [h["status"] for h in holdings] == ["kept", "due", None]
+
+
+@pytest.mark.django_db
+def test_text_output(run, registry) -> None:
+    out = run("people", "show", "old.prospect@example.com", "--as-of", "2026-11-25")
+    assert out.stdout.splitlines() == [
+        f"Person {registry.overdue.person.public_id}",
+        "",
+        f"Holding {registry.overdue.public_id}",
+        "  Source: sales",
+        "  Organisation: globex",
+        "  State: active",
+        "  Purpose: sales_information",
+        "  Legal basis: consent",
+        "  Channel: email",
+        "  full_name: Prospect Example",
+        "  email: old.prospect@example.com",
+        "  Collected: 2021-08-01",
+        "  Last contact: —",
+        "  Due: 2026-08-01",
+        "  Deadline: 2026-09-30",
+        "  Action: anonymize",
+        "  Clause: §4 ¶3 [sales_last_contact]",
+        "  Status: overdue",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", ["nobody@example.com", "not an address"])
+def test_unknown_email_is_refused_without_echoing_it(run, registry, email: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        run("people", "show", email, "--as-of", "2026-11-25")
+    assert str(caught.value) == "no person with that email address"
+
+
+@pytest.mark.django_db
+def test_bad_as_of_names_the_option(run, registry) -> None:
+    with pytest.raises(CommandError) as caught:
+        run("people", "show", "lea@example.com", "--as-of", "2026-02-30")
+    assert str(caught.value) == "--as-of must be a date as YYYY-MM-DD, not '2026-02-30'"
