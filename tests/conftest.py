@@ -45,3 +45,28 @@ def _static_root(tmp_path, settings) -> None:
     # before `collectstatic`; templates only need the URL.
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests are deselected (not skipped) on the SQLite run: they do not apply
+    there, and the PostgreSQL run executes them."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    deselected = [item for item in items if item.get_closest_marker("postgres_only") is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI nothing may be skipped (a skip would hide a service the CI machine lacks)."""
+    import os
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
+        reporter.write_line(f"ERROR: {skipped} test(s) skipped under CI=true", red=True)
+        session.exitstatus = 1

@@ -262,10 +262,9 @@ def test_delete_is_refused_by_the_database() -> None:
     assert audit_verify() == (2, None)
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db
 def test_truncate_is_refused_on_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("TRUNCATE exists on PostgreSQL only")
     record(2)
     with (
         pytest.raises(DatabaseError) as caught,
