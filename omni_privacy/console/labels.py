@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.registry.models import Holding
-from omni_privacy.retention.domain.evaluator import Status
+from omni_privacy.retention.domain.evaluator import Status, status_on
 
 STATE_LABELS = {
     "active": _("Active"),
@@ -48,21 +48,6 @@ STATUS_LABELS = {
 def current_language() -> str:
     """``en`` or ``fr`` (French is the default, as in the notice)."""
     return "en" if (get_language() or "").startswith("en") else "fr"
-
-
-def holding_status(
-    due_at: dt.date | None, deadline_at: dt.date | None, *, as_of: dt.date
-) -> Status:
-    """The evaluator's Status for the stored retention columns (``Decision.status``):
-    no due day means kept while the clause's condition lasts; the deadline is the notice's
-    "within 60 days" bound, after which the promise is broken."""
-    if due_at is None:
-        return Status.KEPT
-    if as_of < due_at:
-        return Status.SCHEDULED
-    if deadline_at is None or as_of <= deadline_at:
-        return Status.DUE
-    return Status.OVERDUE
 
 
 def clause_of(holding: Holding, policy: Policy) -> str:
@@ -122,7 +107,7 @@ def _value(holding: Holding, name: str) -> str:
 
 def holding_view(holding: Holding, policy: Policy, *, as_of: dt.date) -> HoldingView:
     lang = current_language()
-    status = holding_status(holding.due_at, holding.deadline_at, as_of=as_of)
+    status = status_on(holding.due_at, holding.deadline_at, as_of)
     rule_text = ""
     if holding.retention_rule:
         try:

@@ -32,7 +32,12 @@ from omni_privacy.core import clock
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, HoldingState, Instance, Organization
-from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
+from omni_privacy.registry.services import (
+    OrganizationInput,
+    holding_record,
+    instance_create,
+    organization_upsert,
+)
 
 ROLES = ("system_administrator", "update_notice_subscriber", "security_incident_contact")
 AREA_CODES = {"fr": ("514", "438", "418", "450", "819", "581"), "en": ("613", "416", "647", "905")}
@@ -273,19 +278,12 @@ class _People:
 
 
 def _instance_create(*, actor: str, organization: Organization) -> Instance:
-    instance = Instance.objects.create(
+    return instance_create(
+        actor=actor,
         organization=organization,
         code=f"{organization.code}-prod",
         base_url=f"https://{organization.code}.example.com/",
     )
-    audit_record(
-        actor=actor,
-        action="instance.created",
-        object_type="instance",
-        object_id=instance.code,
-        payload={"organization": organization.code},
-    )
-    return instance
 
 
 def _organizations(

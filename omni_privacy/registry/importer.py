@@ -24,7 +24,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from omni_privacy.audit.services import audit_record
 from omni_privacy.core.errors import FieldError, InvalidInputError
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
@@ -35,6 +34,7 @@ from omni_privacy.registry.services import (
     OrganizationInput,
     check_organization,
     holding_record,
+    instance_create,
     organization_upsert,
     organizations_by_code,
 )
@@ -408,15 +408,7 @@ def _instance(code: str, organization: Organization, *, actor: str) -> Instance:
     instance = Instance.objects.filter(code=code).first()
     if instance is not None:
         return instance
-    instance = Instance.objects.create(code=code, organization=organization)
-    audit_record(
-        actor=actor,
-        action="instance.created",
-        object_type="instance",
-        object_id=instance.code,
-        payload={"organization": organization.code},
-    )
-    return instance
+    return instance_create(actor=actor, organization=organization, code=code)
 
 
 def _apply(path: Path, plan: _Plan, *, actor: str, as_of: dt.date) -> ImportReport:

@@ -198,5 +198,21 @@ def _with_last_contact(accepted: AcceptedHolding, day: dt.date) -> AcceptedHoldi
     return replace(accepted, last_contact_at=day)
 
 
+def instance_create(
+    *, actor: str, organization: Organization, code: str, base_url: str = ""
+) -> Instance:
+    """Register one of an organisation's Omni-Assistant instances (source of the monthly sync)."""
+    with transaction.atomic():
+        instance = Instance.objects.create(code=code, organization=organization, base_url=base_url)
+        audit_record(
+            actor=actor,
+            action="instance.created",
+            object_type="instance",
+            object_id=instance.code,
+            payload={"organization": organization.code},
+        )
+    return instance
+
+
 def organizations_by_code(codes: Iterable[str]) -> dict[str, Organization]:
     return {org.code: org for org in Organization.objects.filter(code__in=set(codes))}

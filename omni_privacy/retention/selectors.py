@@ -14,21 +14,10 @@ from dataclasses import dataclass
 
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import LIVE_STATES, Holding, Person
-from omni_privacy.retention.domain.evaluator import Status
+from omni_privacy.retention.domain.evaluator import Status, status_on
 
 CHUNK = 2000
 PERSONAL_FIELDS = ("full_name", "email", "phone", "preferred_language")
-
-
-def status_on(due_at: dt.date | None, deadline_at: dt.date | None, as_of: dt.date) -> Status:
-    """The stored decision's status on ``as_of`` (the semantics of evaluator.Decision.status)."""
-    if due_at is None:
-        return Status.KEPT
-    if as_of < due_at:
-        return Status.SCHEDULED
-    if deadline_at is None or as_of <= deadline_at:
-        return Status.DUE
-    return Status.OVERDUE
 
 
 class _Clauses:

@@ -36,11 +36,20 @@ class Decision:
     """True when the trigger lies after ``as_of`` (e.g. a subscription that may still renew)."""
 
     def status(self, as_of: dt.date) -> Status:
-        if as_of < self.due_at:
-            return Status.SCHEDULED
-        if as_of <= self.deadline_at:
-            return Status.DUE
-        return Status.OVERDUE
+        return status_on(self.due_at, self.deadline_at, as_of)
+
+
+def status_on(due_at: dt.date | None, deadline_at: dt.date | None, as_of: dt.date) -> Status:
+    """The status on ``as_of`` of a decision (or of the retention columns stored from one):
+    no due day means kept while the clause's condition lasts; past the deadline (the notice's
+    "within 60 days") the promise is broken."""
+    if due_at is None:
+        return Status.KEPT
+    if as_of < due_at:
+        return Status.SCHEDULED
+    if deadline_at is None or as_of <= deadline_at:
+        return Status.DUE
+    return Status.OVERDUE
 
 
 def trigger_date(
