@@ -146,6 +146,11 @@ OMNI_POLICY_FILE = env_str("OMNI_POLICY_FILE", "")
 # Keys the audit chain's HMAC and the erasure ledger's email digests; rotate only with a re-key.
 OMNI_AUDIT_KEY = env_str("OMNI_AUDIT_KEY", SECRET_KEY)
 OMNI_DIGEST_KEY = env_str("OMNI_DIGEST_KEY", SECRET_KEY)
+# The erasure ledger lives outside the database so that it survives a backup restore: keep it on
+# other storage than the database backups (docs/operations.md). Empty: VAR_DIR/erasure-ledger.jsonl.
+OMNI_ERASURE_LEDGER = env_str("OMNI_ERASURE_LEDGER", "")
+# Holdings per sweep transaction (retention/sweep.py).
+OMNI_RETENTION_CHUNK = env_int("OMNI_RETENTION_CHUNK", 5000)
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
 
 LOGGING = {

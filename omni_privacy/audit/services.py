@@ -29,7 +29,16 @@ _ISO_DATE = re.compile(
 )
 
 
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+)
+
+
 def _looks_personal(value: str) -> bool:
+    # A public id is opaque, even the rare UUID whose hex digits are all decimal (about one in
+    # three million), which the phone pattern below would otherwise take for a number.
+    if _UUID.fullmatch(value):
+        return False
     if _EMAIL.search(value):
         return True
     # Dates and timestamps are not phone numbers, alone or next to each other ("a b").

@@ -216,3 +216,41 @@ def instance_create(
 
 def organizations_by_code(codes: Iterable[str]) -> dict[str, Organization]:
     return {org.code: org for org in Organization.objects.filter(code__in=set(codes))}
+
+
+def person_erasure_request_record(*, actor: str, person: Person, requested_on: dt.date) -> int:
+    """Record a person's deletion request (notice §4 ¶3, §5: a non-subscriber may ask for the
+    deletion of their sales data at any time, done within 60 days) and reschedule their live
+    holdings. Where the organisation subscribes, the request does not trigger that clause (the
+    evaluator decides); the full rights-request workflow builds on this. Returns the number of
+    holdings rescheduled."""
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.erasure_requested_at is None or requested_on < person.erasure_requested_at:
+            person.erasure_requested_at = requested_on
+            person.save(update_fields=["erasure_requested_at", "updated_at"])
+        holdings = list(
+            Holding.objects.filter(person=person, state__in=LIVE_STATES).select_related(
+                "person", "organization"
+            )
+        )
+        cache: dict[int, OrganizationFacts] = {}
+        for holding in holdings:
+            apply_decision(holding, _facts_for(holding.organization, cache), as_of=requested_on)
+        Holding.objects.bulk_update(
+            holdings, ["due_at", "deadline_at", "retention_rule", "retention_action"]
+        )
+        audit_record(
+            actor=actor,
+            action="person.erasure_requested",
+            object_type="person",
+            object_id=str(person.public_id),
+            payload={
+                "requested_on": requested_on.isoformat(),
+                "holdings_rescheduled": len(holdings),
+                "due": sorted(
+                    {str(h.due_at) for h in holdings if h.retention_rule == "sales_erasure_request"}
+                ),
+            },
+        )
+    return len(holdings)

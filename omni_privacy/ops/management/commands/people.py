@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from omni_privacy.core.clock import parse_as_of
 from omni_privacy.registry.selectors import person_by_email
+from omni_privacy.registry.services import person_erasure_request_record
 from omni_privacy.retention.selectors import PersonHolding, person_holdings
 
 
@@ -51,6 +52,12 @@ class Command(BaseCommand):
         show.add_argument("email", help="the person's email address")
         show.add_argument("--as-of", dest="as_of", help="the day statuses are computed for")
         show.add_argument("--json", action="store_true", help="print JSON instead of text")
+        erase = actions.add_parser(
+            "request-erasure",
+            help="record a deletion request (notice §4 ¶3, §5); the sweep acts on it when due",
+        )
+        erase.add_argument("email", help="the person's email address")
+        erase.add_argument("--as-of", dest="as_of", help="the day the request was received")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -60,6 +67,13 @@ class Command(BaseCommand):
         person = person_by_email(options["email"])
         if person is None:
             raise CommandError(_("no person with that email address"))
+        if options["action"] == "request-erasure":
+            count = person_erasure_request_record(actor="cli", person=person, requested_on=as_of)
+            self.stdout.write(
+                _("Erasure request recorded for person %(id)s; %(count)d holdings rescheduled.")
+                % {"id": person.public_id, "count": count}
+            )
+            return
         rows = person_holdings(person=person, as_of=as_of)
         if options["json"]:
             data = {
