@@ -23,7 +23,8 @@ Commands:
   policy show|check           print or validate the notice as policy
   retention plan              list what is due for deletion or anonymisation
   retention run|check|replay  sweep what is due; alarm on late holdings; replay erasures
-  retention hold|release|holds|runs|register   legal holds, runs and receipts, anonymisation register
+  retention hold|release|holds  legal holds
+  retention runs|register     runs and their receipts; the anonymisation register
   people show EMAIL           show a person and their holdings
   people request-erasure EMAIL  record a deletion request
   import FILE.jsonl           import organisations and holdings through the gate

@@ -130,3 +130,30 @@ class AnonymisationEntry(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.anonymised_on}: {self.holdings}"
+
+
+class AnonymisedFact(models.Model):
+    """What remains of an anonymised holding: organisation-level facts only, with no link to
+    the holding it came from (notice §4-§5 "anonymise"; Quebec anonymisation regulation).
+
+    The holding row itself is deleted. These rows are inserted in random order within each
+    chunk and carry months, not days, so that neither their ids, nor their order, nor their
+    dates can be matched with the holding ids named in the audit log.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=32)
+    purpose = models.CharField(max_length=64)
+    legal_basis = models.CharField(max_length=32)
+    channel = models.CharField(max_length=16)
+    collected_month = models.DateField(help_text="first day of the month of collection")
+    anonymised_month = models.DateField(help_text="first day of the month of anonymisation")
+    retention_rule = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "source"], name="retention_fact_org_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.collected_month:%Y-%m}"

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from omni_privacy.accounts.models import User
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import LIVE_STATES, Holding, Person
 from omni_privacy.retention.domain.evaluator import Status, status_on
-from omni_privacy.retention.models import LegalHold
+from omni_privacy.retention.models import AnonymisationEntry, LegalHold, RetentionRun
 
 CHUNK = 2000
 PERSONAL_FIELDS = ("full_name", "email", "phone", "preferred_language")
@@ -222,3 +223,306 @@ def late_holdings(*, as_of: dt.date) -> Iterator[LateHolding]:
 
 
 # -- console figures (notice §4-§5: what is overdue, late, held, due soon) ---------------------
+
+
+@dataclass(frozen=True)
+class RunClause:
+    """One rule's figures in a run: what it deleted, anonymised and left held."""
+
+    rule: str
+    clause: str
+    delete: int
+    anonymize: int
+    held: int
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: uuid.UUID
+    kind: str
+    as_of: dt.date
+    status: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    processed: int
+    people_erased: int
+    clauses: tuple[RunClause, ...]
+    duration_ms: int | None
+    receipt_event: int | None
+
+
+_RUN_FIELDS = (
+    "public_id",
+    "kind",
+    "as_of",
+    "status",
+    "started_at",
+    "finished_at",
+    "processed",
+    "people_erased",
+    "counts",
+    "held",
+    "duration_ms",
+    "receipt_event",
+)
+
+
+def _run_summary(row: dict, clause: _Clauses) -> RunSummary:
+    counts: dict[str, dict[str, int]] = row["counts"] or {}
+    held: dict[str, int] = row["held"] or {}
+    return RunSummary(
+        run_id=row["public_id"],
+        kind=row["kind"],
+        as_of=row["as_of"],
+        status=row["status"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        processed=row["processed"],
+        people_erased=row["people_erased"],
+        clauses=tuple(
+            RunClause(
+                rule=rule,
+                clause=clause(rule),
+                delete=counts.get(rule, {}).get("delete", 0),
+                anonymize=counts.get(rule, {}).get("anonymize", 0),
+                held=held.get(rule, 0),
+            )
+            for rule in sorted(set(counts) | set(held))
+        ),
+        duration_ms=row["duration_ms"],
+        receipt_event=row["receipt_event"],
+    )
+
+
+def retention_runs(*, limit: int = 20) -> list[RunSummary]:
+    """The latest runs (sweeps and replays), newest first, with their figures per rule."""
+    clause = _Clauses()
+    rows = RetentionRun.objects.order_by("-started_at", "-id").values(*_RUN_FIELDS)[:limit]
+    return [_run_summary(row, clause) for row in rows]
+
+
+@dataclass(frozen=True)
+class RetentionOverview:
+    """Live holdings of some sources by retention situation on ``as_of``. The first three
+    split the holdings whose due day is past (``late_holdings``); the last looks ahead.
+
+    - ``overdue``: not held, deadline passed: the notice's "within 60 days" is broken (alarm);
+    - ``late``: not held, due day passed, deadline not yet: the sweep has not acted yet;
+    - ``held``: due day passed, kept on purpose by an active legal hold;
+    - ``due_soon``: due from ``as_of`` to ``as_of`` + ``days`` (held or not).
+    """
+
+    as_of: dt.date
+    days: int
+    overdue: int
+    late: int
+    held: int
+    due_soon: int
+    last_run: RunSummary | None
+
+
+def _held_q(as_of: dt.date) -> Q:
+    # NULLs are left out of the subqueries: "x NOT IN (..., NULL)" is never true.
+    holds = active_holds(as_of=as_of)
+    return Q(
+        organization_id__in=holds.filter(organization__isnull=False).values("organization_id")
+    ) | Q(person_id__in=holds.filter(person__isnull=False).values("person_id"))
+
+
+def retention_overview(
+    *, as_of: dt.date, sources: Iterable[str], days: int = 90
+) -> RetentionOverview:
+    """Two queries: one aggregate over the live holdings of ``sources``, and the last run."""
+    held = _held_q(as_of)
+    past_due = Q(due_at__lt=as_of)
+    figures = Holding.objects.filter(state__in=LIVE_STATES, source__in=list(sources)).aggregate(
+        overdue=Count("id", filter=past_due & Q(deadline_at__lt=as_of) & ~held),
+        late=Count(
+            "id",
+            filter=past_due & (Q(deadline_at__gte=as_of) | Q(deadline_at__isnull=True)) & ~held,
+        ),
+        held=Count("id", filter=past_due & held),
+        due_soon=Count(
+            "id", filter=Q(due_at__gte=as_of, due_at__lte=as_of + dt.timedelta(days=days))
+        ),
+    )
+    last = RetentionRun.objects.order_by("-started_at", "-id").values(*_RUN_FIELDS).first()
+    return RetentionOverview(
+        as_of=as_of,
+        days=days,
+        overdue=figures["overdue"],
+        late=figures["late"],
+        held=figures["held"],
+        due_soon=figures["due_soon"],
+        last_run=_run_summary(last, _Clauses()) if last is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class DueWeek:
+    start: dt.date
+    end: dt.date
+    counts: tuple[int, ...]
+    """Holdings due that week, one number per rule of ``DueByClause.rules``."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class DueRule:
+    rule: str
+    clause: str
+    source: str
+
+
+@dataclass(frozen=True)
+class DueByClause:
+    as_of: dt.date
+    days: int
+    rules: tuple[DueRule, ...]
+    """Every retention rule of the sources asked for, in policy order (stable colours)."""
+    weeks: tuple[DueWeek, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(week.total for week in self.weeks)
+
+
+def due_by_clause(*, as_of: dt.date, sources: Iterable[str], days: int = 90) -> DueByClause:
+    """Live holdings of ``sources`` due from ``as_of`` to ``as_of`` + ``days``, per week (weeks
+    start on ``as_of``; the last one may be short) and per retention rule. One query, grouped
+    by rule and day."""
+    wanted = set(sources)
+    rules = tuple(
+        DueRule(rule=rule.id, clause=rule.section, source=rule.source)
+        for rule in active_policy().retention
+        if rule.source in wanted
+    )
+    index = {rule.rule: position for position, rule in enumerate(rules)}
+    last_day = as_of + dt.timedelta(days=days)
+    rows = (
+        Holding.objects.filter(
+            state__in=LIVE_STATES,
+            source__in=sorted(wanted),
+            due_at__gte=as_of,
+            due_at__lte=last_day,
+        )
+        .values("retention_rule", "due_at")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = [[0] * len(rules) for _week in range(days // 7 + 1)]
+    for row in rows:
+        position = index.get(row["retention_rule"])
+        if position is not None:  # a rule dropped from the policy: not charted
+            counts[(row["due_at"] - as_of).days // 7][position] += row["n"]
+    weeks = []
+    for number, week_counts in enumerate(counts):
+        start = as_of + dt.timedelta(days=7 * number)
+        if start > last_day:
+            break
+        end = min(start + dt.timedelta(days=6), last_day)
+        weeks.append(DueWeek(start=start, end=end, counts=tuple(week_counts)))
+    return DueByClause(as_of=as_of, days=days, rules=rules, weeks=tuple(weeks))
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    hold_id: uuid.UUID
+    person: uuid.UUID | None
+    """The person's public id (None for an organisation hold, or once the person is erased)."""
+    organization_code: str
+    organization_name: str
+    reason: str
+    placed_by: str
+    placed_at: dt.datetime
+    until: dt.date | None
+    released_at: dt.datetime | None
+    released_by: str
+    active: bool
+
+
+def _staff_name(user: User | None) -> str:
+    return "" if user is None else user.get_full_name() or user.get_username()
+
+
+def legal_holds(*, as_of: dt.date, person: uuid.UUID | None = None) -> list[HoldRow]:
+    """Every legal hold (or those on one person), newest first, each marked active or not on
+    ``as_of``. One query: holds are few (one per claim or authority request)."""
+    holds = LegalHold.objects.select_related("person", "organization", "placed_by", "released_by")
+    if person is not None:
+        holds = holds.filter(person__public_id=person)
+    return [
+        HoldRow(
+            hold_id=hold.public_id,
+            person=hold.person.public_id if hold.person else None,
+            organization_code=hold.organization.code if hold.organization else "",
+            organization_name=hold.organization.name if hold.organization else "",
+            reason=hold.reason,
+            placed_by=_staff_name(hold.placed_by),
+            placed_at=hold.created_at,
+            until=hold.until,
+            released_at=hold.released_at,
+            released_by=_staff_name(hold.released_by),
+            active=hold.released_at is None and (hold.until is None or hold.until >= as_of),
+        )
+        for hold in holds.order_by("-created_at", "-id")
+    ]
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One entry of the anonymisation register, as codes (the console names them)."""
+
+    entry_id: uuid.UUID
+    anonymised_on: dt.date
+    holdings: int
+    by_source: dict[str, dict[str, int]]
+    purposes: tuple[str, ...]
+    fields_removed: tuple[str, ...]
+    fields_generalised: tuple[str, ...]
+    fields_kept: tuple[str, ...]
+    techniques: tuple[str, ...]
+    security_measures: tuple[str, ...]
+    risk_analysis: str
+    run_id: uuid.UUID
+    receipt_event: int | None
+
+
+def anonymisation_register(*, limit: int = 50) -> list[RegisterEntry]:
+    """The latest entries of the anonymisation register, newest first. One query."""
+    rows = AnonymisationEntry.objects.order_by("-anonymised_on", "-id").values(
+        "public_id",
+        "anonymised_on",
+        "holdings",
+        "by_source",
+        "purposes",
+        "fields_removed",
+        "fields_generalised",
+        "fields_kept",
+        "techniques",
+        "security_measures",
+        "risk_analysis",
+        "run__public_id",
+        "run__receipt_event",
+    )[:limit]
+    return [
+        RegisterEntry(
+            entry_id=row["public_id"],
+            anonymised_on=row["anonymised_on"],
+            holdings=row["holdings"],
+            by_source=row["by_source"],
+            purposes=tuple(row["purposes"]),
+            fields_removed=tuple(row["fields_removed"]),
+            fields_generalised=tuple(row["fields_generalised"]),
+            fields_kept=tuple(row["fields_kept"]),
+            techniques=tuple(row["techniques"]),
+            security_measures=tuple(row["security_measures"]),
+            risk_analysis=row["risk_analysis"],
+            run_id=row["run__public_id"],
+            receipt_event=row["run__receipt_event"],
+        )
+        for row in rows
+    ]

@@ -23,6 +23,7 @@ from django.db.models import Count
 
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import is_privacy_officer
+from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core import clock
 from omni_privacy.core.errors import FieldError, InvalidInputError
@@ -194,8 +195,26 @@ def _close_dead_runs(*, actor: str, now: dt.datetime) -> list[str]:
                 },
                 occurred_at=now,
             )
+            _reconcile_ledger(run)
+            entry = AnonymisationEntry.objects.filter(run=run).first()
+            if entry is not None:
+                _entry_event(run, entry)
         closed.append(str(run.public_id))
     return closed
+
+
+def _reconcile_ledger(run: RetentionRun) -> None:
+    """Mark the dead run's chunks that did commit (their audit event exists) but died before
+    their ledger mark; the others never erased anything and replay keeps ignoring them."""
+    unmarked = ledger.unmarked_chunks(str(run.public_id))
+    if not unmarked:
+        return
+    committed = set(
+        AuditEvent.objects.filter(
+            object_type="retention_run", object_id=str(run.public_id), action__endswith=".chunk"
+        ).values_list("payload__chunk", flat=True)
+    )
+    ledger.mark_committed(sorted(unmarked & committed))
 
 
 def _start_run(*, kind: str, actor: str, as_of: dt.date) -> RetentionRun:
@@ -232,6 +251,10 @@ def _save_progress(run: RetentionRun, report: RunReport, *, now: dt.datetime) ->
         first_event=report.first_event,
         last_event=report.last_event,
     )
+    if report.anonymised:
+        # In the chunk's own transaction: a run killed half-way keeps the register entry for
+        # what it did anonymise (the next run closes it as interrupted).
+        _store_entry(run, report)
 
 
 def _finish_run(run: RetentionRun, report: RunReport, *, started: float) -> None:
@@ -277,28 +300,38 @@ def _finish_run(run: RetentionRun, report: RunReport, *, started: float) -> None
         )
 
 
-def _register_entry(run: RetentionRun, report: RunReport) -> AnonymisationEntry:
-    purposes = sorted({purpose for per in report.anonymised.values() for purpose in per})
-    entry = AnonymisationEntry.objects.create(
+def _store_entry(run: RetentionRun, report: RunReport) -> AnonymisationEntry:
+    entry, _created = AnonymisationEntry.objects.update_or_create(
         run=run,
-        anonymised_on=clock.today(),
-        holdings=sum(sum(per.values()) for per in report.anonymised.values()),
-        by_source=report.anonymised,
-        purposes=purposes,
-        fields_removed=list(anonymisation.FIELDS_REMOVED + anonymisation.FIELDS_CLEARED),
-        fields_generalised=list(anonymisation.FIELDS_GENERALISED),
-        fields_kept=list(anonymisation.FIELDS_KEPT),
-        techniques=list(anonymisation.TECHNIQUES),
-        security_measures=list(anonymisation.SECURITY_MEASURES),
-        risk_analysis=anonymisation.RISK_ANALYSIS,
+        defaults={
+            "anonymised_on": clock.today(),
+            "holdings": sum(sum(per.values()) for per in report.anonymised.values()),
+            "by_source": report.anonymised,
+            "purposes": sorted({purpose for per in report.anonymised.values() for purpose in per}),
+            "fields_removed": list(anonymisation.FIELDS_REMOVED),
+            "fields_generalised": list(anonymisation.FIELDS_GENERALISED),
+            "fields_kept": list(anonymisation.FIELDS_KEPT),
+            "techniques": list(anonymisation.TECHNIQUES),
+            "security_measures": list(anonymisation.SECURITY_MEASURES),
+            "risk_analysis": anonymisation.RISK_ANALYSIS,
+        },
     )
+    return entry
+
+
+def _entry_event(run: RetentionRun, entry: AnonymisationEntry) -> None:
     audit_record(
         actor=run.actor,
         action="retention.anonymisation_registered",
         object_type="anonymisation_entry",
         object_id=str(entry.public_id),
-        payload={"run": str(run.public_id), "holdings": entry.holdings, "purposes": purposes},
+        payload={"run": str(run.public_id), "holdings": entry.holdings, "purposes": entry.purposes},
     )
+
+
+def _register_entry(run: RetentionRun, report: RunReport) -> AnonymisationEntry:
+    entry = _store_entry(run, report)
+    _entry_event(run, entry)
     return entry
 
 
@@ -341,6 +374,8 @@ def retention_run(
             )
             report.absorb(outcome)
             _save_progress(run, report, now=now)
+        if outcome.ledger_lines:
+            ledger.mark_committed([outcome.chunk])
         cursor = outcome.last_id
         if progress is not None:
             progress(report)
@@ -393,7 +428,18 @@ def _replay_rows(batch: list[ledger.Tombstone]) -> list[DueRow]:
         if match is None or created > match.erased_at:
             continue
         rows.append(
-            DueRow(hid, public_id, person_id, org_id, source, purpose, match.rule, match.action)
+            DueRow(
+                hid,
+                public_id,
+                person_id,
+                org_id,
+                source,
+                purpose,
+                match.rule,
+                match.action,
+                digest,
+                code,
+            )
         )
     return rows
 

@@ -10,8 +10,8 @@ Per chunk, in one transaction:
 1. the rows: live holdings due on or before ``as_of``, not under a legal hold, after the
    cursor, locked (SKIP LOCKED on PostgreSQL, so concurrent runs split the work);
 2. the erasure ledger lines (keyed email digests), appended and fsynced *before* commit;
-3. DELETE of the holdings whose action is delete; UPDATE of the others to anonymous rows
-   (identifiers removed, dates to the month, person unlinked, new random public id);
+3. for the holdings to anonymise, INSERT ... SELECT of their organisation-level facts into
+   unlinked AnonymisedFact rows; then one DELETE of every holding of the chunk;
 4. DELETE of the people left with no holding (and their keyed email digest with them);
 5. one audit event listing every holding acted on, by rule and action.
 """
@@ -19,38 +19,24 @@ Per chunk, in one transaction:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
-from django.db.models import DateField, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Q
+from django.utils import timezone
 
 from omni_privacy.audit.services import audit_record
-from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState, Organization, Person
+from omni_privacy.registry.models import LIVE_STATES, Holding, Person
 from omni_privacy.retention import ledger
 from omni_privacy.retention.domain.anonymisation import by_source_and_purpose
+from omni_privacy.retention.models import AnonymisedFact
 
 DELETE = "delete"
 ANONYMIZE = "anonymize"
-
-
-class RandomUUID(models.Func):
-    """A fresh random UUID computed by the database (one per row of an UPDATE)."""
-
-    output_field = models.UUIDField()
-
-    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
-        raise NotImplementedError(f"RandomUUID is not written for {connection.vendor}")
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        return "gen_random_uuid()", []
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        # Django stores a UUIDField as 32 hex characters on SQLite.
-        return "lower(hex(randomblob(16)))", []
 
 
 @dataclass(frozen=True)
@@ -86,6 +72,9 @@ class DueRow:
     purpose: str
     rule: str
     action: str
+    digest: str | None
+    """The person's keyed email digest (what the erasure ledger names them by)."""
+    organization_code: str
 
 
 _ROW_FIELDS = (
@@ -97,6 +86,8 @@ _ROW_FIELDS = (
     "purpose",
     "retention_rule",
     "retention_action",
+    "person__email_digest",
+    "organization__code",
 )
 
 
@@ -110,7 +101,7 @@ def select_chunk(*, as_of: dt.date, holds: Holds, after_id: int, limit: int) -> 
     """The next chunk of due, unheld holdings after ``after_id``, locked for this transaction."""
     rows = holds.exclude_from(due_rows(as_of=as_of)).filter(id__gt=after_id)
     if connection.features.has_select_for_update_skip_locked:
-        rows = rows.select_for_update(skip_locked=True)
+        rows = rows.select_for_update(skip_locked=True, of=("self",))
     return [DueRow(*values) for values in rows.order_by("id").values_list(*_ROW_FIELDS)[:limit]]
 
 
@@ -125,6 +116,8 @@ class ChunkOutcome:
     last_holding: uuid.UUID | None = None
     event_sequence: int | None = None
     last_id: int = 0
+    chunk: str = ""
+    """Names this chunk in the ledger and its audit event (the ledger's commit mark)."""
 
 
 def apply_chunk(
@@ -141,19 +134,19 @@ def apply_chunk(
     the one that selected and locked them."""
     if not connection.in_atomic_block:
         raise RuntimeError("apply_chunk must run inside the transaction that selected the rows")
-    outcome = ChunkOutcome()
+    outcome = ChunkOutcome(chunk=str(uuid.uuid4()))
     if not rows:
         return outcome
     if write_ledger:
-        outcome.ledger_lines = ledger.append(_tombstones(rows, run_id=run_id, now=now))
-    deleted = [row.id for row in rows if row.action == DELETE]
+        outcome.ledger_lines = ledger.append(
+            _tombstones(rows, run_id=run_id, now=now, chunk=outcome.chunk)
+        )
     anonymised = [row for row in rows if row.action != DELETE]
-    if deleted:
-        Holding.objects.filter(id__in=deleted).delete()
     if anonymised:
-        _anonymise([row.id for row in anonymised], now=now)
+        _keep_facts([row.id for row in anonymised], now=now)
+    _delete_holdings([row.id for row in rows])
     outcome.people_erased = _delete_unheld_people(
-        {row.person_id for row in rows if row.person_id is not None}
+        sorted({row.person_id for row in rows if row.person_id is not None})
     )
     listed: dict[str, dict[str, list[str]]] = {}
     for row in rows:
@@ -172,6 +165,7 @@ def apply_chunk(
         object_id=str(run_id),
         payload={
             "as_of": as_of.isoformat(),
+            "chunk": outcome.chunk,
             "count": len(rows),
             "people_erased": outcome.people_erased,
             "holdings": listed,
@@ -183,60 +177,120 @@ def apply_chunk(
 
 
 def _tombstones(
-    rows: Sequence[DueRow], *, run_id: uuid.UUID, now: dt.datetime
+    rows: Sequence[DueRow], *, run_id: uuid.UUID, now: dt.datetime, chunk: str
 ) -> list[ledger.Tombstone]:
-    person_ids = {row.person_id for row in rows if row.person_id is not None}
-    digests = dict(Person.objects.filter(id__in=person_ids).values_list("id", "email_digest"))
-    codes = dict(
-        Organization.objects.filter(id__in={row.organization_id for row in rows}).values_list(
-            "id", "code"
-        )
-    )
     return [
         ledger.Tombstone(
-            digest=digests[row.person_id],
-            organization=codes[row.organization_id],
+            digest=row.digest,
+            organization=row.organization_code,
             source=row.source,
             action=row.action,
             rule=row.rule,
             erased_at=now,
             run=str(run_id),
+            chunk=chunk,
         )
         for row in rows
-        if row.person_id in digests
+        if row.digest is not None
     ]
 
 
-def _anonymise(ids: list[int], *, now: dt.datetime) -> None:
-    """Irreversible (domain/anonymisation.py): identifiers removed, dates to the month, the
-    person unlinked and a new random id, so that nothing still names or points to the row."""
-    Holding.objects.filter(id__in=ids).update(
-        state=HoldingState.ANONYMIZED,
-        person=None,
-        full_name=None,
-        email=None,
-        phone=None,
-        preferred_language=None,
-        roles=[],
-        last_contact_at=None,
-        role_removed_at=None,
-        collected_at=TruncMonth("collected_at", output_field=DateField()),
-        created_at=TruncMonth("created_at", tzinfo=dt.UTC),
-        updated_at=now,
-        ended_at=now,
-        due_at=None,
-        deadline_at=None,
-        public_id=RandomUUID(),
+# -- set-based SQL: a chunk's ids go to the database as one parameter, not thousands ----------
+
+
+def _in_ids(column: str) -> str:
+    """``column`` is one of the ids bound as the single parameter (see `_ids_param`)."""
+    if connection.vendor == "postgresql":
+        return f"{_quote(column)} = ANY(%s)"
+    return f"{_quote(column)} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - a name
+
+
+def _ids_param(ids: Sequence[int]) -> Any:
+    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+
+
+def _execute(sql: str, ids: Sequence[int], *before: Any) -> list[tuple[Any, ...]]:
+    """Run ``sql`` with ``before`` then the id list bound; the rows it returns, if any."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*before, _ids_param(ids)])
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def _quote(name: str) -> str:
+    return str(connection.ops.quote_name(name))
+
+
+def _table(model: type[models.Model]) -> str:
+    return _quote(model._meta.db_table)
+
+
+_MONTH_OF = {
+    "postgresql": "date_trunc('month', {column})::date",
+    "sqlite": "date({column}, 'start of month')",
+}
+
+
+def _keep_facts(ids: list[int], *, now: dt.datetime) -> None:
+    """Anonymising, irreversibly (domain/anonymisation.py): only organisation-level facts are
+    copied to unlinked AnonymisedFact rows (months, no person, no holding id, inserted in random
+    order within the chunk); the caller then deletes the holdings with every identifier."""
+    month_of = _MONTH_OF[connection.vendor].format(column=_quote("collected_at"))
+    listed = ", ".join(
+        _quote(column)
+        for column in ("organization_id", "source", "purpose", "legal_basis", "channel")
+    )
+    _execute(
+        f"INSERT INTO {_table(AnonymisedFact)} "  # noqa: S608 - names from _meta, values bound
+        f"({listed}, collected_month, anonymised_month, retention_rule) "
+        f"SELECT {listed}, {month_of}, %s, retention_rule FROM {_table(Holding)} "
+        f"WHERE {_in_ids('id')} ORDER BY random()",
+        ids,
+        timezone.localdate(now).replace(day=1),
     )
 
 
-def _delete_unheld_people(person_ids: set[int]) -> int:
+def _delete_holdings(ids: list[int]) -> None:
+    """One statement while nothing refers to a holding; through Django's collector (which
+    applies each on_delete) the day a model does."""
+    if Holding._meta.related_objects:
+        Holding.objects.filter(id__in=ids).delete()
+        return
+    _execute(f"DELETE FROM {_table(Holding)} WHERE {_in_ids('id')}", ids)  # noqa: S608
+
+
+def _delete_unheld_people(person_ids: list[int]) -> int:
     """Delete the people among ``person_ids`` left with no holding at all (their keyed email
-    digest goes with them). Other rows that point to a person follow their on_delete."""
+    digest goes with them), set-based. Rows elsewhere that point to a person follow their
+    on_delete: SET_NULL as one UPDATE per relation; any other rule through Django's collector
+    (slower, but it applies CASCADE and PROTECT exactly)."""
     if not person_ids:
         return 0
-    orphans = Person.objects.filter(id__in=sorted(person_ids)).filter(
-        ~Exists(Holding.objects.filter(person_id=OuterRef("pk")))
-    )
-    deleted, _by_model = orphans.delete()
-    return int(_by_model.get(Person._meta.label, 0)) if deleted else 0
+    people = _table(Person)
+    orphans = [
+        int(str(row[0]))
+        for row in _execute(
+            f"SELECT p.id FROM {people} p WHERE p.{_in_ids('id')} AND NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {_table(Holding)} h WHERE h.{_quote('person_id')} = p.id)",
+            person_ids,
+        )
+    ]
+    if not orphans:
+        return 0
+    relations = [
+        relation
+        for relation in Person._meta.related_objects
+        if relation.related_model is not Holding
+    ]
+    if any(relation.on_delete is not models.SET_NULL for relation in relations):
+        _count, by_model = Person.objects.filter(id__in=orphans).delete()
+        return int(by_model.get(Person._meta.label, 0))
+    for relation in relations:
+        column = relation.field.column
+        related = cast("type[models.Model]", relation.related_model)
+        _execute(
+            f"UPDATE {_table(related)} SET {_quote(column)} = NULL "  # noqa: S608
+            f"WHERE {_in_ids(column)}",
+            orphans,
+        )
+    _execute(f"DELETE FROM {people} WHERE {_in_ids('id')}", orphans)  # noqa: S608
+    return len(orphans)

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from omni_privacy.accounts.models import Team, User
 from omni_privacy.registry.models import Holding, HoldingState, Person
-from omni_privacy.retention.models import LegalHold, RetentionRun, RunStatus
+from omni_privacy.retention.models import AnonymisedFact, LegalHold, RetentionRun, RunStatus
 
 AS_OF = "2026-11-25"
 
@@ -23,6 +23,8 @@ def officer(db) -> User:
 
 
 def _state(holding) -> str | None:
+    """The holding's state; None once it is erased (deleted, or anonymised into an unlinked
+    AnonymisedFact row)."""
     return Holding.objects.filter(pk=holding.pk).values_list("state", flat=True).first()
 
 
@@ -36,8 +38,11 @@ def test_run_acts_on_what_is_due_and_prints_its_receipt(run, registry):
     }
     acted = {str(registry.overdue.public_id), str(registry.due.public_id)}
     assert {receipt["first_holding"], receipt["last_holding"]} == acted
-    assert _state(registry.overdue) == HoldingState.ANONYMIZED
-    assert _state(registry.due) == HoldingState.ANONYMIZED
+    assert (_state(registry.overdue), _state(registry.due)) == (None, None)
+    assert sorted(AnonymisedFact.objects.values_list("retention_rule", flat=True)) == [
+        "sales_last_contact",
+        "service_not_renewed",
+    ]
     assert _state(registry.scheduled) == HoldingState.ACTIVE
     assert _state(registry.kept) == HoldingState.ACTIVE
     run_row = RetentionRun.objects.get(public_id=receipt["run"])
@@ -101,7 +106,7 @@ def test_hold_skips_and_reports_then_release_lets_the_next_run_act(run, registry
     run("retention", "release", str(hold.public_id), "--by", "pat.officer")
     receipt = run("retention", "run", "--as-of", AS_OF, "--json").json()
     assert receipt["processed"] == 1
-    assert _state(registry.overdue) == HoldingState.ANONYMIZED
+    assert _state(registry.overdue) is None
     holds = run("retention", "holds", "--json").json()
     assert [(row["organization"], row["active"]) for row in holds] == [("globex", False)]
 
@@ -139,7 +144,7 @@ def test_erasure_request_of_a_non_subscriber_is_acted_on_by_the_next_run(run, re
     assert not Holding.objects.filter(pk=registry.scheduled.pk).exists()
     # Her customer-service holding was due too (non-renewal); her software profile at a
     # subscribed organisation is kept (the request does not reach it), and so is she.
-    assert _state(registry.due) == HoldingState.ANONYMIZED
+    assert _state(registry.due) is None
     assert _state(registry.kept) == HoldingState.ACTIVE
     assert Person.objects.filter(pk=person.pk).exists()
 
@@ -147,8 +152,9 @@ def test_erasure_request_of_a_non_subscriber_is_acted_on_by_the_next_run(run, re
 def test_runs_register_and_replay(run, registry, settings, tmp_path):
     settings.OMNI_ERASURE_LEDGER = str(tmp_path / "ledger.jsonl")
     receipt = run("retention", "run", "--as-of", AS_OF, "--json").json()
-    lines = (tmp_path / "ledger.jsonl").read_text().splitlines()
+    *lines, mark = (tmp_path / "ledger.jsonl").read_text().splitlines()
     assert len(lines) == receipt["ledger_lines"] == 2
+    assert json.loads(mark)["committed"] == json.loads(lines[0])["chunk"]
     assert all("@" not in line for line in lines)
 
     runs = run("retention", "runs", "--json").json()

@@ -2,21 +2,29 @@
 anonymisation regulation: irreversible, re-identification risk very low, documented).
 
 Pure: the sweep applies this in SQL (retention/sweep.py); the register entry describes it with
-these codes, which retention/register_text.py renders in French and English.
+these codes, which console/retention_labels.py renders in French and English.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-# Direct identifiers: removed (set to null) on the holding; the person row that carried the
-# keyed email digest is deleted once no holding refers to it.
-FIELDS_REMOVED = ("full_name", "email", "phone", "preferred_language", "roles", "person")
-# Quasi-identifiers: exact days narrow a record to one event, months do not.
-FIELDS_GENERALISED = ("collected_at", "created_at")
-# Dropped as quasi-identifiers that the kept facts do not need.
-FIELDS_CLEARED = ("last_contact_at", "role_removed_at")
-# Non-identifying facts kept for statistics and proof (organisation-level, not person-level).
+# The holding row is deleted; these are what it carried that identifies or links a person.
+FIELDS_REMOVED = (
+    "full_name",
+    "email",
+    "phone",
+    "preferred_language",
+    "roles",
+    "person",
+    "instance",
+    "public_id",
+    "last_contact_at",
+    "role_removed_at",
+)
+# Quasi-identifiers kept only coarsened: exact days narrow a record to one event, months do not.
+FIELDS_GENERALISED = ("collected_at",)
+# Organisation-level facts copied to an unlinked AnonymisedFact row, for statistics and proof.
 FIELDS_KEPT = (
     "organization",
     "source",
@@ -24,14 +32,15 @@ FIELDS_KEPT = (
     "legal_basis",
     "channel",
     "collected_month",
+    "anonymised_month",
     "retention_rule",
 )
 
 TECHNIQUES = (
     "suppression",  # direct identifiers deleted, not masked or encrypted
     "generalisation",  # dates coarsened to the month
-    "unlinking",  # person row deleted, record given a new random id (old id in the audit log
-    # and anywhere else no longer leads to it)
+    "unlinking",  # holding and person rows deleted; the kept facts go to a separate table with
+    # fresh ids in random order and months only, so no id, order or date leads back to the holding
 )
 SECURITY_MEASURES = (
     "same_transaction",  # identifiers removed in the transaction that records the event
