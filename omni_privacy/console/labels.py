@@ -94,6 +94,11 @@ def _label(table: dict, ident: str, lang: str) -> str:
     return item.label.get(lang) if item is not None else ident
 
 
+def policy_label(table: dict, ident: str) -> str:
+    """A policy label (source, purpose, field...) in the reader's language; the id if unknown."""
+    return _label(table, ident, current_language())
+
+
 # Language names are written in their own language, whatever the reader's.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 

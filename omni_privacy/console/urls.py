@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from omni_privacy.console import views
+from omni_privacy.console import retention_views, views
 from omni_privacy.console.login import SignInView
 
 app_name = "console"
@@ -12,4 +12,12 @@ urlpatterns = [
     path("language/", views.language, name="language"),
     path("", views.registry, name="registry"),
     path("people/<uuid:public_id>/", views.person, name="person"),
+    path("people/<uuid:public_id>/holds/", retention_views.hold_person, name="hold_person"),
+    path("retention/", retention_views.retention, name="retention"),
+    path("retention/holds/", retention_views.hold_organization, name="hold_organization"),
+    path(
+        "retention/holds/<uuid:hold_id>/release/",
+        retention_views.hold_release,
+        name="hold_release",
+    ),
 ]

@@ -1,13 +1,17 @@
-"""Staff console pages: the registry and one person's holdings (notice §2.1, §4; REQUIREMENTS
-#15: a team sees only its own source, privacy officers see all).
+"""Staff console pages: the registry with the retention dashboard on top, and one person's
+holdings (notice §2.1, §4; REQUIREMENTS #15: a team sees only its own source, privacy officers
+see all). The retention page and the legal hold forms are in retention_views.py.
 
-Thin: reads through registry selectors, filtered by `accounts.permissions.visible_sources`.
+Thin: reads through registry and retention selectors, filtered by
+`accounts.permissions.visible_sources`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from typing import cast
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,17 +19,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from omni_privacy.accounts.models import User
-from omni_privacy.accounts.permissions import StaffLike, visible_sources
-from omni_privacy.console.forms import RegistrySearchForm
+from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
+from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
 from omni_privacy.console.labels import holding_view
 from omni_privacy.console.middleware import LANGUAGE_CODES
+from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_search
+from omni_privacy.retention.selectors import legal_holds, retention_overview
 
 PAGE_SIZE = 50
 ENDED_STATES = (HoldingState.DELETED, HoldingState.ANONYMIZED)
@@ -34,6 +41,34 @@ ENDED_STATES = (HoldingState.DELETED, HoldingState.ANONYMIZED)
 def _sources(request: HttpRequest) -> frozenset[str]:
     # Views are login_required: request.user is a User, not the AnonymousUser the stubs allow.
     return visible_sources(cast(StaffLike, request.user))
+
+
+def officer(request: HttpRequest) -> bool:
+    return is_privacy_officer(cast(StaffLike, request.user))
+
+
+# Outcomes a page may announce after a redirect (?done=...): fixed sentences, never data.
+DONE_NOTICES = {
+    "hold_placed": ("ok", _("The legal hold is placed.")),
+    "hold_released": ("ok", _("The legal hold is released.")),
+    "hold_already_released": ("warn", _("This legal hold was already released.")),
+}
+
+
+def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -> dict[str, Any]:
+    """The retention figures on top of the registry and the retention page (notice §4-§5:
+    overdue is an alarm)."""
+    overview = retention_overview(as_of=as_of, sources=sources)
+    return {
+        "overview": overview,
+        "last_run": run_view(overview.last_run) if overview.last_run else None,
+        "is_officer": officer(request),
+    }
+
+
+def done_notice(request: HttpRequest) -> tuple[str, str] | None:
+    notice = DONE_NOTICES.get(request.GET.get("done", ""))
+    return None if notice is None else (notice[0], str(notice[1]))
 
 
 @require_safe
@@ -54,6 +89,8 @@ def registry(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [holding_view(holding, policy, as_of=as_of) for holding in page],
             "as_of": as_of,
+            # Across all sources for privacy officers, the team's own sources for others.
+            **dashboard(request, as_of=as_of, sources=_sources(request)),
         },
     )
 
@@ -61,8 +98,19 @@ def registry(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return person_page(request, public_id)
+
+
+def person_page(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    *,
+    hold_form: LegalHoldForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """One person's holdings under the sources the user may see. 404 when none is visible, so
-    that a team cannot learn that another team holds data about someone."""
+    that a team cannot learn that another team holds data about someone. Privacy officers also
+    see the person's legal holds and the form to place one."""
     sources = _sources(request)
     live = list(
         live_holdings()
@@ -84,17 +132,18 @@ def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     as_of = clock.today()
     views = [holding_view(holding, policy, as_of=as_of) for holding in live]
     names = [h.full_name for h in live if h.full_name]
-    return render(
-        request,
-        "console/person.html",
-        {
-            "name": names[0] if names else "",
-            "public_id": public_id,
-            "holdings": views,
-            "ended": [holding_view(holding, policy, as_of=as_of) for holding in ended],
-            "as_of": as_of,
-        },
-    )
+    context: dict[str, Any] = {
+        "name": names[0] if names else "",
+        "public_id": public_id,
+        "holdings": views,
+        "ended": [holding_view(holding, policy, as_of=as_of) for holding in ended],
+        "as_of": as_of,
+        "notice": done_notice(request),
+    }
+    if officer(request):
+        context["holds"] = legal_holds(as_of=as_of, person=public_id)
+        context["hold_form"] = hold_form or LegalHoldForm()
+    return render(request, "console/person.html", context, status=status)
 
 
 @login_required
