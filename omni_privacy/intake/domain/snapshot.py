@@ -1,0 +1,250 @@
+"""Read a customer instance's user-profile snapshot for the monthly sync (notice §2.4 scenario 1).
+
+Notice §2.4 scenario 1: each month the registry is refreshed from the instance's export, and
+only the people whose user profile shows one of the three roles (system administrator, update
+notice subscriber, security incident contact) are kept, with only their full name, email and
+preferred language. An export may hold other people and other columns. This parser
+returns every well-formed row with its roles; choosing who may be held is the caller's job (the
+collection gate), and so is validating the email and the language.
+
+Pure: no Django, no database, no clock. Streaming: the file is read one physical line at a time;
+only the user ids seen so far are kept, to find duplicates. Messages never quote a value from the
+file, because the values are personal data; they name the line and the column only.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import BinaryIO
+
+SNAPSHOT_FORMATS = ("jsonl", "csv")
+REQUIRED_COLUMNS = ("user_id", "full_name", "email", "preferred_language", "roles")
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
+_ROLE_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    line: int
+    user_id: str
+    full_name: str
+    email: str
+    preferred_language: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SnapshotProblem:
+    """One thing wrong with the file; ``line`` is None when it concerns the whole file."""
+
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "" if self.line is None else f"line {self.line}: "
+        column = "" if self.field is None else f"{self.field}: "
+        return f"{where}{column}{self.message}"
+
+
+class SnapshotError(ValueError):
+    """The snapshot cannot be applied; ``problems`` lists every bad line found (capped)."""
+
+    def __init__(self, problems: tuple[SnapshotProblem, ...]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def detect_format(filename: str) -> str:
+    """Map a file name to one of SNAPSHOT_FORMATS by its suffix (case-insensitive)."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    shown = f"'{suffix}'" if suffix else "(none)"
+    message = f"unsupported file suffix {shown}: use .jsonl, .ndjson, .json or .csv"
+    raise SnapshotError((SnapshotProblem(None, None, message),))
+
+
+def read_snapshot(stream: BinaryIO, *, fmt: str, max_problems: int = 50) -> Iterator[SnapshotRow]:
+    """Yield each row of the snapshot, then raise SnapshotError if any problem was found.
+
+    All or nothing: callers must consume the iterator completely inside one transaction and
+    roll back when SnapshotError is raised at the end; a caller that stops early has not been
+    told whether the file is good. Once a problem is found no further row is yielded, but the
+    whole file is still read so that the error lists every bad line (up to ``max_problems``).
+    """
+    if fmt not in SNAPSHOT_FORMATS:
+        raise ValueError(f"fmt must be one of {SNAPSHOT_FORMATS}, not {fmt!r}")
+    if max_problems < 1:
+        raise ValueError("max_problems must be at least 1")
+    return _read(stream, fmt=fmt, max_problems=max_problems)
+
+
+class _Problems:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: list[SnapshotProblem] = []
+        self.count = 0
+
+    def add(self, line: int | None, field: str | None, message: str) -> None:
+        self.count += 1
+        if len(self.kept) < self.limit:
+            self.kept.append(SnapshotProblem(line, field, message))
+
+    def error(self) -> SnapshotError:
+        hidden = self.count - len(self.kept)
+        tail: list[SnapshotProblem] = []
+        if hidden:
+            noun = "problem" if hidden == 1 else "problems"
+            tail.append(SnapshotProblem(None, None, f"... and {hidden} more {noun}"))
+        return SnapshotError((*self.kept, *tail))
+
+
+class _Lines:
+    """The stream's physical lines, decoded one at a time so that a bad byte names its line."""
+
+    def __init__(self, stream: BinaryIO, problems: _Problems) -> None:
+        self._stream = stream
+        self._problems = problems
+        self.number = 0  # of the last line handed out
+        self.last_undecodable = 0
+        self.complete = True  # the last line handed out ended with a newline
+        self.exhausted = False
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._stream:
+            self.number += 1
+            data = raw.removeprefix(codecs.BOM_UTF8) if self.number == 1 else raw
+            self.complete = data.endswith(b"\n")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                self._problems.add(self.number, None, "not UTF-8 text")
+                self.last_undecodable = self.number
+                # Keep the line's shape so a CSV record spanning it still ends where it should.
+                text = data.decode("utf-8", errors="replace")
+            yield text
+        self.exhausted = True
+
+
+def _read(stream: BinaryIO, *, fmt: str, max_problems: int) -> Iterator[SnapshotRow]:
+    problems = _Problems(max_problems)
+    lines = _Lines(stream, problems)
+    records = _jsonl_records(lines, problems) if fmt == "jsonl" else _csv_records(lines, problems)
+    first_line_of: dict[str, int] = {}
+    for line, record in records:
+        row = _row(line, record, problems, first_line_of)
+        if row is not None and not problems.count:
+            yield row
+    if problems.count:
+        raise problems.error()
+
+
+def _jsonl_records(
+    lines: _Lines, problems: _Problems
+) -> Iterator[tuple[int, Mapping[str, object]]]:
+    for text in lines:
+        if lines.last_undecodable == lines.number or not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+            if lines.complete:
+                problems.add(lines.number, None, "not valid JSON")
+            else:
+                problems.add(lines.number, None, "truncated: the last line is incomplete")
+            continue
+        if isinstance(value, dict):
+            yield lines.number, value
+        else:
+            problems.add(lines.number, None, "not a JSON object")
+
+
+def _csv_records(lines: _Lines, problems: _Problems) -> Iterator[tuple[int, Mapping[str, object]]]:
+    # strict: a stray quote is an error, and so is a quoted field still open at the end of file.
+    # The csv module's field size limit bounds memory when a quote is never closed.
+    reader = csv.reader(iter(lines), strict=True)
+    header = next(reader, None)
+    if not header:  # nothing at all, a lone BOM, or a blank first line
+        problems.add(None, None, "empty snapshot: no header")
+        return
+    columns = [cell.strip() for cell in header]
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        problems.add(None, None, "missing columns: " + ", ".join(missing))
+    for name in REQUIRED_COLUMNS:
+        if columns.count(name) > 1:
+            problems.add(1, name, "column appears more than once")
+    if problems.count:
+        return
+    index = {name: columns.index(name) for name in REQUIRED_COLUMNS}
+    while True:
+        start = lines.number + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            if lines.exhausted:
+                problems.add(start, None, "truncated: unterminated quoted field")
+                return
+            problems.add(start, None, "not valid CSV (misplaced quote)")
+            continue
+        if not cells or lines.last_undecodable >= start:
+            continue  # a blank line, or one already reported as not UTF-8
+        if len(cells) != len(columns):
+            problems.add(start, None, f"expected {len(columns)} cells, found {len(cells)}")
+            continue
+        record: dict[str, object] = {name: cells[i] for name, i in index.items()}
+        roles = cells[index["roles"]]
+        record["roles"] = roles.split(_ROLE_SEPARATOR) if roles.strip() else []
+        yield start, record
+
+
+def _row(
+    line: int,
+    record: Mapping[str, object],
+    problems: _Problems,
+    first_line_of: dict[str, int],
+) -> SnapshotRow | None:
+    before = problems.count
+    user_id = _text(line, record, "user_id", problems, required=True)
+    full_name = _text(line, record, "full_name", problems, required=True)
+    email = _text(line, record, "email", problems, required=True)
+    language = _text(line, record, "preferred_language", problems, required=False).lower()
+    roles = record.get("roles")
+    if roles is None:
+        problems.add(line, "roles", "missing")
+    elif not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        problems.add(line, "roles", "must be a list of strings")
+    if user_id:
+        if user_id in first_line_of:
+            problems.add(line, "user_id", f"duplicate of line {first_line_of[user_id]}")
+        else:
+            first_line_of[user_id] = line
+    if problems.count > before or not isinstance(roles, list):
+        return None
+    kept_roles = tuple(sorted({role.strip() for role in roles} - {""}))
+    return SnapshotRow(line, user_id, full_name, email, language, kept_roles)
+
+
+def _text(
+    line: int, record: Mapping[str, object], field: str, problems: _Problems, *, required: bool
+) -> str:
+    """The stripped string in ``field``, or "" after recording why there is none."""
+    value = record.get(field)
+    if field == "user_id" and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # instances often number their users
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        problems.add(line, field, "must be a string")
+        return ""
+    if required and not value.strip():
+        problems.add(line, field, "missing")
+    return value.strip()
