@@ -28,6 +28,7 @@ Commands:
   people show EMAIL           show a person and their holdings
   people request-erasure EMAIL  record a deletion request
   import FILE.jsonl           import organisations and holdings through the gate
+  instances add|list          customer instances (sources of the monthly sync)
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team

@@ -146,6 +146,10 @@ OMNI_POLICY_FILE = env_str("OMNI_POLICY_FILE", "")
 # Keys the audit chain's HMAC and the erasure ledger's email digests; rotate only with a re-key.
 OMNI_AUDIT_KEY = env_str("OMNI_AUDIT_KEY", SECRET_KEY)
 OMNI_DIGEST_KEY = env_str("OMNI_DIGEST_KEY", SECRET_KEY)
+# Encrypts secrets held at rest (core/crypto.py): an instance's export token. Old keys still
+# decrypt, for rotation.
+OMNI_ENCRYPTION_KEY = env_str("OMNI_ENCRYPTION_KEY", SECRET_KEY)
+OMNI_ENCRYPTION_OLD_KEYS = env_list("OMNI_ENCRYPTION_OLD_KEYS", [])
 # The erasure ledger lives outside the database so that it survives a backup restore: keep it on
 # other storage than the database backups (docs/operations.md). Empty: VAR_DIR/erasure-ledger.jsonl.
 OMNI_ERASURE_LEDGER = env_str("OMNI_ERASURE_LEDGER", "")

@@ -282,7 +282,7 @@ def _instance_create(*, actor: str, organization: Organization) -> Instance:
         actor=actor,
         organization=organization,
         code=f"{organization.code}-prod",
-        base_url=f"https://{organization.code}.example.com/",
+        export_url=f"https://{organization.code}.example.com/export/users.jsonl",
     )
 
 

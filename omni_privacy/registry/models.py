@@ -78,7 +78,15 @@ class Instance(TimeStampedModel):
         Organization, on_delete=models.CASCADE, related_name="instances"
     )
     code = models.SlugField(max_length=64, unique=True)
-    base_url = models.URLField(blank=True)
+    export_url = models.URLField(
+        blank=True, help_text="where the monthly sync fetches the user-profile snapshot"
+    )
+    token_sealed = models.TextField(
+        blank=True, help_text="the export's access token, encrypted (core/crypto.py)"
+    )
+    last_synced_at = models.DateTimeField(
+        null=True, blank=True, help_text="end of the last successful sync"
+    )
 
     def __str__(self) -> str:
         return self.code

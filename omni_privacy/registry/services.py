@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from omni_privacy.audit.services import audit_record
+from omni_privacy.core.crypto import seal
 from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import FieldError, InvalidInputError
 from omni_privacy.policy.loader import active_policy
@@ -25,6 +29,10 @@ from omni_privacy.registry.models import (
 )
 from omni_privacy.registry.retention_columns import apply_decision
 from omni_privacy.registry.selectors import organization_facts
+
+# What a SlugField holds (the importer accepts the same codes).
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
+MAX_TOKEN = 4096
 
 
 @dataclass(frozen=True)
@@ -198,18 +206,57 @@ def _with_last_contact(accepted: AcceptedHolding, day: dt.date) -> AcceptedHoldi
     return replace(accepted, last_contact_at=day)
 
 
+def _check_instance(*, code: str, export_url: str, token: str | None) -> list[FieldError]:
+    errors = []
+    if not SLUG.fullmatch(code):
+        errors.append(
+            FieldError("name", "use letters, digits, hyphens and underscores (acme-prod)")
+        )
+    elif Instance.objects.filter(code=code).exists():
+        errors.append(FieldError("name", "an instance of that name is already registered"))
+    if export_url:
+        try:
+            URLValidator(schemes=["http", "https"])(export_url)
+        except ValidationError:
+            errors.append(FieldError("url", "must be an http:// or https:// address"))
+    if token is not None and not token.strip():
+        errors.append(FieldError("token", "is empty"))
+    elif token is not None and len(token) > MAX_TOKEN:
+        errors.append(FieldError("token", f"is longer than {MAX_TOKEN} characters"))
+    return errors
+
+
 def instance_create(
-    *, actor: str, organization: Organization, code: str, base_url: str = ""
+    *,
+    actor: str,
+    organization: Organization,
+    code: str,
+    export_url: str = "",
+    token: str | None = None,
 ) -> Instance:
-    """Register one of an organisation's Omni-Assistant instances (source of the monthly sync)."""
+    """Register one of an organisation's Omni-Assistant instances (source of the monthly sync,
+    notice §2.4 scenario 1). The export token is stored sealed (core/crypto.py), never in
+    clear, and the audit event says only whether there is one."""
+    errors = _check_instance(code=code, export_url=export_url, token=token)
+    if errors:
+        raise InvalidInputError(errors)
     with transaction.atomic():
-        instance = Instance.objects.create(code=code, organization=organization, base_url=base_url)
+        instance = Instance.objects.create(
+            code=code,
+            organization=organization,
+            export_url=export_url,
+            token_sealed=seal(token.strip()) if token else "",
+        )
         audit_record(
             actor=actor,
             action="instance.created",
             object_type="instance",
             object_id=instance.code,
-            payload={"organization": organization.code},
+            payload={
+                "organization": organization.code,
+                "export_url": bool(export_url),
+                "token": bool(token),
+            },
         )
     return instance
 
