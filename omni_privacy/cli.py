@@ -29,6 +29,8 @@ Commands:
   people request-erasure EMAIL  record a deletion request
   import FILE.jsonl           import organisations and holdings through the gate
   instances add|list          customer instances (sources of the monthly sync)
+  sync import INSTANCE FILE   apply a user-profile snapshot (JSON lines or CSV)
+  sync pull [INSTANCE]        fetch each instance's snapshot over HTTP(S) and apply it
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "omni_privacy.policy",
     "omni_privacy.registry",
     "omni_privacy.retention",
+    "omni_privacy.intake",
     "omni_privacy.console",
     "omni_privacy.api",
     "omni_privacy.ops",

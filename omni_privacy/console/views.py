@@ -29,6 +29,7 @@ from omni_privacy.console.labels import holding_view
 from omni_privacy.console.middleware import LANGUAGE_CODES
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
+from omni_privacy.intake.selectors import InstanceSync, instance_syncs
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_search
@@ -59,10 +60,23 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
     """The retention figures on top of the registry and the retention page (notice §4-§5:
     overdue is an alarm)."""
     overview = retention_overview(as_of=as_of, sources=sources)
+    is_officer = officer(request)
     return {
         "overview": overview,
         "last_run": run_view(overview.last_run) if overview.last_run else None,
-        "is_officer": officer(request),
+        "is_officer": is_officer,
+        # Notice §2.4: a refresh at most every month; an instance late or failing is an alarm.
+        "syncs": sync_view(instance_syncs(now=clock.now())) if is_officer else None,
+    }
+
+
+def sync_view(items: list[InstanceSync]) -> dict[str, Any]:
+    return {
+        "count": len(items),
+        "stale": [item for item in items if item.stale],
+        "failing": [
+            item for item in items if item.history.failures_since_success and not item.stale
+        ],
     }
 
 

@@ -14,7 +14,13 @@ from django.core.management.base import OutputWrapper
 from rich.console import Console
 from rich.text import Text
 
-STATUS_STYLES = {"overdue": "bold red", "late": "bold red", "due": "yellow", "held": "cyan"}
+STATUS_STYLES = {
+    "overdue": "bold red",
+    "late": "bold red",
+    "stale": "bold red",
+    "due": "yellow",
+    "held": "cyan",
+}
 
 
 class _Stream:

@@ -282,7 +282,8 @@ def _instance_create(*, actor: str, organization: Organization) -> Instance:
         actor=actor,
         organization=organization,
         code=f"{organization.code}-prod",
-        export_url=f"https://{organization.code}.example.com/export/users.jsonl",
+        # No export URL: the hourly sync job would otherwise try to reach it. Demo snapshots
+        # are applied from files (omni-privacy sync import).
     )
 
 

@@ -163,6 +163,10 @@ class Holding(PublicIdModel):
     phone = models.CharField(max_length=32, null=True, blank=True)
     preferred_language = models.CharField(max_length=2, null=True, blank=True)
 
+    # Software profiles: a keyed digest of the user's id in the instance (core/digest.py), so
+    # that the monthly sync finds the holding again when a name or an email changes.
+    source_key = models.CharField(max_length=64, null=True, blank=True)
+
     # Evaluator output (see class docstring).
     due_at = models.DateField(null=True, blank=True)
     deadline_at = models.DateField(null=True, blank=True)
@@ -174,6 +178,7 @@ class Holding(PublicIdModel):
         indexes = [
             models.Index(fields=["state", "due_at"], name="registry_holding_due"),
             models.Index(fields=["organization", "source"], name="registry_holding_org_source"),
+            models.Index(fields=["instance", "source_key"], name="registry_holding_profile"),
         ]
         constraints = [
             models.UniqueConstraint(

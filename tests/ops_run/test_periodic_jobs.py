@@ -24,7 +24,9 @@ def test_a_slot_is_enqueued_once_even_when_claimed_twice(settings):
     every_job = [job.name for job in registered()]
 
     assert claim_and_enqueue(now=NOW) == every_job
-    assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == []
+    # The same slots again: nothing. Two hours later only the hourly job has a new slot.
+    assert claim_and_enqueue(now=NOW + dt.timedelta(minutes=29)) == []
+    assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == ["sync_monthly"]
 
     results = task_backends["default"].results
     audit_runs = [r for r in results if r.task.func == task_audit_verify.func]

@@ -1,0 +1,56 @@
+"""Records of the monthly sync (notice §2.4 scenario 1: "at most one month between refreshes").
+
+A SyncRun is written for every attempt, successful or refused, with its counts and the file's
+SHA-256; its problems name lines and fields only, never a value from the file.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from omni_privacy.core.models import PublicIdModel
+from omni_privacy.registry.models import Instance
+
+
+class SyncStatus(models.TextChoices):
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class SyncOrigin(models.TextChoices):
+    FILE = "file"
+    PULL = "pull"
+
+
+class SyncRun(PublicIdModel):
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="sync_runs")
+    as_of = models.DateField()
+    origin = models.CharField(max_length=8, choices=SyncOrigin.choices)
+    status = models.CharField(max_length=12, choices=SyncStatus.choices)
+    actor = models.CharField(max_length=100)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, help_text="{change: holdings}")
+    problems = models.TextField(blank=True, help_text="why it was refused (lines and fields)")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.instance_id} {self.as_of} {self.status}"
+
+
+class SeenProfile(models.Model):
+    """The profile keys a sync saw flagged, while it runs (same transaction; removed at its
+    end): what is held and was not seen lost its roles or left the export."""
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="+")
+    source_key = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "source_key"], name="intake_seen_run_key")]
+
+    def __str__(self) -> str:
+        return self.source_key

@@ -1,0 +1,260 @@
+"""The monthly sync applied from a file (issue 4 items 2-4, 6): only flagged users, only the
+three fields, diff semantics, all or nothing on bad input (notice §2.4 scenario 1, §4 ¶1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.conf import settings
+
+from omni_privacy.audit.models import AuditEvent
+from omni_privacy.audit.services import audit_verify
+from omni_privacy.intake.models import SyncRun
+from omni_privacy.intake.services import SyncRefusedError, sync_import
+from omni_privacy.registry.models import Holding, Person
+from tests.intake.conftest import ADMIN, SECURITY, UPDATES, as_csv, as_jsonl, user
+from tests.retention.factory import ACTOR, organization, record, registry_dump
+from tests.retention.scan import Identity, scan_django_database
+
+pytestmark = pytest.mark.django_db
+
+OCT, NOV, DEC = dt.date(2026, 10, 1), dt.date(2026, 11, 1), dt.date(2026, 11, 15)
+LEA = user(101, "Léa Tremblay", "lea.tremblay@example.com")
+MARC = user(102, "Marc Gagnon", "marc.gagnon@example.org", "en", (UPDATES, "viewer"))
+ZOE = user(103, "Zoé Bouchard", "zoe.bouchard@example.com", roles=("viewer",))
+NOOR = user(
+    104,
+    "Noor Haddad",
+    "noor.haddad@example.com",
+    "fr-CA",
+    (SECURITY,),
+    phone="514 555 0199",
+    notes="Prefers calls after 3 pm",
+)
+
+
+def apply(instance, users, as_of, fmt="jsonl"):
+    data = as_jsonl(users) if fmt == "jsonl" else as_csv(users)
+    return sync_import(
+        actor=ACTOR, instance=instance, stream=io.BytesIO(data), fmt=fmt, as_of=as_of
+    )
+
+
+def profiles(instance):
+    rows = Holding.objects.filter(instance=instance).order_by("full_name")
+    return list(
+        rows.values_list(
+            "full_name",
+            "email",
+            "preferred_language",
+            "roles",
+            "state",
+            "role_removed_at",
+            "due_at",
+        )
+    )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_first_sync_keeps_flagged_users_and_three_fields_only(instance, fmt) -> None:
+    report = apply(instance, [LEA, MARC, ZOE, NOOR], OCT, fmt)
+
+    assert (report.rows, report.counts) == (
+        4,
+        {
+            "added": 3,
+            "updated": 0,
+            "restored": 0,
+            "scheduled_for_deletion": 0,
+            "unchanged": 0,
+            "ignored": 1,
+        },
+    )
+    assert profiles(instance) == [
+        ("Léa Tremblay", "lea.tremblay@example.com", "fr", [ADMIN], "active", None, None),
+        ("Marc Gagnon", "marc.gagnon@example.org", "en", [UPDATES], "active", None, None),
+        ("Noor Haddad", "noor.haddad@example.com", "fr", [SECURITY], "active", None, None),
+    ]
+    holding = Holding.objects.get(email="lea.tremblay@example.com")
+    assert (
+        holding.source,
+        holding.purpose,
+        holding.legal_basis,
+        holding.channel,
+        holding.collected_at,
+        holding.phone,
+    ) == ("software_profile", "communication_obligations", "contract", "monthly_sync", OCT, None)
+    # Zoé (no flagged role), Noor's phone and notes, and every user id: stored nowhere.
+    key = settings.OMNI_DIGEST_KEY
+    needles = Identity("Zoé Bouchard", "zoe.bouchard@example.com").needles(key)
+    needles |= {"5145550199", "prefers calls after 3 pm"}
+    assert scan_django_database(needles) == set()
+    instance.refresh_from_db()
+    assert instance.last_synced_at is not None
+    event = AuditEvent.objects.get(action="sync.completed")
+    assert event.payload == {
+        "run": str(report.run_id),
+        "as_of": "2026-10-01",
+        "origin": "file",
+        "rows": 4,
+        "counts": report.counts,
+        "file_sha256": report.file_sha256,
+    }
+    run = SyncRun.objects.get()
+    assert (run.status, run.rows, run.counts, run.file_sha256) == (
+        "finished",
+        4,
+        report.counts,
+        report.file_sha256,
+    )
+
+
+def test_changes_removals_returns_and_repeats(instance) -> None:
+    apply(instance, [LEA, MARC, NOOR], OCT)
+    lea_id = Holding.objects.get(email=LEA["email"]).public_id
+
+    renamed = {**LEA, "full_name": "Léa Tremblay-Roy"}
+    gone_role = {**MARC, "roles": ["viewer"]}
+    new = user(105, "Ana Costa", "ana.costa@example.org", "en", (ADMIN, SECURITY))
+    second = apply(instance, [renamed, gone_role, new], NOV)  # Noor left the export
+
+    assert second.counts == {
+        "added": 1,
+        "updated": 1,
+        "restored": 0,
+        "scheduled_for_deletion": 2,
+        "unchanged": 0,
+        "ignored": 0,
+    }
+    assert profiles(instance) == [
+        ("Ana Costa", "ana.costa@example.org", "en", [SECURITY, ADMIN], "active", None, None),
+        ("Léa Tremblay-Roy", "lea.tremblay@example.com", "fr", [ADMIN], "active", None, None),
+        ("Marc Gagnon", "marc.gagnon@example.org", "en", [], "pending_deletion", NOV, NOV),
+        ("Noor Haddad", "noor.haddad@example.com", "fr", [], "pending_deletion", NOV, NOV),
+    ]
+    marc = Holding.objects.get(email=MARC["email"])
+    assert (marc.retention_rule, marc.retention_action, marc.deadline_at) == (
+        "profile_role_removed",
+        "delete",
+        NOV + dt.timedelta(days=60),
+    )
+    batches = [
+        e.payload for e in AuditEvent.objects.filter(action="sync.batch").order_by("sequence")
+    ]
+    assert batches[-2]["updated"] == {str(lea_id): ["full_name"]}  # a rectification, by field
+    assert sorted(batches[-1]["scheduled_for_deletion"]) == sorted(
+        str(h.public_id) for h in Holding.objects.filter(state="pending_deletion")
+    )
+
+    # Marc's role is back before the deletion happened: kept; Noor stays scheduled from NOV.
+    back = apply(instance, [renamed, MARC, new], DEC)
+    assert (
+        back.counts["restored"],
+        back.counts["unchanged"],
+        back.counts["scheduled_for_deletion"],
+    ) == (1, 2, 0)
+    assert Holding.objects.get(email=MARC["email"]).state == "active"
+    noor = Holding.objects.get(email=NOOR["email"])
+    assert (noor.role_removed_at, noor.due_at) == (NOV, NOV)
+
+    # The same snapshot again changes nothing.
+    before = registry_dump()
+    again = apply(instance, [renamed, MARC, new], DEC)
+    assert again.counts["unchanged"] == 3
+    assert {k: v for k, v in registry_dump().items() if k != "registry_instance"} == {
+        k: v for k, v in before.items() if k != "registry_instance"
+    }
+    assert audit_verify()[1] is None
+
+
+def test_a_new_address_moves_the_holding_to_its_person(instance) -> None:
+    apply(instance, [LEA], OCT)
+    old = Person.objects.get()
+    apply(instance, [{**LEA, "email": "lea.roy@example.com"}], NOV)
+    holding = Holding.objects.get()
+    assert holding.email == "lea.roy@example.com"
+    assert holding.person_id != old.pk
+    assert not Person.objects.filter(pk=old.pk).exists()
+    assert (
+        scan_django_database(
+            Identity("x", "lea.tremblay@example.com").needles(settings.OMNI_DIGEST_KEY) - {"x"}
+        )
+        == set()
+    )
+
+
+def test_a_profile_recorded_before_the_first_sync_is_adopted(instance) -> None:
+    earlier = record(
+        instance.organization,
+        "software_profile",
+        LEA["email"],
+        collected_at=dt.date(2026, 3, 2),
+        full_name="Léa Tremblay",
+    )
+    report = apply(instance, [LEA], OCT)
+    assert (report.counts["added"], report.counts["updated"]) == (0, 1)
+    holding = Holding.objects.get()
+    assert (holding.pk, holding.instance_id, holding.collected_at) == (
+        earlier.pk,
+        instance.pk,
+        dt.date(2026, 3, 2),
+    )
+
+
+def test_two_profiles_with_one_address_hold_one_profile(instance) -> None:
+    twin = {**LEA, "user_id": 999, "roles": [SECURITY]}
+    report = apply(instance, [LEA, twin], OCT)
+    assert (report.counts["added"], report.counts["ignored"]) == (1, 1)
+    assert Holding.objects.get().roles == [ADMIN]
+
+
+BAD = {
+    "duplicate user id": (
+        as_jsonl([LEA, {**MARC, "user_id": 101}]),
+        ["line 2: user_id: duplicate of line 1"],
+    ),
+    "invalid email": (
+        as_jsonl([LEA, {**MARC, "email": "marc at example"}]),
+        ["line 2: email: is not a valid email address"],
+    ),
+    "wrong encoding": (as_jsonl([LEA]) + "Zoé\n".encode("latin-1"), ["line 2: not UTF-8 text"]),
+    "truncated": (
+        as_jsonl([LEA]) + b'{"user_id": 7, "full_na',
+        ["line 2: truncated: the last line is incomplete"],
+    ),
+    "missing column": (
+        b"user_id,full_name,email,roles\n1,Lea,lea@example.com,\n",
+        ["missing columns: preferred_language"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_applies_nothing_and_names_the_line(instance, case) -> None:
+    apply(instance, [LEA], OCT)
+    data, expected = BAD[case]
+    before = registry_dump()
+    fmt = "csv" if case == "missing column" else "jsonl"
+    with pytest.raises(SyncRefusedError) as refused:
+        sync_import(actor=ACTOR, instance=instance, stream=io.BytesIO(data), fmt=fmt, as_of=NOV)
+    assert [str(problem) for problem in refused.value.problems] == expected
+    assert registry_dump() == before  # nothing applied: not even Léa's removal
+    run = refused.value.run
+    assert (run.status, run.problems) == ("failed", "\n".join(expected))
+    failed = AuditEvent.objects.get(action="sync.failed")
+    assert failed.payload["problems"] == len(expected)
+    for value in ("marc at example", "Zoé", "lea@example.com"):
+        assert value not in run.problems
+
+
+def test_an_organisation_without_subscription_cannot_be_synced(db) -> None:
+    from omni_privacy.registry.services import instance_create
+
+    prospect = organization("prospect")
+    instance = instance_create(actor=ACTOR, organization=prospect, code="prospect-trial")
+    with pytest.raises(SyncRefusedError) as refused:
+        apply(instance, [LEA], OCT)
+    assert str(refused.value).startswith("organization: the organisation has no subscription")
+    assert Holding.objects.count() == 0
