@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any, BinaryIO, cast
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, Field, OuterRef, QuerySet
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
@@ -63,6 +65,22 @@ MAX_PROBLEMS = 50
 _WRITTEN = ("full_name", "email", "preferred_language", "roles", "person", "role_removed_at",
             "state", "instance", "source_key", "due_at", "deadline_at", "retention_rule",
             "retention_action", "updated_at")  # fmt: skip
+
+
+def _update(holdings: list[Holding]) -> None:
+    """Write the sync's columns of ``holdings``: one parameterised UPDATE run for every row
+    (``executemany``), where Django's bulk_update builds a CASE per row and column."""
+    if not holdings:
+        return
+    fields = [cast("Field[Any, Any]", Holding._meta.get_field(name)) for name in _WRITTEN]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    table = connection.ops.quote_name(Holding._meta.db_table)
+    rows = [
+        [f.get_db_prep_save(getattr(h, f.attname), connection) for f in fields] + [h.pk]
+        for h in holdings
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
 
 
 class SyncRefusedError(Exception):
@@ -128,12 +146,11 @@ class _Batch:
     problems: list[SnapshotProblem]
 
 
-def _offer(row: SnapshotRow, policy: Policy, work: _Batch) -> Profile | None:
-    """The row as the registry would keep it, through the collection gate; None when the row
-    has none of the three roles. A refused row adds its problems (fields, not values)."""
-    roles = flagged_roles(row.roles, policy.sources[SOURCE].roles)
-    if not roles:
-        return None
+def _offer(
+    row: SnapshotRow, roles: tuple[str, ...], policy: Policy, work: _Batch
+) -> Profile | None:
+    """The row as the registry would keep it, through the collection gate; None when the gate
+    refuses it (its problems are added: fields, not values)."""
     result = check_holding(
         HoldingCandidate(
             source=SOURCE,
@@ -185,24 +202,80 @@ def _held_profile(holding: Holding) -> HeldProfile:
     )
 
 
+_HELD = ("id", "source_key", "full_name", "email", "preferred_language", "roles")
+
+
+def _unchanged(row: SnapshotRow, roles: tuple[str, ...], held: tuple[Any, ...]) -> bool:
+    """The row says exactly what is held (which passed the gate when it was stored): nothing to
+    check or write. Most rows of a monthly snapshot are such rows."""
+    _id, _key, full_name, email, language, held_roles = held
+    return (
+        held_roles == list(roles)
+        and email == row.email.strip()
+        and full_name == " ".join(row.full_name.split())
+        and language == _language(row.preferred_language)
+    )
+
+
 def _apply_batch(rows: tuple[SnapshotRow, ...], policy: Policy, work: _Batch) -> None:
-    offered: dict[str, tuple[SnapshotRow, Profile]] = {}
-    unflagged: list[str] = []
-    for row in rows:
-        key = profile_key(work.instance.pk, row.user_id)
-        profile = _offer(row, policy, work)
-        if profile is not None:
-            offered[key] = (row, profile)
-        else:
-            unflagged.append(key)
-    if work.problems:
-        return  # refused anyway: validate the rest, write nothing more
+    allowed = policy.sources[SOURCE].roles
+    keyed = [(profile_key(work.instance.pk, row.user_id), row) for row in rows]
     profile_rows = Holding.objects.filter(
         organization_id=work.instance.organization_id, source=SOURCE, state__in=LIVE_STATES
-    ).select_related("person")
-    held = {h.source_key: h for h in profile_rows.filter(source_key__in=[*offered, *unflagged])}
+    )
+    # A key names one instance's user: look it up by (instance, key), the sync's index.
+    keyed_rows = profile_rows.filter(instance=work.instance)
+    held_now = {
+        values[1]: values
+        for values in keyed_rows.filter(
+            source_key__in=[key for key, _row in keyed], role_removed_at__isnull=True
+        ).values_list(*_HELD)
+    }
+    seen: list[str] = []
+    offered: dict[str, tuple[SnapshotRow, Profile]] = {}
+    unflagged: list[str] = []
+    for key, row in keyed:
+        roles = flagged_roles(row.roles, allowed)
+        if not roles:
+            unflagged.append(key)
+        elif key in held_now and _unchanged(row, roles, held_now[key]):
+            seen.append(key)
+            work.counts[Change.UNCHANGED] += 1
+        elif (profile := _offer(row, roles, policy, work)) is not None:
+            seen.append(key)
+            offered[key] = (row, profile)
+    if work.problems:
+        return  # refused anyway: validate the rest, write nothing more
+    _mark_seen(work.run, seen)
+    held_any = keyed_rows.filter(source_key__in=[*offered, *unflagged])
+    held = {h.source_key: h for h in held_any.select_related("person")}
     # Not flagged and not held: read and forgotten. (Held and not flagged: _schedule_unseen.)
     work.counts[Change.IGNORED] += sum(1 for key in unflagged if key not in held)
+    if offered:
+        _apply_offered(offered, held, profile_rows, work)
+
+
+def _mark_seen(run: SyncRun, keys: list[str]) -> None:
+    """One statement for the batch's keys (an array on PostgreSQL, JSON on SQLite)."""
+    if not keys:
+        return
+    table = connection.ops.quote_name(SeenProfile._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = f"INSERT INTO {table} (run_id, source_key) SELECT %s, unnest(%s::text[])"
+        keys_param: Any = keys
+    else:
+        sql = f"INSERT INTO {table} (run_id, source_key) SELECT %s, value FROM json_each(%s)"  # noqa: S608
+        keys_param = json.dumps(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run.pk, keys_param])
+
+
+def _apply_offered(
+    offered: dict[str, tuple[SnapshotRow, Profile]],
+    held: dict[str | None, Holding],
+    profile_rows: QuerySet[Holding],
+    work: _Batch,
+) -> None:
     people = _people(profile for _row, profile in offered.values())
     person_ids = [person.pk for person in people.values()]
     # A live profile of the same person in this organisation not yet keyed (imported before
@@ -234,7 +307,6 @@ def _apply_batch(rows: tuple[SnapshotRow, ...], policy: Policy, work: _Batch) ->
         if change != Change.UNCHANGED:
             writes.add(change, holding, key=key, person=person, profile=profile, work=work)
     writes.save(work)
-    SeenProfile.objects.bulk_create(SeenProfile(run=work.run, source_key=k) for k in offered)
 
 
 @dataclass
@@ -283,7 +355,7 @@ class _Writes:
 
     def save(self, work: _Batch) -> None:
         Holding.objects.bulk_create(self.created)
-        Holding.objects.bulk_update(self.updated, _WRITTEN)
+        _update(self.updated)
         if self.left_people:
             # Whoever an address change left with no holding goes, with their keyed digest.
             Person.objects.filter(id__in=self.left_people, holdings__isnull=True).delete()
@@ -309,7 +381,9 @@ def _schedule_unseen(work: _Batch) -> None:
     """Profiles held from this instance that the snapshot no longer flags (roles removed, or
     the user gone): pending deletion, with the sync's day as the role-removal day (notice §4
     ¶1: deleted within 60 days)."""
-    seen = SeenProfile.objects.filter(run=work.run).values("source_key")
+    # NOT EXISTS, an anti-join: NOT IN over a large subquery is quadratic on PostgreSQL once
+    # the keys no longer fit in work_mem.
+    seen = SeenProfile.objects.filter(run=work.run, source_key=OuterRef("source_key"))
     unseen = (
         Holding.objects.filter(
             instance=work.instance,
@@ -318,7 +392,7 @@ def _schedule_unseen(work: _Batch) -> None:
             source_key__isnull=False,
             role_removed_at__isnull=True,
         )
-        .exclude(source_key__in=seen)
+        .exclude(Exists(seen))
         .select_related("person")
         .order_by("id")
     )
@@ -330,7 +404,7 @@ def _schedule_unseen(work: _Batch) -> None:
             holding.state = HoldingState.PENDING_DELETION
             holding.updated_at = clock.now()
             apply_decision(holding, work.facts, as_of=work.as_of)
-        Holding.objects.bulk_update(chunk, _WRITTEN)
+        _update(chunk)
         work.counts[Change.SCHEDULED] += len(chunk)
         audit_record(
             actor=work.run.actor,
