@@ -31,6 +31,8 @@ Commands:
   instances add|list          customer instances (sources of the monthly sync)
   sync import INSTANCE FILE   apply a user-profile snapshot (JSON lines or CSV)
   sync pull [INSTANCE]        fetch each instance's snapshot over HTTP(S) and apply it
+  sync check                  each instance's last sync; exit 1 if older than 31 days
+  intake mail PATH            inbound mail (Maildir or mbox) to sales contacts
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team
