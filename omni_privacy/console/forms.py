@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from omni_privacy.registry.models import Organization
 
 
 class RegistrySearchForm(forms.Form):
@@ -39,3 +45,46 @@ class OrganizationHoldForm(LegalHoldForm):
     organization = forms.SlugField(label=_("Organisation code"), max_length=64)
 
     field_order = ["organization", "reason", "until"]
+
+
+class ContactForm(forms.Form):
+    """A contact recorded by hand (notice §2.4 scenario 2). The gate checks the rest."""
+
+    organization = forms.SlugField(label=_("Organisation code"), max_length=64)
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    email = forms.CharField(label=_("Email address"), max_length=254)
+    phone = forms.CharField(label=_("Telephone number"), max_length=32, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        required=False,
+        choices=[
+            ("", _("Not known")),
+            ("fr", pgettext_lazy("preferred language", "French")),
+            ("en", pgettext_lazy("preferred language", "English")),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[("phone", _("Telephone")), ("email", _("Email")), ("form", _("Form"))],
+    )
+    contacted_on = forms.DateField(
+        label=_("Date of the contact"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, source: str, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contacted_on"].initial = today
+        if source == "sales":
+            # Notice §2.1 ¶4: sales data only if the person contacted us, or their
+            # organisation is in a purchasing group with an active contract.
+            self.fields["purchasing_group"] = forms.BooleanField(
+                label=_("Through the organisation's purchasing group (they did not contact us)"),
+                required=False,
+            )
+
+    def clean_organization(self) -> str:
+        code = self.cleaned_data["organization"]
+        if not Organization.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("No organisation has this code."))
+        return str(code)

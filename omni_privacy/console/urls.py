@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from omni_privacy.console import retention_views, views
+from omni_privacy.console import intake_views, retention_views, views
 from omni_privacy.console.login import SignInView
 
 app_name = "console"
@@ -12,6 +12,8 @@ urlpatterns = [
     path("language/", views.language, name="language"),
     path("", views.registry, name="registry"),
     path("people/<uuid:public_id>/", views.person, name="person"),
+    path("record/", intake_views.record_start, name="record_start"),
+    path("record/<slug:source>/", intake_views.record_contact, name="record"),
     path("people/<uuid:public_id>/holds/", retention_views.hold_person, name="hold_person"),
     path("retention/", retention_views.retention, name="retention"),
     path("retention/holds/", retention_views.hold_organization, name="hold_organization"),

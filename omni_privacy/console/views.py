@@ -51,6 +51,7 @@ def officer(request: HttpRequest) -> bool:
 # Outcomes a page may announce after a redirect (?done=...): fixed sentences, never data.
 DONE_NOTICES = {
     "hold_placed": ("ok", _("The legal hold is placed.")),
+    "contact_recorded": ("ok", _("The contact is recorded.")),
     "hold_released": ("ok", _("The legal hold is released.")),
     "hold_already_released": ("warn", _("This legal hold was already released.")),
 }
