@@ -101,8 +101,10 @@ def test_refusals_are_shown_by_field_and_nothing_is_written(client: Client, sale
     assert errors["email"] == ["This is not a valid email address."]
     assert errors["contacted_on"] == ["The date of the contact cannot be in the future."]
     assert errors["purchasing_group"] == [
-        "Sales data needs the person to have contacted us, or an active purchasing-group "
-        "contract for their organisation (notice §2.1 ¶4)."
+        (
+            "Sales data needs the person to have contacted us, or an active purchasing-group "
+            "contract for their organisation (notice §2.1 ¶4)."
+        )
     ]
     assert Holding.objects.count() == 0
     unknown = client.post("/console/record/sales/", {**SALES_FORM, "organization": "nope"})
@@ -116,7 +118,9 @@ def test_a_service_call_needs_a_subscription(client: Client, service_user, borea
         "/console/record/customer_service/", {**SALES_FORM, "organization": "boreal"}
     )
     assert response.context["form"].errors["organization"] == [
-        "The organisation has no subscription on the date of the contact: the notice does not "
-        "allow recording this source for it (§2.1)."
+        (
+            "The organisation has no subscription on the date of the contact: the notice does not "
+            "allow recording this source for it (§2.1)."
+        )
     ]
     assert Holding.objects.count() == 0
