@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "omni_privacy.retention",
     "omni_privacy.intake",
     "omni_privacy.console",
+    "omni_privacy.portal",
     "omni_privacy.api",
     "omni_privacy.ops",
 ]

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:registry", permanent=False)),
     path("console/", include("omni_privacy.console.urls")),
     path("api/", api.urls),
+    path("", include("omni_privacy.portal.urls")),
 ]

@@ -1,11 +1,9 @@
 """Sign-in without a cookie before sign-in (notice §2.3; REQUIREMENTS #3: 0 cookies before
 sign-in, exactly 1 after).
 
-Django's CSRF protection would store a token in the session, and so set the session cookie on
-the sign-in page itself. Instead the form carries a signed, time-limited token, and a POST is
-accepted only with a valid token and, when the browser sends one, a same-origin Origin header
-(which is what stops a cross-site "login CSRF"). Once signed in, the session cookie and the
-normal CSRF protection (token kept in the session) take over.
+The form carries a signed, time-limited token instead of Django's CSRF cookie
+(core/formtoken.py). Once signed in, the session cookie and the normal CSRF protection (token
+kept in the session) take over.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import LoginView
-from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.utils.decorators import method_decorator
@@ -22,26 +19,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
-SALT = "omni_privacy.console.login"
-TOKEN_MAX_AGE = 3600
+from omni_privacy.core.formtoken import form_token, form_token_valid, same_origin
+
+PURPOSE = "sign-in"
 
 
 def login_token() -> str:
-    return signing.dumps("sign-in", salt=SALT)
+    return form_token(PURPOSE)
 
 
 def login_token_valid(token: str) -> bool:
-    try:
-        return signing.loads(token, salt=SALT, max_age=TOKEN_MAX_AGE) == "sign-in"
-    except signing.BadSignature:
-        return False
-
-
-def same_origin(request: HttpRequest) -> bool:
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    return origin in {f"http://{request.get_host()}", f"https://{request.get_host()}"}
+    return form_token_valid(token, PURPOSE)
 
 
 class SignInView(LoginView):

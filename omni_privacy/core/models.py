@@ -36,3 +36,17 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ThrottleHit(models.Model):
+    """One attempt counted against a limit (core/throttle.py). ``bucket`` is a keyed digest of
+    what is limited (an address, an IP address) and the purpose, never the value itself."""
+
+    bucket = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "at"], name="core_throttle_bucket_at")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -3,8 +3,7 @@ sender as a sales contact, channel email, on the message's date.
 
 Reads a Maildir (a directory with cur/, new/, tmp/) or an mbox file with Python's `mailbox` and
 `email`. The name comes from the From header, the language from Content-Language or the text.
-The organisation is the one given, or else the one of the sender's domain (``example.com`` ->
-``example-com``), created as a prospect (no subscription) the first time.
+The organisation is the one given, or else the one of the sender's domain (intake/contacts.py).
 
 Each message is recorded in its own transaction, then moved so it is never read twice: to the
 Maildir's ``.processed`` (or ``.refused``) folder, or to ``PATH.processed`` / ``PATH.refused``
@@ -18,24 +17,20 @@ import datetime as dt
 import email.policy
 import email.utils
 import mailbox
-import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, cast
 
-from django.db import transaction
 from django.utils import timezone
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.intake.contacts import sales_contact_record
 from omni_privacy.intake.domain.language import language_of
-from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Organization
-from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
 
 PROCESSED, REFUSED = "processed", "refused"
-_NOT_CODE = re.compile(r"[^a-z0-9-]+")
 
 
 class MailboxError(ValueError):
@@ -86,21 +81,6 @@ def _day(message: EmailMessage, as_of: dt.date) -> dt.date:
     return min(timezone.localdate(sent), as_of)
 
 
-def _organization(
-    address: str, given: Organization | None, *, actor: str, as_of: dt.date
-) -> Organization:
-    if given is not None:
-        return given
-    domain = address.rpartition("@")[2].lower()
-    code = _NOT_CODE.sub("-", domain).strip("-")[:64] or "unknown"
-    found = Organization.objects.filter(code=code).first()
-    if found is not None:
-        return found
-    return organization_upsert(
-        actor=actor, data=OrganizationInput(code=code, name=domain), as_of=as_of
-    )
-
-
 def _record(
     message: EmailMessage, *, organization: Organization | None, actor: str, as_of: dt.date
 ) -> None:
@@ -108,24 +88,16 @@ def _record(
     if not address or "@" not in address:
         raise InvalidInputError([FieldError("from", "no sender address")])
     day = _day(message, as_of)
-    with transaction.atomic():
-        holding_record(
-            actor=actor,
-            organization=_organization(address, organization, actor=actor, as_of=as_of),
-            candidate=HoldingCandidate(
-                source="sales",
-                purpose="sales_information",
-                legal_basis="consent",
-                channel="email",
-                collected_at=day,
-                full_name=" ".join(name.split()) or None,
-                email=address,
-                preferred_language=language_of(message.get("Content-Language"), _text(message)),
-                last_contact_at=day,
-                contacted_us=True,
-            ),
-            today=as_of,
-        )
+    sales_contact_record(
+        actor=actor,
+        email=address,
+        full_name=" ".join(name.split()) or None,
+        channel="email",
+        day=day,
+        as_of=as_of,
+        preferred_language=language_of(message.get("Content-Language"), _text(message)),
+        organization=organization,
+    )
 
 
 def _move(box: mailbox.Mailbox[Any], key: str, message: Any, path: Path, where: str) -> None:
