@@ -88,3 +88,29 @@ class ContactForm(forms.Form):
         if not Organization.objects.filter(code=code).exists():
             raise forms.ValidationError(_("No organisation has this code."))
         return str(code)
+
+
+class InstanceForm(forms.Form):
+    """Register a customer instance (notice §2.4 scenario 1: the source of the monthly sync)."""
+
+    name = forms.SlugField(label=_("Instance name"), max_length=64, help_text="acme-prod")
+    organization = forms.SlugField(label=_("Organisation code"), max_length=64)
+    export_url = forms.URLField(
+        label=_("Export URL"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where the instance publishes its user-profile snapshot."),
+    )
+    token = forms.CharField(
+        label=_("Access token"),
+        required=False,
+        max_length=4096,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted; never shown again."),
+    )
+
+    def clean_organization(self) -> str:
+        code = self.cleaned_data["organization"]
+        if not Organization.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("No organisation has this code."))
+        return str(code)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from omni_privacy.console import intake_views, retention_views, views
+from omni_privacy.console import instance_views, intake_views, retention_views, views
 from omni_privacy.console.login import SignInView
 
 app_name = "console"
@@ -16,6 +16,9 @@ urlpatterns = [
     path("record/<slug:source>/", intake_views.record_contact, name="record"),
     path("people/<uuid:public_id>/holds/", retention_views.hold_person, name="hold_person"),
     path("retention/", retention_views.retention, name="retention"),
+    path("instances/", instance_views.instances, name="instances"),
+    path("instances/add/", instance_views.instance_add, name="instance_add"),
+    path("instances/<slug:name>/sync/", instance_views.instance_sync, name="instance_sync"),
     path("retention/holds/", retention_views.hold_organization, name="hold_organization"),
     path(
         "retention/holds/<uuid:hold_id>/release/",

@@ -52,6 +52,12 @@ def officer(request: HttpRequest) -> bool:
 DONE_NOTICES = {
     "hold_placed": ("ok", _("The legal hold is placed.")),
     "contact_recorded": ("ok", _("The contact is recorded.")),
+    "instance_added": ("ok", _("The instance is registered.")),
+    "sync_done": ("ok", _("The snapshot was applied.")),
+    "sync_refused": (
+        "warn",
+        _("The snapshot was refused; nothing was applied. See the runs below."),
+    ),
     "hold_released": ("ok", _("The legal hold is released.")),
     "hold_already_released": ("warn", _("This legal hold was already released.")),
 }

@@ -17,6 +17,7 @@ from omni_privacy.registry.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, Organization
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
+from tests.intake.conftest import export_server  # noqa: F401 - the loopback export, a fixture
 
 TODAY = dt.date(2026, 11, 25)
 PASSWORD = "correct-horse-battery-staple-42"
