@@ -61,6 +61,7 @@ PURPOSE = "communication_obligations"
 LEGAL_BASIS = "contract"
 CHANNEL = "monthly_sync"
 BATCH = 2000
+ANALYZE_EVERY = 25  # batches: every 50,000 rows
 MAX_PROBLEMS = 50
 _WRITTEN = ("full_name", "email", "preferred_language", "roles", "person", "role_removed_at",
             "state", "instance", "source_key", "due_at", "deadline_at", "retention_rule",
@@ -418,6 +419,16 @@ def _schedule_unseen(work: _Batch) -> None:
         )
 
 
+def _refresh_statistics() -> None:
+    """A first sync inserts a million rows in one transaction: without fresh statistics the
+    planner keeps costing the tables as empty and scans them whole for every batch (quadratic).
+    PostgreSQL's ANALYZE may run in the transaction and counts its own inserted rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Holding, Person, SeenProfile):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def _refuse_unsubscribed(facts: OrganizationFacts, as_of: dt.date) -> None:
     if not facts.subscribed_on(as_of):
         message = (
@@ -442,9 +453,13 @@ def _apply(
     rows = 0
     parse_problems: tuple[SnapshotProblem, ...] = ()
     try:
-        for batch in _batched(read_snapshot(cast(BinaryIO, stream), fmt=fmt), BATCH):
+        for number, batch in enumerate(
+            _batched(read_snapshot(cast(BinaryIO, stream), fmt=fmt), BATCH), start=1
+        ):
             rows += len(batch)
             _apply_batch(batch, policy, work)
+            if number % ANALYZE_EVERY == 0:
+                _refresh_statistics()
     except SnapshotError as error:
         parse_problems = error.problems
     if work.problems or parse_problems:
