@@ -1,0 +1,198 @@
+"""Monthly sync benchmark (issue 4 item 8): a first import, then the diffing re-import.
+
+    .venv/bin/python bench/sync.py --rows 1000000
+    .venv/bin/python bench/sync.py --rows 100000 --sqlite /tmp/bench_sync/s.sqlite3
+
+Writes a snapshot of ``--rows`` user profiles (JSON lines; 90 % with one of the three roles,
+fictional, on example.com), and a changed copy (5 % of the rows renamed, 1 % with every role
+removed), on a fresh database with one subscribed organisation and its instance. Times
+`sync_import` of the first file (every flagged row added), then of the second (the diff:
+updates, removals scheduled, the rest unchanged). Prints rows per second and the process's
+peak resident memory after each phase; targets: >= 50,000 rows/s for the diffing import and
+peak memory under 300 MB whatever the file size. The database is dropped unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import pstats
+import random
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from _common import (
+    DEFAULT_PG_URL,
+    Target,
+    create_database,
+    drop_database,
+    peak_rss_mib,
+    per_second,
+    settle,
+    setup_django,
+    stopwatch,
+)
+
+RATE_TARGET = 50_000
+MEMORY_TARGET_MIB = 300
+ROLES = ("system_administrator", "update_notice_subscriber", "security_incident_contact")
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="user profiles per file")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--database-url", default=DEFAULT_PG_URL + "_sync", help="PostgreSQL (dropped!)"
+    )
+    parser.add_argument("--sqlite", metavar="PATH", help="run on this SQLite file instead")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile one import into FILE")
+    parser.add_argument("--profile-phase", choices=("first", "diff"), default="diff")
+    args = parser.parse_args(argv)
+    if args.rows < 100:
+        parser.error("--rows must be at least 100")
+    return args
+
+
+def write_snapshots(rows: int, seed: int, directory: Path) -> tuple[Path, Path, dict[str, int]]:
+    """The first snapshot and its changed copy, streamed to disk (never all in memory)."""
+    rng = random.Random(seed)
+    first, second = directory / "first.jsonl", directory / "second.jsonl"
+    changes = {"flagged": 0, "renamed": 0, "roles_removed": 0}
+    with first.open("w", encoding="utf-8") as one, second.open("w", encoding="utf-8") as two:
+        for index in range(rows):
+            flagged = rng.random() < 0.9
+            roles = [rng.choice(ROLES)] if flagged else ["viewer"]
+            profile = {
+                "user_id": index,
+                "full_name": f"Utilisatrice {index:07d}",
+                "email": f"user{index:07d}@example.com",
+                "preferred_language": rng.choice(("fr", "en", "fr-CA")),
+                "roles": roles,
+                "department": "IT",
+            }
+            one.write(json.dumps(profile) + "\n")
+            draw = rng.random()
+            if flagged:
+                changes["flagged"] += 1
+                if draw < 0.05:
+                    profile["full_name"] += " Roy"
+                    changes["renamed"] += 1
+                elif draw < 0.06:
+                    profile["roles"] = ["viewer"]
+                    changes["roles_removed"] += 1
+            two.write(json.dumps(profile) + "\n")
+    return first, second, changes
+
+
+def _phase(rows: int, seconds: float, counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "per_second": round(per_second(rows, seconds)),
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "counts": counts,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    target = Target.from_args(args.database_url, args.sqlite)
+    work = Path(tempfile.mkdtemp(prefix="omni-bench-sync-"))
+    setup_django(target, var_dir=work, chunk=None)
+
+    from django.core.management import call_command
+
+    from omni_privacy.intake.services import sync_import
+    from omni_privacy.registry.domain.facts import Interval
+    from omni_privacy.registry.services import (
+        OrganizationInput,
+        instance_create,
+        organization_upsert,
+    )
+
+    first, second, changes = write_snapshots(args.rows, args.seed, work)
+    create_database(target)
+    call_command("migrate", verbosity=0, interactive=False)
+    acme = organization_upsert(
+        actor="bench",
+        data=OrganizationInput(
+            code="acme", name="Acme", subscriptions=(Interval(dt.date(2020, 1, 1)),)
+        ),
+        as_of=dt.date(2026, 10, 1),
+    )
+    instance = instance_create(actor="bench", organization=acme, code="acme-prod")
+    figures: dict[str, Any] = {"vendor": target.vendor, "rows": args.rows, "changes": changes}
+    for name, path, day in (
+        ("first", first, dt.date(2026, 10, 1)),
+        ("diff", second, dt.date(2026, 11, 1)),
+    ):
+        settle()
+        profiler = cProfile.Profile() if args.profile and name == args.profile_phase else None
+        with path.open("rb") as stream, stopwatch() as lap:
+            if profiler:
+                profiler.enable()
+            report = sync_import(
+                actor="bench", instance=instance, stream=stream, fmt="jsonl", as_of=day
+            )
+            if profiler:
+                profiler.disable()
+        if profiler:
+            profiler.dump_stats(args.profile)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+        figures[name] = _phase(report.rows, lap.seconds, report.counts)
+    figures["targets"] = {
+        "rate_met": figures["diff"]["per_second"] >= RATE_TARGET,
+        "memory_met": figures["diff"]["peak_rss_mib"] < MEMORY_TARGET_MIB,
+    }
+    if not args.keep:
+        drop_database(target)
+    shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def _table(f: dict[str, Any]) -> str:
+    lines = [
+        (
+            f"sync benchmark: {f['vendor']}, {f['rows']:,} rows per snapshot; changed copy: "
+            f"{f['changes']['renamed']:,} renamed, {f['changes']['roles_removed']:,} roles removed"
+        ),
+        "",
+        f"{'phase':<7}{'rows':>11}{'seconds':>10}{'rows/s':>10}{'peak RSS':>12}  counts",
+    ]
+    for name in ("first", "diff"):
+        p = f[name]
+        counts = ", ".join(f"{k} {v:,}" for k, v in p["counts"].items() if v)
+        lines.append(
+            f"{name:<7}{p['rows']:>11,}{p['seconds']:>10.2f}{p['per_second']:>10,}"
+            f"{p['peak_rss_mib']:>8.0f} MiB  {counts}"
+        )
+    lines += [
+        "",
+        (
+            f"diffing import: {f['diff']['per_second']:,} rows/s (target >= {RATE_TARGET:,}: "
+            f"{'met' if f['targets']['rate_met'] else 'MISSED'})"
+        ),
+        (
+            f"peak memory: {f['diff']['peak_rss_mib']:.0f} MiB (target < {MEMORY_TARGET_MIB}: "
+            f"{'met' if f['targets']['memory_met'] else 'MISSED'})"
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    figures = run(args)
+    print(json.dumps(figures, indent=2) if args.json else _table(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
