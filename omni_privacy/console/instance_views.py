@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from omni_privacy.audit.services import actor_for
 from omni_privacy.console.forms import InstanceForm
-from omni_privacy.console.views import done_notice, officer
+from omni_privacy.console.views import done_notice, require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.intake.models import SyncRun
@@ -23,11 +23,6 @@ from omni_privacy.registry.services import instance_create
 
 RUNS_SHOWN = 30
 FIELDS = {"name": "name", "url": "export_url", "token": "token"}
-
-
-def _require_officer(request: HttpRequest) -> None:
-    if not officer(request):
-        raise Http404
 
 
 def _page(request: HttpRequest, form: InstanceForm, status: int = 200) -> HttpResponse:
@@ -47,14 +42,14 @@ def _page(request: HttpRequest, form: InstanceForm, status: int = 200) -> HttpRe
 @require_safe
 @login_required
 def instances(request: HttpRequest) -> HttpResponse:
-    _require_officer(request)
+    require_officer(request)
     return _page(request, InstanceForm())
 
 
 @require_POST
 @login_required
 def instance_add(request: HttpRequest) -> HttpResponse:
-    _require_officer(request)
+    require_officer(request)
     form = InstanceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -78,7 +73,7 @@ def instance_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def instance_sync(request: HttpRequest, name: str) -> HttpResponse:
     """Pull the instance's snapshot now (the same service as the hourly job)."""
-    _require_officer(request)
+    require_officer(request)
     instance = get_object_or_404(Instance.objects.select_related("organization"), code=name)
     if not instance.export_url:
         raise Http404

@@ -13,7 +13,7 @@ import uuid
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,7 @@ from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import ALL_SOURCES
 from omni_privacy.console.forms import LegalHoldForm, OrganizationHoldForm
 from omni_privacy.console.retention_display import due_chart, register_view, run_view
-from omni_privacy.console.views import dashboard, done_notice, officer, person_page
+from omni_privacy.console.views import dashboard, done_notice, person_page, require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.policy.loader import active_policy
@@ -51,11 +51,6 @@ SERVICE_ERRORS = {
 }
 
 
-def _require_officer(request: HttpRequest) -> None:
-    if not officer(request):
-        raise Http404
-
-
 def _add_service_errors(form: LegalHoldForm, error: InvalidInputError) -> None:
     for problem in error.errors:
         field, message = SERVICE_ERRORS.get(problem.field, (None, problem.message))
@@ -69,7 +64,7 @@ def _with_done(target: str, code: str) -> str:
 @require_safe
 @login_required
 def retention(request: HttpRequest) -> HttpResponse:
-    _require_officer(request)
+    require_officer(request)
     return retention_page(request, org_form=OrganizationHoldForm())
 
 
@@ -105,7 +100,7 @@ def retention_page(
 @require_POST
 def hold_organization(request: HttpRequest) -> HttpResponse:
     """Place a legal hold on every holding of one organisation, chosen by its code."""
-    _require_officer(request)
+    require_officer(request)
     form = OrganizationHoldForm(request.POST)
     if form.is_valid():
         organization = Organization.objects.filter(code=form.cleaned_data["organization"]).first()
@@ -131,7 +126,7 @@ def hold_organization(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hold_person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Place a legal hold on one person (all their holdings, every source)."""
-    _require_officer(request)
+    require_officer(request)
     person = get_object_or_404(Person, public_id=public_id)
     form = LegalHoldForm(request.POST)
     if form.is_valid():
@@ -156,7 +151,7 @@ def hold_person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def hold_release(request: HttpRequest, hold_id: uuid.UUID) -> HttpResponse:
     """Release a hold now; the next run acts on what it covered and is due. Back to ``next``
     (the page the form was on) when it is a page of this site."""
-    _require_officer(request)
+    require_officer(request)
     hold = get_object_or_404(LegalHold, public_id=hold_id)
     try:
         legal_hold_release(user=cast(User, request.user), hold=hold)

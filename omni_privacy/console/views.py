@@ -48,6 +48,12 @@ def officer(request: HttpRequest) -> bool:
     return is_privacy_officer(cast(StaffLike, request.user))
 
 
+def require_officer(request: HttpRequest) -> None:
+    """Privacy officers' pages answer "not found" to anyone else, as a person page does."""
+    if not officer(request):
+        raise Http404
+
+
 # Outcomes a page may announce after a redirect (?done=...): fixed sentences, never data.
 DONE_NOTICES = {
     "hold_placed": ("ok", _("The legal hold is placed.")),
