@@ -40,17 +40,3 @@ class SyncRun(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.instance_id} {self.as_of} {self.status}"
-
-
-class SeenProfile(models.Model):
-    """The profile keys a sync saw flagged, while it runs (same transaction; removed at its
-    end): what is held and was not seen lost its roles or left the export."""
-
-    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="+")
-    source_key = models.CharField(max_length=64)
-
-    class Meta:
-        indexes = [models.Index(fields=["run", "source_key"], name="intake_seen_run_key")]
-
-    def __str__(self) -> str:
-        return self.source_key

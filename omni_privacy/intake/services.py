@@ -21,11 +21,11 @@ from itertools import islice
 from typing import IO, Any, BinaryIO, cast
 
 from django.db import connection, transaction
-from django.db.models import Exists, Field, OuterRef, QuerySet
+from django.db.models import Field, QuerySet
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
-from omni_privacy.core.digest import email_digest, profile_key
+from omni_privacy.core.digest import email_digest, profile_keyer
 from omni_privacy.intake.domain.diff import (
     Change,
     HeldProfile,
@@ -40,8 +40,9 @@ from omni_privacy.intake.domain.snapshot import (
     SnapshotRow,
     read_snapshot,
 )
-from omni_privacy.intake.models import SeenProfile, SyncOrigin, SyncRun, SyncStatus
+from omni_privacy.intake.models import SyncOrigin, SyncRun, SyncStatus
 from omni_privacy.intake.pull import TIMEOUT_SECONDS, PullError, fetch_snapshot
+from omni_privacy.intake.staging import Stage, StagedRow
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.facts import OrganizationFacts
@@ -69,19 +70,44 @@ _WRITTEN = ("full_name", "email", "preferred_language", "roles", "person", "role
 
 
 def _update(holdings: list[Holding]) -> None:
-    """Write the sync's columns of ``holdings``: one parameterised UPDATE run for every row
-    (``executemany``), where Django's bulk_update builds a CASE per row and column."""
+    """Write the sync's columns of ``holdings`` in one statement on PostgreSQL (``UPDATE ...
+    FROM unnest(arrays)``), and one prepared UPDATE run per row on SQLite, where statements
+    cost no round trip. Django's bulk_update builds a CASE per row and column instead."""
     if not holdings:
         return
     fields = [cast("Field[Any, Any]", Holding._meta.get_field(name)) for name in _WRITTEN]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
     table = connection.ops.quote_name(Holding._meta.db_table)
-    rows = [
-        [f.get_db_prep_save(getattr(h, f.attname), connection) for f in fields] + [h.pk]
-        for h in holdings
-    ]
+    columns = [connection.ops.quote_name(f.column) for f in fields]
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{column} = %s" for column in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                [
+                    [f.get_db_prep_save(getattr(h, f.attname), connection) for f in fields] + [h.pk]
+                    for h in holdings
+                ],
+            )
+            return
+        # One array per column (16 parameters, not 16 per row): psycopg has little to parse,
+        # and the planner, expecting few rows from unnest, probes the primary key. The values
+        # are the plain attributes (dates, text, ids); JSON goes as text, cast by the server.
+        arrays, values = ["%s::bigint[]"], [[h.pk for h in holdings]]
+        for f in fields:
+            kind = f.db_type(connection)
+            column = [getattr(h, f.attname) for h in holdings]
+            if kind == "jsonb":
+                arrays.append("%s::text[]::jsonb[]")
+                values.append([json.dumps(value) for value in column])
+            else:
+                arrays.append(f"%s::{kind}[]")
+                values.append(column)
+        assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+        cursor.execute(
+            f"UPDATE {table} AS h SET {assignments} FROM unnest({', '.join(arrays)}) "  # noqa: S608
+            f"AS v(id, {', '.join(columns)}) WHERE h.id = v.id",
+            values,
+        )
 
 
 class SyncRefusedError(Exception):
@@ -148,7 +174,7 @@ class _Batch:
 
 
 def _offer(
-    row: SnapshotRow, roles: tuple[str, ...], policy: Policy, work: _Batch
+    row: StagedRow, policy: Policy, work: _Batch, held_emails: frozenset[str]
 ) -> Profile | None:
     """The row as the registry would keep it, through the collection gate; None when the gate
     refuses it (its problems are added: fields, not values)."""
@@ -161,12 +187,13 @@ def _offer(
             collected_at=work.as_of,
             full_name=row.full_name,
             email=row.email,
-            preferred_language=_language(row.preferred_language),
-            roles=roles,
+            preferred_language=row.preferred_language,
+            roles=row.roles,
         ),
         policy,
         work.facts,
         today=work.as_of,
+        held_emails=held_emails,
     )
     if result.accepted is None:
         work.problems.extend(
@@ -175,7 +202,7 @@ def _offer(
         )
         return None
     accepted = result.accepted
-    return Profile(accepted.full_name, accepted.email, accepted.preferred_language, roles)
+    return Profile(accepted.full_name, accepted.email, accepted.preferred_language, row.roles)
 
 
 def _people(profiles: Iterable[Profile]) -> dict[str, Person]:
@@ -203,104 +230,117 @@ def _held_profile(holding: Holding) -> HeldProfile:
     )
 
 
-_HELD = ("id", "source_key", "full_name", "email", "preferred_language", "roles")
+class _Staging:
+    """Turns parsed rows into staged rows: the keyed user id, and for flagged rows what the
+    gate would be offered, normalised as the registry stores it (so that SQL equality with the
+    held profile means "unchanged")."""
+
+    _CACHE_LIMIT = 1000  # distinct role lists remembered; a file may hold many more
+
+    def __init__(self, instance: Instance, allowed: tuple[str, ...]) -> None:
+        self.key = profile_keyer(instance.pk)
+        self.allowed = allowed
+        self.roles: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
+
+    def flagged(self, roles: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+        known = self.roles.get(roles)
+        if known is None:
+            kept = flagged_roles(roles, self.allowed)
+            known = (kept, json.dumps(list(kept)))
+            if len(self.roles) < self._CACHE_LIMIT:
+                self.roles[roles] = known
+        return known
+
+    def row(self, row: SnapshotRow) -> tuple[Any, ...]:
+        roles, roles_json = self.flagged(row.roles)
+        key = self.key(row.user_id)
+        if not roles:
+            return (row.line, key, False, None, None, None, None)
+        name = " ".join(row.full_name.split())
+        language = _language(row.preferred_language)
+        return (row.line, key, True, name, row.email.strip(), language, roles_json)
 
 
-def _unchanged(row: SnapshotRow, roles: tuple[str, ...], held: tuple[Any, ...]) -> bool:
-    """The row says exactly what is held (which passed the gate when it was stored): nothing to
-    check or write. Most rows of a monthly snapshot are such rows."""
-    _id, _key, full_name, email, language, held_roles = held
-    return (
-        held_roles == list(roles)
-        and email == row.email.strip()
-        and full_name == " ".join(row.full_name.split())
-        and language == _language(row.preferred_language)
-    )
+def _stage(stream: _Hashed, fmt: str, stage: Stage, staging: _Staging) -> int:
+    """Parse the file into the staging table; the number of rows read. Raises SnapshotError
+    (after finishing the load) with the parser's problems and the duplicates found so far."""
+    rows = 0
+    try:
+        for row in read_snapshot(cast(BinaryIO, stream), fmt=fmt, duplicates=False):
+            rows += 1
+            stage.add(staging.row(row))
+    except SnapshotError as error:
+        stage.loaded()
+        problems = sorted(
+            (*error.problems, *stage.duplicates(MAX_PROBLEMS)),
+            key=lambda p: (p.line is not None, p.line or 0),
+        )
+        raise SnapshotError(tuple(problems[:MAX_PROBLEMS])) from None
+    stage.loaded()
+    if duplicates := stage.duplicates(MAX_PROBLEMS):
+        raise SnapshotError(tuple(duplicates))
+    return rows
 
 
-def _apply_batch(rows: tuple[SnapshotRow, ...], policy: Policy, work: _Batch) -> None:
-    allowed = policy.sources[SOURCE].roles
-    keyed = [(profile_key(work.instance.pk, row.user_id), row) for row in rows]
+def _apply_batch(rows: list[StagedRow], policy: Policy, work: _Batch) -> None:
+    """Rows that differ from what is held, or are new: through the gate, then written."""
     profile_rows = Holding.objects.filter(
         organization_id=work.instance.organization_id, source=SOURCE, state__in=LIVE_STATES
     )
     # A key names one instance's user: look it up by (instance, key), the sync's index.
-    keyed_rows = profile_rows.filter(instance=work.instance)
-    held_now = {
-        values[1]: values
-        for values in keyed_rows.filter(
-            source_key__in=[key for key, _row in keyed], role_removed_at__isnull=True
-        ).values_list(*_HELD)
-    }
-    seen: list[str] = []
-    offered: dict[str, tuple[SnapshotRow, Profile]] = {}
-    unflagged: list[str] = []
-    for key, row in keyed:
-        roles = flagged_roles(row.roles, allowed)
-        if not roles:
-            unflagged.append(key)
-        elif key in held_now and _unchanged(row, roles, held_now[key]):
-            seen.append(key)
-            work.counts[Change.UNCHANGED] += 1
-        elif (profile := _offer(row, roles, policy, work)) is not None:
-            seen.append(key)
-            offered[key] = (row, profile)
-    if work.problems:
-        return  # refused anyway: validate the rest, write nothing more
-    _mark_seen(work.run, seen)
-    held_any = keyed_rows.filter(source_key__in=[*offered, *unflagged])
+    held_any = profile_rows.filter(instance=work.instance, source_key__in=[r.key for r in rows])
     held = {h.source_key: h for h in held_any.select_related("person")}
-    # Not flagged and not held: read and forgotten. (Held and not flagged: _schedule_unseen.)
-    work.counts[Change.IGNORED] += sum(1 for key in unflagged if key not in held)
-    if offered:
-        _apply_offered(offered, held, profile_rows, work)
-
-
-def _mark_seen(run: SyncRun, keys: list[str]) -> None:
-    """One statement for the batch's keys (an array on PostgreSQL, JSON on SQLite)."""
-    if not keys:
-        return
-    table = connection.ops.quote_name(SeenProfile._meta.db_table)
-    if connection.vendor == "postgresql":
-        sql = f"INSERT INTO {table} (run_id, source_key) SELECT %s, unnest(%s::text[])"
-        keys_param: Any = keys
-    else:
-        sql = f"INSERT INTO {table} (run_id, source_key) SELECT %s, value FROM json_each(%s)"  # noqa: S608
-        keys_param = json.dumps(keys)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [run.pk, keys_param])
+    held_emails = frozenset(h.email for h in held.values() if h.email)
+    offered: dict[str, tuple[StagedRow, Profile]] = {}
+    for row in rows:
+        if (profile := _offer(row, policy, work, held_emails)) is not None:
+            offered[row.key] = (row, profile)
+    if work.problems or not offered:
+        return  # refused anyway: validate the rest, write nothing more
+    _apply_offered(offered, held, profile_rows, work)
 
 
 def _apply_offered(
-    offered: dict[str, tuple[SnapshotRow, Profile]],
+    offered: dict[str, tuple[StagedRow, Profile]],
     held: dict[str | None, Holding],
     profile_rows: QuerySet[Holding],
     work: _Batch,
 ) -> None:
-    people = _people(profile for _row, profile in offered.values())
+    # Most rows keep their address (a renamed user): the held holding's person is theirs.
+    kept = {
+        key: holding.person
+        for key, (_row, profile) in offered.items()
+        if (holding := held.get(key)) is not None
+        and holding.person is not None
+        and holding.email == profile.email
+    }
+    people = _people(profile for key, (_row, profile) in offered.items() if key not in kept)
     person_ids = [person.pk for person in people.values()]
     # A live profile of the same person in this organisation not yet keyed (imported before
     # the first sync) is adopted rather than duplicated; one keyed to another user of the
     # export (two profiles with one address) keeps the person, and the later profile is
     # ignored: the registry holds one software profile per person and organisation.
-    keyless = {
-        h.person_id: h for h in profile_rows.filter(source_key__isnull=True, person__in=person_ids)
-    }
-    taken = {
-        h.person_id: h.source_key
-        for h in profile_rows.filter(source_key__isnull=False, person__in=person_ids)
-    }
+    keyless: dict[int | None, Holding] = {}
+    taken: dict[int | None, str | None] = {}
+    if person_ids:
+        others = profile_rows.filter(person__in=person_ids)
+        keyless = {h.person_id: h for h in others.filter(source_key__isnull=True)}
+        taken = {h.person_id: h.source_key for h in others.filter(source_key__isnull=False)}
     writes = _Writes()
     for key, (_row, profile) in offered.items():
         holding = held.get(key)
-        person = people[email_digest(profile.email)]
-        if taken.get(person.pk, key) != key:
-            work.counts[Change.IGNORED] += 1
-            continue
-        taken[person.pk] = key
-        adopted = holding is None and person.pk in keyless
-        if adopted:
-            holding = keyless.pop(person.pk)
+        adopted = False
+        if key in kept:
+            person = kept[key]
+        else:
+            person = people[email_digest(profile.email)]
+            if taken.get(person.pk, key) != key:
+                work.counts[Change.IGNORED] += 1
+                continue
+            taken[person.pk] = key
+            adopted = holding is None and person.pk in keyless
+            if adopted:
+                holding = keyless.pop(person.pk)
         change = profile_change(_held_profile(holding) if holding else None, profile)
         if adopted and change == Change.UNCHANGED:
             change = Change.UPDATED  # it gains its key and instance
@@ -378,28 +418,12 @@ def _audit_changes(work: _Batch, listed: dict[str, Any]) -> None:
     )
 
 
-def _schedule_unseen(work: _Batch) -> None:
+def _schedule_unseen(work: _Batch, stage: Stage) -> None:
     """Profiles held from this instance that the snapshot no longer flags (roles removed, or
     the user gone): pending deletion, with the sync's day as the role-removal day (notice §4
     ¶1: deleted within 60 days)."""
-    # NOT EXISTS, an anti-join: NOT IN over a large subquery is quadratic on PostgreSQL once
-    # the keys no longer fit in work_mem.
-    seen = SeenProfile.objects.filter(run=work.run, source_key=OuterRef("source_key"))
-    unseen = (
-        Holding.objects.filter(
-            instance=work.instance,
-            source=SOURCE,
-            state__in=LIVE_STATES,
-            source_key__isnull=False,
-            role_removed_at__isnull=True,
-        )
-        .exclude(Exists(seen))
-        .select_related("person")
-        .order_by("id")
-    )
-    last = 0
-    while chunk := list(unseen.filter(id__gt=last)[:BATCH]):
-        last = chunk[-1].id
+    for ids in stage.unseen(BATCH):
+        chunk = list(Holding.objects.filter(id__in=ids).select_related("person").order_by("id"))
         for holding in chunk:
             holding.roles, holding.role_removed_at = [], work.as_of
             holding.state = HoldingState.PENDING_DELETION
@@ -425,7 +449,7 @@ def _refresh_statistics() -> None:
     PostgreSQL's ANALYZE may run in the transaction and counts its own inserted rows."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Holding, Person, SeenProfile):
+            for model in (Holding, Person):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -450,25 +474,19 @@ def _apply(
     )  # fmt: skip
     work = _Batch(run, instance, facts, as_of, Counter(), [])
     _refuse_unsubscribed(facts, as_of)
-    rows = 0
-    parse_problems: tuple[SnapshotProblem, ...] = ()
-    try:
-        for number, batch in enumerate(
-            _batched(read_snapshot(cast(BinaryIO, stream), fmt=fmt), BATCH), start=1
-        ):
-            rows += len(batch)
+    with Stage(instance.pk) as stage:
+        rows = _stage(stream, fmt, stage, _Staging(instance, policy.sources[SOURCE].roles))
+        flagged, changed = stage.select_changed()
+        work.counts[Change.UNCHANGED] += flagged - changed
+        work.counts[Change.IGNORED] += stage.ignored()
+        for number, batch in enumerate(stage.changed(BATCH), start=1):
             _apply_batch(batch, policy, work)
             if number % ANALYZE_EVERY == 0:
                 _refresh_statistics()
-    except SnapshotError as error:
-        parse_problems = error.problems
-    if work.problems or parse_problems:
-        problems = sorted(
-            (*work.problems, *parse_problems), key=lambda p: (p.line is not None, p.line or 0)
-        )
-        raise SnapshotError(tuple(problems[:MAX_PROBLEMS]))
-    _schedule_unseen(work)
-    SeenProfile.objects.filter(run=run).delete()
+        if work.problems:
+            problems = sorted(work.problems, key=lambda p: p.line or 0)
+            raise SnapshotError(tuple(problems[:MAX_PROBLEMS]))
+        _schedule_unseen(work, stage)
     counts = {str(change): work.counts[change] for change in Change}
     run.rows, run.counts, run.file_sha256 = rows, counts, stream.sha256.hexdigest()
     run.finished_at = clock.now()

@@ -8,8 +8,10 @@ returns every well-formed row with its roles; choosing who may be held is the ca
 collection gate), and so is validating the email and the language.
 
 Pure: no Django, no database, no clock. Streaming: the file is read one physical line at a time;
-only the user ids seen so far are kept, to find duplicates. Messages never quote a value from the
-file, because the values are personal data; they name the line and the column only.
+only the user ids seen so far are kept, to find duplicates (``duplicates=False`` leaves that to
+the caller, e.g. the sync's staging table, and then nothing at all grows with the file).
+Messages never quote a value from the file, because the values are personal data; they name the
+line and the column only.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
+
+import orjson
 
 SNAPSHOT_FORMATS = ("jsonl", "csv")
 REQUIRED_COLUMNS = ("user_id", "full_name", "email", "preferred_language", "roles")
@@ -28,8 +32,10 @@ _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "c
 _ROLE_SEPARATOR = ";"
 
 
-@dataclass(frozen=True)
-class SnapshotRow:
+class SnapshotRow(NamedTuple):
+    """One well-formed row (a named tuple: a million are made per snapshot, and a tuple is the
+    cheapest immutable record)."""
+
     line: int
     user_id: str
     full_name: str
@@ -70,19 +76,23 @@ def detect_format(filename: str) -> str:
     raise SnapshotError((SnapshotProblem(None, None, message),))
 
 
-def read_snapshot(stream: BinaryIO, *, fmt: str, max_problems: int = 50) -> Iterator[SnapshotRow]:
+def read_snapshot(
+    stream: BinaryIO, *, fmt: str, max_problems: int = 50, duplicates: bool = True
+) -> Iterator[SnapshotRow]:
     """Yield each row of the snapshot, then raise SnapshotError if any problem was found.
 
     All or nothing: callers must consume the iterator completely inside one transaction and
     roll back when SnapshotError is raised at the end; a caller that stops early has not been
     told whether the file is good. Once a problem is found no further row is yielded, but the
     whole file is still read so that the error lists every bad line (up to ``max_problems``).
+    With ``duplicates=False`` a user id repeated on two lines is not a problem here: the caller
+    must find it (memory then stays constant however long the file).
     """
     if fmt not in SNAPSHOT_FORMATS:
         raise ValueError(f"fmt must be one of {SNAPSHOT_FORMATS}, not {fmt!r}")
     if max_problems < 1:
         raise ValueError("max_problems must be at least 1")
-    return _read(stream, fmt=fmt, max_problems=max_problems)
+    return _read(stream, fmt=fmt, max_problems=max_problems, duplicates=duplicates)
 
 
 class _Problems:
@@ -131,12 +141,33 @@ class _Lines:
             yield text
         self.exhausted = True
 
+    def raw(self) -> Iterator[bytes]:
+        """The lines undecoded (JSON lines: orjson checks the UTF-8 itself); a caller that finds
+        a line bad decodes it through ``decoded`` to say why."""
+        for raw in self._stream:
+            self.number += 1
+            yield raw.removeprefix(codecs.BOM_UTF8) if self.number == 1 else raw
+        self.exhausted = True
 
-def _read(stream: BinaryIO, *, fmt: str, max_problems: int) -> Iterator[SnapshotRow]:
+    def decoded(self, data: bytes) -> str | None:
+        """``data``, the last line handed out by ``raw``, as text; None (and a problem) when
+        it is not UTF-8."""
+        self.complete = data.endswith(b"\n")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            self._problems.add(self.number, None, "not UTF-8 text")
+            self.last_undecodable = self.number
+            return None
+
+
+def _read(
+    stream: BinaryIO, *, fmt: str, max_problems: int, duplicates: bool
+) -> Iterator[SnapshotRow]:
     problems = _Problems(max_problems)
     lines = _Lines(stream, problems)
     records = _jsonl_records(lines, problems) if fmt == "jsonl" else _csv_records(lines, problems)
-    first_line_of: dict[str, int] = {}
+    first_line_of: dict[str, int] | None = {} if duplicates else None
     for line, record in records:
         row = _row(line, record, problems, first_line_of)
         if row is not None and not problems.count:
@@ -148,21 +179,37 @@ def _read(stream: BinaryIO, *, fmt: str, max_problems: int) -> Iterator[Snapshot
 def _jsonl_records(
     lines: _Lines, problems: _Problems
 ) -> Iterator[tuple[int, Mapping[str, object]]]:
-    for text in lines:
-        if lines.last_undecodable == lines.number or not text.strip():
-            continue
+    for data in lines.raw():
         try:
-            value = json.loads(text)
-        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
-            if lines.complete:
-                problems.add(lines.number, None, "not valid JSON")
-            else:
-                problems.add(lines.number, None, "truncated: the last line is incomplete")
-            continue
+            # orjson: four times the standard library's speed on the million good lines.
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            value = _slow_json(lines, data, problems)
+            if value is _SKIP:
+                continue
         if isinstance(value, dict):
             yield lines.number, value
         else:
             problems.add(lines.number, None, "not a JSON object")
+
+
+_SKIP = object()
+
+
+def _slow_json(lines: _Lines, data: bytes, problems: _Problems) -> object:
+    """A line orjson refused: blank (skipped), not UTF-8, JSON that only the standard library
+    reads (an integer beyond 64 bits, NaN), truncated or invalid (each a problem)."""
+    text = lines.decoded(data)
+    if text is None or not text.strip():
+        return _SKIP
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        if lines.complete:
+            problems.add(lines.number, None, "not valid JSON")
+        else:
+            problems.add(lines.number, None, "truncated: the last line is incomplete")
+        return _SKIP
 
 
 def _csv_records(lines: _Lines, problems: _Problems) -> Iterator[tuple[int, Mapping[str, object]]]:
@@ -210,7 +257,48 @@ def _row(
     line: int,
     record: Mapping[str, object],
     problems: _Problems,
-    first_line_of: dict[str, int],
+    first_line_of: dict[str, int] | None,
+) -> SnapshotRow | None:
+    row = _well_formed(line, record)
+    if row is not None and first_line_of is None:
+        return row
+    return _checked(line, record, problems, first_line_of)
+
+
+def _well_formed(line: int, record: Mapping[str, object]) -> SnapshotRow | None:
+    """The row when every field is plainly right (most rows), else None: the caller then
+    takes the slow path, which names each problem. Same result as ``_checked`` (tested)."""
+    get = record.get
+    user_id, full_name, email = get("user_id"), get("full_name"), get("email")
+    language, roles = get("preferred_language", ""), get("roles")
+    if type(user_id) is int:
+        user_id = str(user_id)
+    if not (
+        type(user_id) is str
+        and type(full_name) is str
+        and type(email) is str
+        and type(language) is str
+        and type(roles) is list
+    ):
+        return None
+    user_id, full_name, email = user_id.strip(), full_name.strip(), email.strip()
+    if not (user_id and full_name and email):
+        return None
+    if len(roles) == 1 and type(roles[0]) is str:
+        role = roles[0].strip()
+        kept: tuple[str, ...] = (role,) if role else ()
+    elif all(type(role) is str for role in roles):
+        kept = tuple(sorted({role.strip() for role in roles} - {""}))
+    else:
+        return None
+    return SnapshotRow(line, user_id, full_name, email, language.strip().lower(), kept)
+
+
+def _checked(
+    line: int,
+    record: Mapping[str, object],
+    problems: _Problems,
+    first_line_of: dict[str, int] | None,
 ) -> SnapshotRow | None:
     before = problems.count
     user_id = _text(line, record, "user_id", problems, required=True)
@@ -222,7 +310,7 @@ def _row(
         problems.add(line, "roles", "missing")
     elif not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
         problems.add(line, "roles", "must be a list of strings")
-    if user_id:
+    if user_id and first_line_of is not None:
         if user_id in first_line_of:
             problems.add(line, "user_id", f"duplicate of line {first_line_of[user_id]}")
         else:

@@ -171,7 +171,10 @@ def _check_condition(
 
 
 def _check_values(
-    candidate: HoldingCandidate, source: Source, errors: list[FieldError]
+    candidate: HoldingCandidate,
+    source: Source,
+    errors: list[FieldError],
+    held_emails: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     offered = {
@@ -199,7 +202,7 @@ def _check_values(
         values[name] = value
     if not values["email"]:
         errors.append(FieldError("person.email", "is required", "required"))
-    else:
+    elif values["email"] not in held_emails:
         try:
             values["email"] = normalize_email(values["email"])
         except EmailNotValidError as exc:
@@ -226,8 +229,14 @@ def check_holding(
     organization: OrganizationFacts,
     *,
     today: dt.date,
+    held_emails: frozenset[str] = frozenset(),
 ) -> GateResult:
-    """Every reason to refuse ``candidate`` (each naming its field), or the accepted holding."""
+    """Every reason to refuse ``candidate`` (each naming its field), or the accepted holding.
+
+    ``held_emails``: addresses the registry already holds, each accepted by ``normalize_email``
+    when stored; normalising is idempotent, so one of them is taken as it is (the monthly
+    sync's rectifications mostly keep the address, and validating it is the gate's dearest
+    step)."""
     source = policy.sources.get(candidate.source)
     if source is None:
         return GateResult(
@@ -283,7 +292,7 @@ def check_holding(
         elif day > today:
             errors.append(FieldError(name, f"is in the future ({day})"))
     _check_condition(candidate, source, organization, errors)
-    values = _check_values(candidate, source, errors)
+    values = _check_values(candidate, source, errors, held_emails)
     if errors:
         return GateResult(errors=errors)
     return GateResult(
