@@ -80,6 +80,4 @@ class NoticeVersion(PublicIdModel):
         return super().delete(*args, **kwargs)
 
     def _stored_state(self) -> str | None:
-        return (
-            NoticeVersion.objects.filter(pk=self.pk).values_list("state", flat=True).first()
-        )
+        return NoticeVersion.objects.filter(pk=self.pk).values_list("state", flat=True).first()

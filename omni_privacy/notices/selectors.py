@@ -84,7 +84,9 @@ def published_versions(*, identifier: str = DEFAULT_IDENTIFIER) -> list[NoticeVe
     return [_view(row) for row in rows.select_related("published_by").order_by("-version")]
 
 
-def published_version(*, identifier: str = DEFAULT_IDENTIFIER, number: int) -> NoticeVersionView | None:
+def published_version(
+    *, identifier: str = DEFAULT_IDENTIFIER, number: int
+) -> NoticeVersionView | None:
     row = NoticeVersion.objects.filter(
         identifier=identifier, state=NoticeState.PUBLISHED, version=number
     ).first()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+
 from django.db import transaction
 
 from omni_privacy.accounts.models import User
@@ -62,7 +63,9 @@ def _user(actor: Actor, field: str) -> User | None:
 
 
 def _known(identifier: str, *, exclude: int | None = None) -> list[KnownVersion]:
-    rows = NoticeVersion.objects.filter(identifier=identifier).exclude(pk=exclude)
+    rows = NoticeVersion.objects.filter(identifier=identifier)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
     return [
         KnownVersion(row.version, row.effective_on, row.state == NoticeState.PUBLISHED)
         for row in rows.only("version", "effective_on", "state")

@@ -55,10 +55,13 @@ def _replaced(old: list[str], new: list[str]) -> list[DiffLine]:
     for index in range(max(len(old), len(new))):
         before = old[index] if index < len(old) else None
         after = new[index] if index < len(new) else None
-        if before is not None and after is not None:
-            if SequenceMatcher(None, before, after, autojunk=False).ratio() >= SIMILAR:
-                out.append(DiffLine("changed", _words(before, after)))
-                continue
+        if (
+            before is not None
+            and after is not None
+            and SequenceMatcher(None, before, after, autojunk=False).ratio() >= SIMILAR
+        ):
+            out.append(DiffLine("changed", _words(before, after)))
+            continue
         if before is not None:
             out.append(DiffLine("removed", (Segment("del", before),)))
         if after is not None:
