@@ -47,14 +47,14 @@ def _list_items(lines: list[str]) -> list[str]:
     return items
 
 
-def render_html(text: str, *, heading_offset: int = 0) -> str:
-    """HTML for ``text``; ``heading_offset`` shifts heading levels (1: ``#`` becomes ``<h2>``)
-    so that the page keeps a single ``<h1>``."""
+def render_html(text: str, *, top_level: int = 2) -> str:
+    """HTML for ``text``. Headings are never above ``<h{top_level}>`` (``#`` and ``##`` both
+    become ``<h2>`` by default) so that the page keeps its own single ``<h1>``."""
     parts = []
     for block in _blocks(text):
         heading = _HEADING.match(block[0])
         if heading and len(block) == 1:
-            level = min(len(heading.group(1)) + heading_offset, 6)
+            level = min(max(len(heading.group(1)), top_level), 6)
             parts.append(f"<h{level}>{escape(heading.group(2))}</h{level}>")
         elif _BULLET.match(block[0]):
             items = "".join(f"<li>{escape(item)}</li>" for item in _list_items(block))
