@@ -148,7 +148,7 @@ def compare(request: HttpRequest, language: str) -> HttpResponse:
             context["new_url"] = _version_url(language, new.number)
         elif request.GET:
             status = 404
-        query = f"?{urlencode({'from': first, 'to': second})}" if old and new else ""
+        query = f"?{urlencode({'from': old.number, 'to': new.number})}" if old and new else ""
         return _page(
             request,
             language,
