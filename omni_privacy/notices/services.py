@@ -43,7 +43,7 @@ def notice_text_decode(data: bytes, *, field: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
-            [FieldError(field, f"is not UTF-8 text (byte {exc.start})", "encoding")]
+            [FieldError(field, f"is not UTF-8 text (invalid byte at offset {exc.start})", "encoding")]
         ) from exc
 
 
