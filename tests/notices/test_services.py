@@ -220,10 +220,17 @@ def test_on_publish_callables_do_not_run_when_the_publication_rolls_back(
     hooks.on_publish.append(lambda version: seen.append(version.version))
     try:
         draft = make_version(2, dt.date(2024, 2, 8), publish=False)
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            with pytest.raises(RuntimeError), transaction.atomic():
+
+        def publish_then_fail() -> None:
+            with transaction.atomic():
                 notice_publish(version_id=draft.pk, actor="test", at=PUBLISHED_AT)
                 raise RuntimeError("something later in the same transaction failed")
+
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+        ):
+            publish_then_fail()
         assert (callbacks, seen) == ([], [])
         assert NoticeVersion.objects.get().state == NoticeState.DRAFT
     finally:
