@@ -38,12 +38,16 @@ class NoticeInput:
 
 
 def notice_text_decode(data: bytes, *, field: str) -> str:
-    """A notice file's bytes as text: UTF-8 (a BOM is dropped), or a FieldError naming ``field``."""
+    """A notice file's bytes as text: UTF-8 (a BOM is dropped); else an error naming ``field``."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
-            [FieldError(field, f"is not UTF-8 text (invalid byte at offset {exc.start})", "encoding")]
+            [
+                FieldError(
+                    field, f"is not UTF-8 text (invalid byte at offset {exc.start})", "encoding"
+                )
+            ]
         ) from exc
 
 

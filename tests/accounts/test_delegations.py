@@ -14,7 +14,6 @@ from omni_privacy.accounts.selectors import privacy_officers
 from omni_privacy.accounts.services import privacy_officer_delegate, privacy_officer_revoke
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.core.errors import FieldError, InvalidInputError
-from tests.ops.conftest import run  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Toronto"))

@@ -52,7 +52,11 @@ def test_only_privacy_officers_reach_the_pages(
         f"/console/notices/{version.public_id}/",
         "/console/officers/",
     ]
-    posts = [f"/console/notices/{version.public_id}/publish/", "/console/officers/delegate/", f"/console/officers/{delegation.public_id}/revoke/"]  # fmt: skip
+    posts = [
+        f"/console/notices/{version.public_id}/publish/",
+        "/console/officers/delegate/",
+        f"/console/officers/{delegation.public_id}/revoke/",
+    ]
     for user in (sales_user, service_user):
         client.force_login(user)
         assert [client.get(url).status_code for url in pages] == [404, 404, 404, 404]

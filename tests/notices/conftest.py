@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from omni_privacy.notices.models import NoticeVersion
 from omni_privacy.notices.services import NoticeInput, notice_import, notice_publish
+from tests.ops.conftest import run  # noqa: F401 - the operator-command fixture
 
 IDENTIFIER = "QAC-REC-004"
 PUBLISHED_AT = dt.datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("America/Toronto"))

@@ -12,7 +12,6 @@ from django.core.management.base import CommandError
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.notices.models import NoticeState, NoticeVersion
 from tests.notices.conftest import make_version
-from tests.ops.conftest import run  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -87,12 +86,15 @@ def test_import_with_publish_publishes_at_once(run, files) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"fr": "/nonexistent/v3.fr.md"}, "--fr: cannot read /nonexistent/v3.fr.md (FileNotFoundError)"),
-        ({"en_bytes": "Données".encode("latin-1")}, "--en: is not UTF-8 text (invalid byte at offset 4)"),
+        ({"fr": "/nonexistent/v3.fr.md"},
+         "--fr: cannot read /nonexistent/v3.fr.md (FileNotFoundError)"),
+        ({"en_bytes": "Données".encode("latin-1")},
+         "--en: is not UTF-8 text (invalid byte at offset 4)"),
         ({"fr_bytes": b"  \n\n"}, "--fr: the text is empty"),
         ({"version": "2"}, "--version: version 2 already exists"),
         ({"version": "1"}, "--version: must be greater than 2, the last published version"),
-        ({"effective": "2024-02-01"}, "--effective: is before 2024-02-08, the effective date of version 2"),
+        ({"effective": "2024-02-01"},
+         "--effective: is before 2024-02-08, the effective date of version 2"),
         ({"effective": "2024-13-01"}, "--effective must be a date as YYYY-MM-DD, not '2024-13-01'"),
     ],
 )  # fmt: skip

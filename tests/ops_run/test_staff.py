@@ -98,9 +98,14 @@ def test_bootstrap_fills_an_empty_registry_once_and_creates_the_demo_accounts():
     notice = current_notice(at=dt.date(2026, 11, 25))
     assert notice is not None
     assert (notice.version, notice.effective_on) == ("2", dt.date(2024, 2, 8))
-    assert notice.text_fr.startswith("## 1. But, domaine d’application et audience\n")
+    assert notice.text_fr.startswith(
+        "## 1. But, domaine d\N{RIGHT SINGLE QUOTATION MARK}application et audience\n"
+    )
     assert notice.text_en.startswith("## 1. Purpose, scope, and audience\n")
-    assert "Chez Omni, le PDG et le chef d’équipe Assurance Qualité" in notice.text_fr
+    assert (
+        "Chez Omni, le PDG et le chef d\N{RIGHT SINGLE QUOTATION MARK}équipe Assurance Qualité"
+        in notice.text_fr
+    )
     assert "Page 4 de 11" not in notice.text_fr
     assert "please refer to page 7" not in notice.text_fr + notice.text_en
     # Notice §12: the two demo privacy officers hold written delegations.
