@@ -200,38 +200,37 @@ def test_the_version_in_force_is_the_latest_published_on_or_before_the_day() -> 
     assert draft.version == 4
 
 
-def test_on_publish_callables_run_once_after_commit(django_capture_on_commit_callbacks) -> None:
+def test_on_publish_callables_run_once_after_commit(
+    django_capture_on_commit_callbacks, monkeypatch
+) -> None:
     seen: list[tuple[str, int]] = []
-    hooks.on_publish.append(lambda version: seen.append((version.identifier, version.version)))
-    try:
-        draft = make_version(2, dt.date(2024, 2, 8), publish=False)
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            notice_publish(version_id=draft.pk, actor="test", at=PUBLISHED_AT)
-            assert seen == []  # not before the commit
-        assert (len(callbacks), seen) == (1, [("QAC-REC-004", 2)])
-    finally:
-        hooks.on_publish.clear()
+    # Only this test's callable (another app may have registered its own), restored afterwards.
+    monkeypatch.setattr(
+        hooks, "on_publish", [lambda version: seen.append((version.identifier, version.version))]
+    )
+    draft = make_version(2, dt.date(2024, 2, 8), publish=False)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notice_publish(version_id=draft.pk, actor="test", at=PUBLISHED_AT)
+        assert seen == []  # not before the commit
+    assert (len(callbacks), seen) == (1, [("QAC-REC-004", 2)])
 
 
 def test_on_publish_callables_do_not_run_when_the_publication_rolls_back(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     seen: list[int] = []
-    hooks.on_publish.append(lambda version: seen.append(version.version))
-    try:
-        draft = make_version(2, dt.date(2024, 2, 8), publish=False)
+    monkeypatch.setattr(hooks, "on_publish", [lambda version: seen.append(version.version)])
+    draft = make_version(2, dt.date(2024, 2, 8), publish=False)
 
-        def publish_then_fail() -> None:
-            with transaction.atomic():
-                notice_publish(version_id=draft.pk, actor="test", at=PUBLISHED_AT)
-                raise RuntimeError("something later in the same transaction failed")
+    def publish_then_fail() -> None:
+        with transaction.atomic():
+            notice_publish(version_id=draft.pk, actor="test", at=PUBLISHED_AT)
+            raise RuntimeError("something later in the same transaction failed")
 
-        with (
-            django_capture_on_commit_callbacks(execute=True) as callbacks,
-            pytest.raises(RuntimeError),
-        ):
-            publish_then_fail()
-        assert (callbacks, seen) == ([], [])
-        assert NoticeVersion.objects.get().state == NoticeState.DRAFT
-    finally:
-        hooks.on_publish.clear()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+    ):
+        publish_then_fail()
+    assert (callbacks, seen) == ([], [])
+    assert NoticeVersion.objects.get().state == NoticeState.DRAFT
