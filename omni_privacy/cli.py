@@ -16,7 +16,7 @@ USAGE = """usage: omni-privacy COMMAND [options]
 
 Commands:
   migrate                     apply database migrations
-  bootstrap                   first start: demo data and demo accounts (idempotent)
+  bootstrap                   first start: the notice, demo data and accounts (idempotent)
   run [--host H] [--port P]   web server and worker together (what make run starts)
   serve [--host H] [--port P] run the web application (production server)
   worker                      run the task worker and the periodic jobs
@@ -33,6 +33,8 @@ Commands:
   sync pull [INSTANCE]        fetch each instance's snapshot over HTTP(S) and apply it
   sync check                  each instance's last sync; exit 1 if older than 31 days
   intake mail PATH            inbound mail (Maildir or mbox) to sales contacts
+  notices import|publish|list versions of the privacy notice (FR/EN)
+  officers delegate|revoke|list  written delegations of the privacy-officer role
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team

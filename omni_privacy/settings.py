@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "omni_privacy.registry",
     "omni_privacy.retention",
     "omni_privacy.intake",
+    "omni_privacy.notices",
     "omni_privacy.console",
     "omni_privacy.portal",
     "omni_privacy.api",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from omni_privacy.core.models import PublicIdModel
 
 
 class Team(models.TextChoices):
@@ -33,3 +36,51 @@ class User(AbstractUser):
                 name="accounts_user_team_valid",
             )
         ]
+
+
+class PrivacyOfficerDelegation(PublicIdModel):
+    """The written delegation of the privacy-officer role to a staff member (notice §12: the
+    CEO and the QA team leader hold it jointly; QC s.3.1: the person in charge may delegate it
+    in writing). It holds from ``valid_from`` to ``valid_until`` (inclusive; empty: with no end)
+    unless revoked, from ``revoked_on`` on."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="privacy_officer_delegations"
+    )
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    document = models.CharField(max_length=200, help_text="reference of the signed delegation")
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    revoked_on = models.DateField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from", "user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="accounts_delegation_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_on__isnull=True, revoked_at__isnull=True)
+                | models.Q(revoked_on__isnull=False, revoked_at__isnull=False),
+                name="accounts_delegation_revocation_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (
+            self.valid_from <= day
+            and (self.valid_until is None or day <= self.valid_until)
+            and (self.revoked_on is None or day < self.revoked_on)
+        )

@@ -1,7 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from omni_privacy.console import instance_views, intake_views, retention_views, views
+from omni_privacy.console import (
+    instance_views,
+    intake_views,
+    notice_views,
+    retention_views,
+    views,
+)
 from omni_privacy.console.login import SignInView
 
 app_name = "console"
@@ -25,4 +31,15 @@ urlpatterns = [
         retention_views.hold_release,
         name="hold_release",
     ),
+    path("notices/", notice_views.notices, name="notices"),
+    path("notices/import/", notice_views.notice_import_page, name="notice_import"),
+    path("notices/<uuid:public_id>/", notice_views.notice_detail, name="notice"),
+    path(
+        "notices/<uuid:public_id>/publish/",
+        notice_views.notice_publish_view,
+        name="notice_publish",
+    ),
+    path("officers/", notice_views.officers, name="officers"),
+    path("officers/delegate/", notice_views.officer_delegate, name="officer_delegate"),
+    path("officers/<uuid:public_id>/revoke/", notice_views.officer_revoke, name="officer_revoke"),
 ]

@@ -66,6 +66,11 @@ DONE_NOTICES = {
     ),
     "hold_released": ("ok", _("The legal hold is released.")),
     "hold_already_released": ("warn", _("This legal hold was already released.")),
+    "notice_imported": ("ok", _("The version is recorded as a draft.")),
+    "notice_published": ("ok", _("The version is published.")),
+    "delegation_recorded": ("ok", _("The delegation is recorded.")),
+    "delegation_revoked": ("ok", _("The delegation is revoked from today.")),
+    "delegation_already_revoked": ("warn", _("This delegation was already revoked.")),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omni_privacy.portal import views
+from omni_privacy.portal import notice_views, views
 
 app_name = "portal"
 
@@ -16,5 +16,31 @@ urlpatterns = [
         views.information_request,
         {"language": "en"},
         name="information_request_en",
+    ),
+    path("fr/avis-de-confidentialite", notice_views.notice, {"language": "fr"}, name="notice_fr"),
+    path("en/privacy-notice", notice_views.notice, {"language": "en"}, name="notice_en"),
+    path(
+        "fr/avis-de-confidentialite/v/<int:number>",
+        notice_views.notice_version,
+        {"language": "fr"},
+        name="notice_version_fr",
+    ),
+    path(
+        "en/privacy-notice/v/<int:number>",
+        notice_views.notice_version,
+        {"language": "en"},
+        name="notice_version_en",
+    ),
+    path(
+        "fr/avis-de-confidentialite/comparer",
+        notice_views.compare,
+        {"language": "fr"},
+        name="notice_compare_fr",
+    ),
+    path(
+        "en/privacy-notice/compare",
+        notice_views.compare,
+        {"language": "en"},
+        name="notice_compare_en",
     ),
 ]

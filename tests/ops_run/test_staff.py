@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -7,8 +8,11 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from omni_privacy.accounts.models import User
+from omni_privacy.accounts.selectors import privacy_officers
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import audit_verify
+from omni_privacy.notices.models import NoticeVersion
+from omni_privacy.notices.selectors import current_notice
 from omni_privacy.registry.models import Holding, Person
 
 
@@ -86,10 +90,30 @@ def test_bootstrap_fills_an_empty_registry_once_and_creates_the_demo_accounts():
     assert sorted(User.objects.values_list("username", "team")) == [
         ("admin", "administration"),
         ("officer", "privacy_office"),
+        ("qalead", "privacy_office"),
         ("sales", "sales"),
         ("service", "customer_service"),
     ]
-    for username in ("officer", "service", "sales", "admin"):
+    assert "Privacy notice published: QAC-REC-004 v2, in force from 2024-02-08." in text
+    notice = current_notice(at=dt.date(2026, 11, 25))
+    assert notice is not None
+    assert (notice.version, notice.effective_on) == ("2", dt.date(2024, 2, 8))
+    assert notice.text_fr.startswith(
+        "## 1. But, domaine d\N{RIGHT SINGLE QUOTATION MARK}application et audience\n"
+    )
+    assert notice.text_en.startswith("## 1. Purpose, scope, and audience\n")
+    assert (
+        "Chez Omni, le PDG et le chef d\N{RIGHT SINGLE QUOTATION MARK}équipe Assurance Qualité"
+        in notice.text_fr
+    )
+    assert "Page 4 de 11" not in notice.text_fr
+    assert "please refer to page 7" not in notice.text_fr + notice.text_en
+    # Notice §12: the two demo privacy officers hold written delegations.
+    assert [user.username for user in privacy_officers(at=dt.date(2026, 11, 25))] == [
+        "officer",
+        "qalead",
+    ]
+    for username in ("officer", "qalead", "service", "sales", "admin"):
         assert authenticate(username=username, password=settings.OMNI_DEMO_PASSWORD) is not None
     people, holdings, events = (
         Person.objects.count(),
@@ -107,5 +131,6 @@ def test_bootstrap_fills_an_empty_registry_once_and_creates_the_demo_accounts():
         holdings,
         events,
     )
-    assert User.objects.count() == 4
+    assert User.objects.count() == 5
+    assert NoticeVersion.objects.count() == 1
     assert audit_verify() == (events, None)

@@ -1,7 +1,9 @@
-"""`omni-privacy bootstrap`: a fresh installation gets demo data and one account per team.
+"""`omni-privacy bootstrap`: a fresh installation gets the published privacy notice, demo data
+and one account per team (two privacy officers, with their written delegations: notice §12).
 
-Idempotent: demo data only while the registry holds no person; each demo account only if its
-username is free. A second run changes nothing and says so.
+Idempotent: the notice only while no version of it exists; demo data only while the registry
+holds no person; each demo account only if its username is free. A second run changes nothing
+and says so.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import Team
+from omni_privacy.accounts.services import privacy_officer_delegate
+from omni_privacy.core import clock
+from omni_privacy.notices.shipped import EFFECTIVE, shipped_notice_publish
 from omni_privacy.registry.models import Person
 
 from .createstaff import staff_create
@@ -23,11 +28,15 @@ from .createstaff import staff_create
 DEMO_PEOPLE = 200
 DEMO_SEED = 2024
 DEMO_ACCOUNTS = (
-    ("officer", Team.PRIVACY_OFFICE),
+    ("officer", Team.PRIVACY_OFFICE),  # the CEO
+    ("qalead", Team.PRIVACY_OFFICE),  # the QA team leader
     ("service", Team.CUSTOMER_SERVICE),
     ("sales", Team.SALES),
     ("admin", Team.ADMINISTRATION),
 )
+
+# Fictional: a real installation records the reference of each signed delegation.
+DEMO_DELEGATION = "DEMO-DELEGATION-QAC-REC-004-12"
 
 
 class Command(BaseCommand):
@@ -40,6 +49,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         did_something = False
+        notice = shipped_notice_publish(actor="cli", at=clock.now())
+        if notice is not None:
+            self.stdout.write(
+                _("Privacy notice published: %(notice)s, in force from %(day)s.")
+                % {"notice": str(notice), "day": notice.effective_on}
+            )
+            did_something = True
         if not Person.objects.exists():
             call_command(
                 "demo",
@@ -55,12 +71,20 @@ class Command(BaseCommand):
         for username, team in DEMO_ACCOUNTS:
             if user_model.objects.filter(username=username).exists():
                 continue
-            staff_create(
+            user = staff_create(
                 actor="cli",
                 username=username,
                 team=team,
                 password=settings.OMNI_DEMO_PASSWORD,
             )
+            if team == Team.PRIVACY_OFFICE:
+                privacy_officer_delegate(
+                    user=user,
+                    valid_from=EFFECTIVE,
+                    document=DEMO_DELEGATION,
+                    actor="cli",
+                    at=clock.now(),
+                )
             created.append((username, team))
         if not did_something and not created:
             self.stdout.write(_("Already bootstrapped: nothing to do."))

@@ -1,0 +1,1 @@
+"""Versioned FR/EN privacy notices (notice §11): import, publication, history."""
