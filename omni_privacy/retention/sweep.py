@@ -19,7 +19,6 @@ Per chunk, in one transaction:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from omni_privacy.audit.services import audit_record
+from omni_privacy.core.sql import in_values, values_param
 from omni_privacy.registry.models import LIVE_STATES, Holding, Person
 from omni_privacy.retention import ledger
 from omni_privacy.retention.domain.anonymisation import by_source_and_purpose
@@ -200,13 +200,11 @@ def _tombstones(
 
 def _in_ids(column: str) -> str:
     """``column`` is one of the ids bound as the single parameter (see `_ids_param`)."""
-    if connection.vendor == "postgresql":
-        return f"{_quote(column)} = ANY(%s)"
-    return f"{_quote(column)} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - a name
+    return in_values(_quote(column))
 
 
 def _ids_param(ids: Sequence[int]) -> Any:
-    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+    return values_param(ids)
 
 
 def _execute(sql: str, ids: Sequence[int], *before: Any) -> list[tuple[Any, ...]]:

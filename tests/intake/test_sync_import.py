@@ -228,6 +228,14 @@ BAD = {
         b"user_id,full_name,email,roles\n1,Lea,lea@example.com,\n",
         ["missing columns: preferred_language"],
     ),
+    "duplicate and bad line": (
+        as_jsonl([LEA, {**MARC, "user_id": 101}]) + b"not json\n" + as_jsonl([ZOE, NOOR]),
+        ["line 2: user_id: duplicate of line 1", "line 3: not valid JSON"],
+    ),
+    "duplicate and gate refusal": (
+        as_jsonl([{**LEA, "email": "lea at example"}, MARC, {**NOOR, "user_id": 102}]),
+        ["line 1: email: is not a valid email address", "line 3: user_id: duplicate of line 2"],
+    ),
 }
 
 
@@ -258,3 +266,43 @@ def test_an_organisation_without_subscription_cannot_be_synced(db) -> None:
         apply(instance, [LEA], OCT)
     assert str(refused.value).startswith("organization: the organisation has no subscription")
     assert Holding.objects.count() == 0
+
+
+def _temporary_tables() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relpersistence = 't' AND relkind = 'r'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_temp_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%'"  # ANALYZE's own statistics table
+            )
+        return sorted(name for (name,) in cursor.fetchall())
+
+
+def test_the_staging_tables_are_gone_after_a_sync_applied_or_refused(instance) -> None:
+    apply(instance, [LEA, MARC, ZOE], OCT)
+    assert _temporary_tables() == []
+    with pytest.raises(SyncRefusedError):
+        apply(instance, [LEA, {**MARC, "user_id": 101}], NOV)
+    assert _temporary_tables() == []
+    report = apply(instance, [LEA, ZOE], NOV)  # the connection is still usable
+    assert report.counts["scheduled_for_deletion"] == 1
+
+
+def test_a_renamed_user_keeps_their_address_person_and_holding(instance) -> None:
+    apply(instance, [LEA, MARC], OCT)
+    before = Holding.objects.get(email=LEA["email"])
+    report = apply(instance, [{**LEA, "full_name": "Léa  Tremblay-Roy "}, MARC], NOV)
+    assert (report.counts["updated"], report.counts["unchanged"]) == (1, 1)
+    after = Holding.objects.get(email=LEA["email"])
+    assert (after.pk, after.person_id, after.full_name) == (
+        before.pk,
+        before.person_id,
+        "Léa Tremblay-Roy",
+    )
+    assert Person.objects.count() == 2

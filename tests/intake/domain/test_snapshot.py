@@ -427,3 +427,54 @@ def test_valid_profiles_round_trip_through_jsonl_and_csv(profiles: list[tuple]) 
     assert rows(out.getvalue().encode(), "csv") == [
         SnapshotRow(n, *p) for n, p in enumerate(profiles, 2)
     ]
+
+
+# --- fast path and duplicates left to the caller ----------------------------------------------
+
+
+def test_without_duplicate_checking_a_repeated_id_is_the_callers_to_find() -> None:
+    data = jsonl(person("u1"), person("u1", full_name="Alex Roy"))
+    assert [row.line for row in rows(data, "jsonl", duplicates=False)] == [1, 2]
+    assert problems(data, "jsonl") == [(2, "user_id", "duplicate of line 1")]
+
+
+def test_json_only_the_standard_library_reads_is_still_read() -> None:
+    """orjson refuses integers beyond 64 bits and NaN; the standard library reads them."""
+    big = 2**70
+    data = b'{"user_id": %d, "full_name": "Alex Martin", "email": "alex@example.com", ' % big
+    data += b'"preferred_language": "fr", "roles": ["system_administrator"], "score": NaN}\n'
+    (row,) = rows(data, "jsonl")
+    assert (row.user_id, row.full_name) == (str(big), "Alex Martin")
+
+
+_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=8),
+    st.lists(st.one_of(st.text(max_size=6), st.integers()), max_size=3),
+)
+
+
+@given(
+    record=st.fixed_dictionaries(
+        {},
+        optional={
+            "user_id": st.one_of(_value, st.integers()),
+            "full_name": _value,
+            "email": _value,
+            "preferred_language": _value,
+            "roles": _value,
+        },
+    )
+)
+def test_the_fast_path_reads_a_row_exactly_as_the_checked_path(record: dict[str, object]) -> None:
+    """Without duplicate checking a row takes the fast path; with it, the checked path."""
+    assert _read_or_none(record, duplicates=False) == _read_or_none(record, duplicates=True)
+
+
+def _read_or_none(record: dict[str, object], *, duplicates: bool) -> list[SnapshotRow] | None:
+    try:
+        return list(read_snapshot(io.BytesIO(jsonl(record)), fmt="jsonl", duplicates=duplicates))
+    except SnapshotError:
+        return None

@@ -456,3 +456,19 @@ def test_future_last_contact_would_postpone_retention() -> None:
 def test_future_role_removal() -> None:
     offered = candidate("software_profile", roles=(), role_removed_at=TODAY + dt.timedelta(days=1))
     assert check(offered).errors == [FieldError("role_removed_at", "is in the future (2026-11-26)")]
+
+
+def test_an_address_already_held_is_taken_as_stored() -> None:
+    """The sync passes the addresses it holds: each passed normalisation when stored."""
+    stored = "Camille.Tremblay@example.com"
+    offered = candidate("software_profile", email=stored)
+    kept = check_holding(offered, POLICY, SUBSCRIBED, today=TODAY, held_emails=frozenset({stored}))
+    assert kept.accepted is not None
+    assert kept.accepted.email == stored
+    checked = check_holding(offered, POLICY, SUBSCRIBED, today=TODAY)
+    assert checked.accepted is not None
+    assert checked.accepted.email == "Camille.Tremblay@example.com"
+    bad = candidate("software_profile", email="camille at example")
+    assert refusals(
+        check_holding(bad, POLICY, SUBSCRIBED, today=TODAY, held_emails=frozenset({stored}))
+    ) == [("person.email", "invalid")]
