@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omni_privacy.portal import views
+from omni_privacy.portal import privacy_views, views
 
 app_name = "portal"
 
@@ -16,5 +16,25 @@ urlpatterns = [
         views.information_request,
         {"language": "en"},
         name="information_request_en",
+    ),
+    path(".well-known/gpc.json", privacy_views.gpc_json, name="gpc_json"),
+    path(
+        "fr/controle-global-de-confidentialite",
+        privacy_views.gpc_page,
+        {"language": "fr"},
+        name="gpc_fr",
+    ),
+    path("en/global-privacy-control", privacy_views.gpc_page, {"language": "en"}, name="gpc_en"),
+    path(
+        "fr/desabonnement/<str:token>",
+        privacy_views.unsubscribe,
+        {"language": "fr"},
+        name="unsubscribe_fr",
+    ),
+    path(
+        "en/unsubscribe/<str:token>",
+        privacy_views.unsubscribe,
+        {"language": "en"},
+        name="unsubscribe_en",
     ),
 ]
