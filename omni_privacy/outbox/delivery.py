@@ -105,11 +105,12 @@ def _email(message: OutboxMessage, recipient: str) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = format_datetime(clock.now())
     email["Message-ID"] = message.message_id or make_msgid(str(message.public_id), domain)
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    # After the content: set_content drops the Content-* headers it finds.
+    email["Content-Language"] = message.language
     return email
 
 
