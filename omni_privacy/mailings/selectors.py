@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from omni_privacy.consent.domain.decision import ALLOWED, SUPPRESSED
+from omni_privacy.consent.domain.decision import ALLOWED, NO_CONSENT, SUPPRESSED
 from omni_privacy.consent.selectors import use_decision
 from omni_privacy.mailings.domain.audience import (
     KINDS,
@@ -44,10 +44,11 @@ def _selected(campaign: Campaign) -> QuerySet[Holding]:
 def _decision(person: Person, purposes: set[str], kind_purpose: str, at: dt.datetime) -> str:
     if kind_purpose:
         return use_decision(person=person, purpose=kind_purpose, at=at).reason
-    # A notice-change announcement: due to whoever may still be written to for any purpose
-    # held (an "all" suppression, or objections to every purpose held, leave them out).
+    # A notice-change announcement (§11) informs; it is not a use of one purpose. It is due to
+    # everyone held, except who objected to, or withdrew consent for, every purpose held (an
+    # "all" suppression does both). A consent never recorded does not stop it.
     reasons = [use_decision(person=person, purpose=p, at=at).reason for p in sorted(purposes)]
-    if ALLOWED in reasons:
+    if ALLOWED in reasons or NO_CONSENT in reasons:
         return ALLOWED
     return SUPPRESSED if SUPPRESSED in reasons else (reasons[0] if reasons else SUPPRESSED)
 
