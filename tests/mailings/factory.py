@@ -1,14 +1,14 @@
 """Fictional people for the consent, mailings and portal tests (example.com / example.org).
 
-    acme (subscribed, instances acme-prod and acme-test)
-      ana@example.com      profile acme-prod, update notices + security contact, fr
-      ben@example.com      profile acme-prod, update notices, en
-      cam@example.com      profile acme-test, update notices, no language (French by default)
-    initech (subscribed, instance initech-prod)
-      dee@example.org      profile, security contact, en
-      eve@example.org      profile, system administrator only, fr
-    globex (prospect)
-      fay@example.com      sales, consent basis, en
+acme (subscribed, instances acme-prod and acme-test)
+  ana@example.com      profile acme-prod, update notices + security contact, fr
+  ben@example.com      profile acme-prod, update notices, en
+  cam@example.com      profile acme-test, update notices, no language (French by default)
+initech (subscribed, instance initech-prod)
+  dee@example.org      profile, security contact, en
+  eve@example.org      profile, system administrator only, fr
+globex (prospect)
+  fay@example.com      sales, consent basis, en
 """
 
 from __future__ import annotations

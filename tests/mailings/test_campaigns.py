@@ -59,8 +59,9 @@ def test_software_update_reaches_every_subscriber_in_their_language(
     }
     by_address = {r.recipients[0]: r.body for r in smtp_server.received}
     assert by_address["ben@example.com"].startswith("Version 4.2 is available.\n")
-    assert "Communication obligations for subscribed software solutions" in (
-        by_address["ben@example.com"]
+    assert (
+        "Communication obligations for subscribed software solutions"
+        in (by_address["ben@example.com"])
     )
     assert f"{PUBLIC_URL}/en/privacy-notice" in by_address["ben@example.com"]
     # Each message has its own withdrawal link, in its language, for its person and purpose.
@@ -71,12 +72,21 @@ def test_software_update_reaches_every_subscriber_in_their_language(
         assert claim is not None
         claims[address] = (path, claim.person_public_id, claim.scope)
     assert claims == {
-        "ana@example.com": ("fr/desabonnement", people.person("ana").public_id,
-                            "communication_obligations"),
-        "ben@example.com": ("en/unsubscribe", people.person("ben").public_id,
-                            "communication_obligations"),
-        "cam@example.com": ("fr/desabonnement", people.person("cam").public_id,
-                            "communication_obligations"),
+        "ana@example.com": (
+            "fr/desabonnement",
+            people.person("ana").public_id,
+            "communication_obligations",
+        ),
+        "ben@example.com": (
+            "en/unsubscribe",
+            people.person("ben").public_id,
+            "communication_obligations",
+        ),
+        "cam@example.com": (
+            "fr/desabonnement",
+            people.person("cam").public_id,
+            "communication_obligations",
+        ),
     }
     # Who was sent what: person, language, message.
     rows = CampaignRecipient.objects.filter(campaign=campaign).select_related("message")
@@ -92,7 +102,9 @@ def test_software_update_reaches_every_subscriber_in_their_language(
     campaign.refresh_from_db()
     assert campaign.state == "sent"
     actions = list(
-        AuditEvent.objects.filter(object_id=str(campaign.public_id)).values_list("action", flat=True)
+        AuditEvent.objects.filter(object_id=str(campaign.public_id)).values_list(
+            "action", flat=True
+        )
     )
     assert actions == ["campaign.created", "campaign.sent", "campaign.delivered"]
 
@@ -166,7 +178,9 @@ def test_a_campaign_reaching_someone_without_the_purpose_is_refused_whole(
     assert _delivered(smtp_server) == {}
 
 
-def test_notice_change_is_announced_to_everyone_held(people: People, smtp_server: SmtpServer) -> None:
+def test_notice_change_is_announced_to_everyone_held(
+    people: People, smtp_server: SmtpServer
+) -> None:
     consent_record(
         person=people.person("fay"),
         purpose="sales_information",

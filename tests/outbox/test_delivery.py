@@ -41,7 +41,13 @@ def test_a_queued_message_is_sent_and_its_address_erased(smtp_server: SmtpServer
     assert "Ana" not in message.recipient_sealed
     assert message.recipient_digest == email_digest("ana@example.com")
     report = outbox_deliver_due()
-    assert report.as_dict() == {"sent": 1, "retried": 0, "failed": 0, "cancelled": 0, "held_back": 0}
+    assert report.as_dict() == {
+        "sent": 1,
+        "retried": 0,
+        "failed": 0,
+        "cancelled": 0,
+        "held_back": 0,
+    }
     [got] = smtp_server.received
     assert (got.recipients, got.subject, got.language, got.body.strip()) == (
         ("Ana@example.com",),
