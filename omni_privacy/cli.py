@@ -33,6 +33,10 @@ Commands:
   sync pull [INSTANCE]        fetch each instance's snapshot over HTTP(S) and apply it
   sync check                  each instance's last sync; exit 1 if older than 31 days
   intake mail PATH            inbound mail (Maildir or mbox) to sales contacts
+  mailings send-update|incident-alert  purpose-checked campaigns to the people concerned
+  mailings announce-notice --version N  announce a notice version to everyone held (§11)
+  mailings list               campaigns and their delivery
+  outbox status|deliver       outgoing mail per status; one delivery round now
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team

@@ -64,6 +64,12 @@ def test_software_update_reaches_every_subscriber_in_their_language(
         in (by_address["ben@example.com"])
     )
     assert f"{PUBLIC_URL}/en/privacy-notice" in by_address["ben@example.com"]
+    assert by_address["ana@example.com"].startswith("La version 4.2 est disponible.\n")
+    assert (
+        "Omnitech Innovations vous écrit pour cette finalité de son avis de confidentialité : "
+        "Obligations de communication pour les solutions logicielles souscrites."
+    ) in by_address["ana@example.com"]
+    assert f"{PUBLIC_URL}/fr/avis-de-confidentialite" in by_address["cam@example.com"]
     # Each message has its own withdrawal link, in its language, for its person and purpose.
     claims = {}
     for address, body in by_address.items():
@@ -195,7 +201,10 @@ def test_notice_change_is_announced_to_everyone_held(
     campaign = campaign_create(
         kind="notice_change", actor="test", notice_identifier="QAC-REC-004", notice_version="3"
     )
-    assert campaign.subject_en == "Our privacy notice has changed"
+    assert (campaign.subject_fr, campaign.subject_en) == (
+        "Notre avis de confidentialité a changé",
+        "Our privacy notice has changed",
+    )
     assert "version 3 of its privacy notice QAC-REC-004" in campaign.body_en
     campaign = campaign_send(campaign=campaign, actor="test", at=NOW + dt.timedelta(hours=1))
     assert campaign.audience["left_out"] == {"suppressed": 1, "consent_withdrawn": 1}
