@@ -52,6 +52,7 @@ def profile(
     email: str,
     roles: tuple[str, ...],
     language: str | None,
+    *,
     purpose: str = "communication_obligations",
 ) -> Holding:
     return holding_record(

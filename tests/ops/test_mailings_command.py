@@ -41,9 +41,7 @@ def test_send_update_then_deliver_and_status(run, people: People, smtp_server: S
     assert Campaign.objects.count() == 0
     out = run("mailings", "send-update", *TEXTS, "--organization", "acme")
     campaign = Campaign.objects.get()
-    assert out.stdout.strip() == (
-        f"Campaign {campaign.public_id}: 3 messages queued (fr 2, en 1)."
-    )
+    assert out.stdout.strip() == (f"Campaign {campaign.public_id}: 3 messages queued (fr 2, en 1).")
     status = run("outbox", "status", "--json").json()
     assert status["counts"] == {"queued": 3, "sending": 0, "sent": 0, "failed": 0, "cancelled": 0}
     delivered = run("outbox", "deliver").json()

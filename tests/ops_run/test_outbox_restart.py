@@ -27,6 +27,9 @@ with transaction.atomic():
                        body_text="Bonjour", language="fr", kind="test")
 """
 LEASE_SECONDS = 2
+FINAL_ROWS = (
+    "SELECT subject, status, attempts, recipient_sealed FROM outbox_outboxmessage ORDER BY id"
+)
 
 
 class HoldingHandler(Handler):
@@ -104,9 +107,7 @@ def _kill_then_finish(site: Site) -> None:
         time.sleep(LEASE_SECONDS + 0.5)
         done = _run(env, "outbox", "deliver")
         assert done.returncode == 0, done.stderr
-        rows = site.query(
-            "SELECT subject, status, attempts, recipient_sealed FROM outbox_outboxmessage ORDER BY id"
-        )
+        rows = site.query(FINAL_ROWS)
         assert [tuple(row) for row in rows] == [
             (subject, "sent", 2 if subject == "Message 2" else 1, "") for subject in SUBJECTS
         ]

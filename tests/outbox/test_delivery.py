@@ -174,7 +174,7 @@ def test_a_claimed_message_is_not_sent_by_another_worker(smtp_server: SmtpServer
 
 
 def test_a_veto_before_sending_cancels(smtp_server: SmtpServer, monkeypatch) -> None:
-    monkeypatch.setattr(hooks, "before_send", [lambda message: "suppressed"])
+    monkeypatch.setattr(hooks, "before_send", [lambda _message: "suppressed"])
     message = _enqueue("ana@example.com", "Jamais")
     assert outbox_deliver_due().cancelled == 1
     message.refresh_from_db()
@@ -190,9 +190,14 @@ def test_enqueue_is_part_of_the_callers_transaction(
     smtp_server: SmtpServer, settings, django_capture_on_commit_callbacks
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with pytest.raises(RuntimeError), transaction.atomic():
-        _enqueue("ana@example.com", "Annulé")
-        raise RuntimeError("the caller's change fails")
+
+    def failing_change() -> None:
+        with transaction.atomic():
+            _enqueue("ana@example.com", "Annulé")
+            raise RuntimeError("the caller's change fails")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     assert OutboxMessage.objects.count() == 0
     # Committed: the nudge after the commit delivers it at once (immediate task backend).
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
