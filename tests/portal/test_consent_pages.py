@@ -43,7 +43,7 @@ def test_gpc_json_and_statement_pages(client: Client) -> None:
     en = client.get("/en/global-privacy-control")
     assert (fr.status_code, en.status_code) == (200, 200)
     assert '<html lang="fr">' in fr.content.decode()
-    assert "Contrôle global de confidentialité" in fr.content.decode()
+    assert '<h1 id="gpc-title">Contrôle global de confidentialité</h1>' in fr.content.decode()
     assert "Sec-GPC: 1" in en.content.decode()
     assert "objection to direct marketing" in en.content.decode()
     _no_cookie(json_response, fr, en)
@@ -152,3 +152,13 @@ def test_a_forged_token_or_a_cross_site_post_records_nothing(
     )
     assert cross.status_code == 403
     assert Suppression.objects.count() == 0
+
+
+def test_the_statement_include_is_a_section_inside_another_page() -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("fr"):
+        html = render_to_string("portal/_gpc_statement.html")
+    assert '<h2 id="gpc-title">Contrôle global de confidentialité</h2>' in html
+    assert "<h1" not in html
