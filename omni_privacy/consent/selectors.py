@@ -137,11 +137,13 @@ def is_suppressed(*, email: str, purpose: str) -> bool:
     return _suppressed_digest(digest_of(email), purpose, at=clock.now())
 
 
-def suppressions(*, email: str | None = None) -> list[SuppressionView]:
-    """Every suppression (newest first), or those of one address."""
+def suppressions(*, email: str | None = None, digest: str | None = None) -> list[SuppressionView]:
+    """Every suppression (newest first), or those of one address (given or digested)."""
     rows = Suppression.objects.all()
     if email:
         rows = rows.filter(email_digest=digest_of(email))
+    if digest:
+        rows = rows.filter(email_digest=digest)
     return [
         SuppressionView(
             public_id=row.public_id,

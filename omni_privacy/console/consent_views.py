@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from omni_privacy.audit.services import actor_for
-from omni_privacy.consent.selectors import consent_history, digest_of, suppressions, use_decision
+from omni_privacy.consent.selectors import consent_history, suppressions, use_decision
 from omni_privacy.consent.services import suppression_add
 from omni_privacy.console.consent_forms import (
     CampaignForm,
@@ -32,6 +32,7 @@ from omni_privacy.mailings.models import Campaign, CampaignState
 from omni_privacy.mailings.selectors import campaign_audience, campaign_delivery, campaigns
 from omni_privacy.mailings.services import campaign_create, campaign_send
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.registry.models import Person
 from omni_privacy.registry.selectors import person_by_email
 
 DECISIONS = {
@@ -90,39 +91,59 @@ def _notice(request: HttpRequest) -> tuple[str, str] | None:
     return (done[0], str(done[1])) if done else done_notice(request)
 
 
+def _person_from(request: HttpRequest) -> Person | None:
+    try:
+        public_id = uuid.UUID(request.GET.get("person", ""))
+    except ValueError:
+        return None
+    return Person.objects.filter(public_id=public_id).first()
+
+
+def _person_context(person: Person) -> dict[str, Any]:
+    now = clock.now()
+    return {
+        "person": person,
+        "events": [
+            {
+                "view": view,
+                "purpose": _purpose_label(view.purpose),
+                "channel": CHANNELS.get(view.channel, view.channel),
+            }
+            for view in consent_history(person=person)
+        ],
+        "decisions": [
+            {
+                "purpose": purpose.label.get(_language()),
+                "decision": (decision := use_decision(person=person, purpose=key, at=now)),
+                "label": DECISIONS[decision.reason],
+            }
+            for key, purpose in active_policy().purposes.items()
+        ],
+    }
+
+
 @require_safe
 @login_required
 def consent_lookup(request: HttpRequest) -> HttpResponse:
-    """Search by email (looked up by keyed digest): the person's ledger and, per purpose of the
-    notice, what `may_use` answers now and why."""
+    """Search by email (looked up by keyed digest), or open from a person's page: the person's
+    ledger and, per purpose of the notice, what `may_use` answers now and why."""
     require_officer(request)
-    form = EmailLookupForm(request.GET or None)
+    form = EmailLookupForm(request.GET if "email" in request.GET else None)
     context: dict[str, Any] = {"form": form, "searched": False}
-    if form.is_valid():
-        email = form.cleaned_data["email"]
-        person = person_by_email(email)
-        now = clock.now()
+    person = _person_from(request)
+    if person is not None:
         context["searched"] = True
-        context["digest"] = digest_of(email)
+        context["suppressions"] = [
+            _suppression_row(row) for row in suppressions(digest=person.email_digest)
+        ]
+        context |= _person_context(person)
+    elif form.is_valid():
+        email = form.cleaned_data["email"]
+        context["searched"] = True
         context["suppressions"] = [_suppression_row(row) for row in suppressions(email=email)]
-        if person is not None:
-            context["person"] = person
-            context["events"] = [
-                {
-                    "view": view,
-                    "purpose": _purpose_label(view.purpose),
-                    "channel": CHANNELS.get(view.channel, view.channel),
-                }
-                for view in consent_history(person=person)
-            ]
-            context["decisions"] = [
-                {
-                    "purpose": label.get(_language()),
-                    "decision": (decision := use_decision(person=person, purpose=key, at=now)),
-                    "label": DECISIONS[decision.reason],
-                }
-                for key, label in ((k, p.label) for k, p in active_policy().purposes.items())
-            ]
+        found = person_by_email(email)
+        if found is not None:
+            context |= _person_context(found)
     return render(request, "console/consent.html", context)
 
 

@@ -105,3 +105,18 @@ def test_prepare_preview_and_send_a_campaign(client: Client, officer, people: Pe
     assert OutboxMessage.objects.filter(status="queued").count() == 3
     listing = client.get("/console/campaigns/").content.decode()
     assert "Software update notice" in listing
+
+
+def test_the_person_page_links_to_the_persons_consent(
+    client: Client, officer, people: People
+) -> None:
+    in_english(officer)
+    client.force_login(officer)
+    fay = people.person("fay")
+    person_page = client.get(f"/console/people/{fay.public_id}/").content.decode()
+    link = f'href="/console/consent/?person={fay.public_id}"'
+    assert link in person_page
+    page = client.get("/console/consent/", {"person": str(fay.public_id)}).content.decode()
+    assert "No consent event is recorded for this person." in page
+    assert page.count("No consent recorded") == 1
+    assert client.get("/console/consent/", {"person": "not-a-uuid"}).status_code == 200
