@@ -35,6 +35,10 @@ Commands:
   intake mail PATH            inbound mail (Maildir or mbox) to sales contacts
   notices import|publish|list versions of the privacy notice (FR/EN)
   officers delegate|revoke|list  written delegations of the privacy-officer role
+  mailings send-update|incident-alert  purpose-checked campaigns to the people concerned
+  mailings announce-notice --version N  announce a notice version to everyone held (§11)
+  mailings list               campaigns and their delivery
+  outbox status|deliver       outgoing mail per status; one delivery round now
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team

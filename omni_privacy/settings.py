@@ -5,7 +5,15 @@ from __future__ import annotations
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from omni_privacy.conf import BASE_DIR, env_bool, env_int, env_list, env_path, env_str
+from omni_privacy.conf import (
+    BASE_DIR,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+)
 
 VAR_DIR = env_path("OMNI_VAR_DIR", BASE_DIR / "var")
 DEBUG = env_bool("OMNI_DEBUG", default=False)
@@ -40,6 +48,9 @@ INSTALLED_APPS = [
     "omni_privacy.retention",
     "omni_privacy.intake",
     "omni_privacy.notices",
+    "omni_privacy.outbox",
+    "omni_privacy.consent",
+    "omni_privacy.mailings",
     "omni_privacy.console",
     "omni_privacy.portal",
     "omni_privacy.api",
@@ -158,6 +169,24 @@ OMNI_ENCRYPTION_OLD_KEYS = env_list("OMNI_ENCRYPTION_OLD_KEYS", [])
 OMNI_ERASURE_LEDGER = env_str("OMNI_ERASURE_LEDGER", "")
 # Holdings per sweep transaction (retention/sweep.py).
 OMNI_RETENTION_CHUNK = env_int("OMNI_RETENTION_CHUNK", 5000)
+# Outgoing mail (outbox/delivery.py; docs/operations.md). TLS: "starttls" (submission, 587),
+# "ssl" (implicit TLS, 465) or "none" (a relay on the same host or a test server only).
+OMNI_SMTP_HOST = env_str("OMNI_SMTP_HOST", "127.0.0.1")
+OMNI_SMTP_PORT = env_int("OMNI_SMTP_PORT", 25)
+OMNI_SMTP_USER = env_str("OMNI_SMTP_USER", "")
+OMNI_SMTP_PASSWORD = env_str("OMNI_SMTP_PASSWORD", "")
+OMNI_SMTP_TLS = env_choice("OMNI_SMTP_TLS", "starttls", ("none", "starttls", "ssl"))
+OMNI_SMTP_TIMEOUT = env_int("OMNI_SMTP_TIMEOUT", 30)
+# Messages per minute (urgent security-incident alerts are not held back by it).
+OMNI_SMTP_RATE = env_int("OMNI_SMTP_RATE", 60)
+OMNI_MAIL_FROM = env_str("OMNI_MAIL_FROM", "Omnitech Innovations <info@omni-assistant.net>")
+# Delivery attempts before a message is marked failed; first retry delay (doubled each time,
+# at most 6 hours); how long a worker may hold a message in "sending" before another reclaims it.
+OMNI_OUTBOX_MAX_ATTEMPTS = env_int("OMNI_OUTBOX_MAX_ATTEMPTS", 8)
+OMNI_OUTBOX_BACKOFF_SECONDS = env_int("OMNI_OUTBOX_BACKOFF_SECONDS", 60)
+OMNI_OUTBOX_LEASE_SECONDS = env_int("OMNI_OUTBOX_LEASE_SECONDS", 300)
+# Where the public portal answers, for the links in mailings (withdrawal link, notice page).
+OMNI_PUBLIC_URL = env_str("OMNI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
 
 LOGGING = {

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from omni_privacy.console import (
+    consent_views,
     instance_views,
     intake_views,
     notice_views,
@@ -25,6 +26,15 @@ urlpatterns = [
     path("instances/", instance_views.instances, name="instances"),
     path("instances/add/", instance_views.instance_add, name="instance_add"),
     path("instances/<slug:name>/sync/", instance_views.instance_sync, name="instance_sync"),
+    path("consent/", consent_views.consent_lookup, name="consent"),
+    path("suppressions/", consent_views.suppression_list, name="suppressions"),
+    path("campaigns/", consent_views.campaign_list, name="campaigns"),
+    path("campaigns/<uuid:public_id>/", consent_views.campaign_detail, name="campaign"),
+    path(
+        "campaigns/<uuid:public_id>/send/",
+        consent_views.campaign_send_view,
+        name="campaign_send",
+    ),
     path("retention/holds/", retention_views.hold_organization, name="hold_organization"),
     path(
         "retention/holds/<uuid:hold_id>/release/",

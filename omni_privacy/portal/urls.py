@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omni_privacy.portal import notice_views, views
+from omni_privacy.portal import notice_views, privacy_views, views
 
 app_name = "portal"
 
@@ -42,5 +42,25 @@ urlpatterns = [
         notice_views.compare,
         {"language": "en"},
         name="notice_compare_en",
+    ),
+    path(".well-known/gpc.json", privacy_views.gpc_json, name="gpc_json"),
+    path(
+        "fr/controle-global-de-confidentialite",
+        privacy_views.gpc_page,
+        {"language": "fr"},
+        name="gpc_fr",
+    ),
+    path("en/global-privacy-control", privacy_views.gpc_page, {"language": "en"}, name="gpc_en"),
+    path(
+        "fr/desabonnement/<str:token>",
+        privacy_views.unsubscribe,
+        {"language": "fr"},
+        name="unsubscribe_fr",
+    ),
+    path(
+        "en/unsubscribe/<str:token>",
+        privacy_views.unsubscribe,
+        {"language": "en"},
+        name="unsubscribe_en",
     ),
 ]

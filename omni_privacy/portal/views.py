@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,11 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from omni_privacy.consent.services import consent_record, suppression_add
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.core.formtoken import form_token, form_token_valid, same_origin
 from omni_privacy.core.throttle import Limit, allow
 from omni_privacy.intake.contacts import sales_contact_record
+from omni_privacy.policy.loader import active_policy
 from omni_privacy.portal.forms import InformationRequestForm
 
 PURPOSE = "information-request"
@@ -57,6 +60,54 @@ def _page(request: HttpRequest, language: str, context: dict, status: int = 200)
     return render(request, "portal/information_request.html", context, status=status)
 
 
+def gpc_signal(request: HttpRequest) -> bool:
+    """Global Privacy Control: the request says "do not sell or share", which Omni honours as
+    an objection to direct marketing (portal/_gpc_statement.html). Only the exact value "1"
+    counts (GPC specification §3)."""
+    return request.headers.get("Sec-GPC") == "1"
+
+
+def _record(data: dict, *, language: str, gpc: bool) -> None:
+    """The contact, the consent it carries (to be answered about our software: notice §3 ¶3,
+    §9 ¶1, tied to the notice version the page showed and its language) and, on a GPC signal,
+    the suppression of direct marketing for the address: all or nothing."""
+    today = clock.today()
+    now = clock.now()
+    notice = active_policy().notice
+    with transaction.atomic():
+        holding = sales_contact_record(
+            actor="portal",
+            email=data["email"],
+            full_name=data["full_name"],
+            phone=data["phone"] or None,
+            preferred_language=language,
+            channel="form",
+            day=today,
+            as_of=today,
+        )
+        assert holding.person is not None  # noqa: S101 - a recorded holding has its person
+        consent_record(
+            person=holding.person,
+            purpose=holding.purpose,
+            given=True,
+            notice_identifier=notice.identifier,
+            notice_version=str(notice.version),
+            language=language,
+            channel="form",
+            at=now,
+            actor="portal",
+        )
+        if gpc:
+            suppression_add(
+                email=data["email"],
+                scope="direct_marketing",
+                reason="Sec-GPC: 1 on the information-request form",
+                source="gpc",
+                at=now,
+                actor="portal",
+            )
+
+
 @csrf_exempt  # the signed token and the Origin check replace the CSRF cookie (no cookie here)
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -81,18 +132,8 @@ def information_request(request: HttpRequest, language: str) -> HttpResponse:
             return _page(request, language, {"sent": True})  # a bot: thanked, not recorded
         if not allow([(PER_ADDRESS, data["email"]), (PER_IP, _client_ip(request))]):
             return _page(request, language, {"form": form, "throttled": True}, status=429)
-        today = clock.today()
         try:
-            sales_contact_record(
-                actor="portal",
-                email=data["email"],
-                full_name=data["full_name"],
-                phone=data["phone"] or None,
-                preferred_language=language,
-                channel="form",
-                day=today,
-                as_of=today,
-            )
+            _record(data, language=language, gpc=gpc_signal(request))
         except InvalidInputError as refused:
             for problem in refused.errors:
                 name = FIELDS.get(problem.field)

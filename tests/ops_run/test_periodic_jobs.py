@@ -24,9 +24,18 @@ def test_a_slot_is_enqueued_once_even_when_claimed_twice(settings):
     every_job = [job.name for job in registered()]
 
     assert claim_and_enqueue(now=NOW) == every_job
-    # The same slots again: nothing. Two hours later only the hourly job has a new slot.
-    assert claim_and_enqueue(now=NOW + dt.timedelta(minutes=29)) == []
-    assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == ["sync_monthly"]
+    # The same slots again: nothing. 29 minutes later only the jobs of minutes; two hours later
+    # the hourly job too.
+    assert claim_and_enqueue(now=NOW + dt.timedelta(seconds=30)) == []
+    assert claim_and_enqueue(now=NOW + dt.timedelta(minutes=29)) == [
+        "mailings_close",
+        "outbox_deliver",
+    ]
+    assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == [
+        "mailings_close",
+        "outbox_deliver",
+        "sync_monthly",
+    ]
 
     results = task_backends["default"].results
     audit_runs = [r for r in results if r.task.func == task_audit_verify.func]

@@ -1,0 +1,1 @@
+"""Pure rules of the consent ledger and the suppression list (no Django)."""
