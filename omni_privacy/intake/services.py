@@ -93,7 +93,8 @@ def _update(holdings: list[Holding]) -> None:
         # One array per column (16 parameters, not 16 per row): psycopg has little to parse,
         # and the planner, expecting few rows from unnest, probes the primary key. The values
         # are the plain attributes (dates, text, ids); JSON goes as text, cast by the server.
-        arrays, values = ["%s::bigint[]"], [[h.pk for h in holdings]]
+        arrays: list[str] = ["%s::bigint[]"]
+        values: list[list[Any]] = [[h.pk for h in holdings]]
         for f in fields:
             kind = f.db_type(connection)
             column = [getattr(h, f.attname) for h in holdings]
