@@ -1,10 +1,7 @@
 import datetime as dt
-import importlib
-import logging
 
 from django.apps import AppConfig
 
-logger = logging.getLogger(__name__)
 
 
 class MailingsConfig(AppConfig):
@@ -22,17 +19,12 @@ class MailingsConfig(AppConfig):
             )
         )
         # Notice §11: publishing a notice version announces it. The notices app calls the
-        # callables in notices.hooks.on_publish without importing this app; it is looked up by
-        # name so that this app also runs where the notices app is not installed.
-        try:
-            notice_hooks = importlib.import_module("omni_privacy.notices.hooks")
-        except ModuleNotFoundError:
-            return
+        # callables in notices.hooks.on_publish (after commit) without importing this app.
         from omni_privacy.mailings.services import announce_published_notice
+        from omni_privacy.notices import hooks
 
-        on_publish = getattr(notice_hooks, "on_publish", None)
-        if isinstance(on_publish, list) and announce_published_notice not in on_publish:
-            on_publish.append(announce_published_notice)
+        if announce_published_notice not in hooks.on_publish:
+            hooks.on_publish.append(announce_published_notice)
 
 
 def _enqueue_close(day: dt.date) -> None:  # noqa: ARG001 - PeriodicJob contract

@@ -27,6 +27,7 @@ from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.core.formtoken import form_token, form_token_valid, same_origin
 from omni_privacy.core.throttle import Limit, allow
 from omni_privacy.intake.contacts import sales_contact_record
+from omni_privacy.notices.selectors import current_notice
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.portal.forms import InformationRequestForm
 
@@ -67,13 +68,23 @@ def gpc_signal(request: HttpRequest) -> bool:
     return request.headers.get("Sec-GPC") == "1"
 
 
+def _notice_shown(today: dt.date) -> tuple[str, str]:
+    """The notice version in force, which the portal links to (the published registry's; the
+    policy file's until a version is published)."""
+    policy_notice = active_policy().notice
+    current = current_notice(identifier=policy_notice.identifier, at=today)
+    if current is not None:
+        return current.identifier, current.version
+    return policy_notice.identifier, str(policy_notice.version)
+
+
 def _record(data: dict, *, language: str, gpc: bool) -> None:
     """The contact, the consent it carries (to be answered about our software: notice §3 ¶3,
     §9 ¶1, tied to the notice version the page showed and its language) and, on a GPC signal,
     the suppression of direct marketing for the address: all or nothing."""
     today = clock.today()
     now = clock.now()
-    notice = active_policy().notice
+    identifier, version = _notice_shown(today)
     with transaction.atomic():
         holding = sales_contact_record(
             actor="portal",
@@ -90,8 +101,8 @@ def _record(data: dict, *, language: str, gpc: bool) -> None:
             person=holding.person,
             purpose=holding.purpose,
             given=True,
-            notice_identifier=notice.identifier,
-            notice_version=str(notice.version),
+            notice_identifier=identifier,
+            notice_version=version,
             language=language,
             channel="form",
             at=now,

@@ -224,3 +224,23 @@ def test_notice_change_is_announced_to_everyone_held(
         ]
     )
     assert told_of_notice(identifier="QAC-REC-004", version="2").count() == 0
+
+
+def test_publishing_a_notice_version_announces_it_to_exactly_the_people_held(
+    people: People, smtp_server: SmtpServer, django_capture_on_commit_callbacks
+) -> None:
+    """Notice §11 end to end: the officer publishes, the hook announces after the commit."""
+    from tests.notices.conftest import make_version
+
+    suppression_add(email="eve@example.org", scope="all", reason="", source="dsr", at=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_version(3, dt.date(2027, 1, 1))
+    assert _delivered(smtp_server) == {
+        "ana@example.com": ("Notre avis de confidentialité a changé", "fr"),
+        "ben@example.com": ("Our privacy notice has changed", "en"),
+        "cam@example.com": ("Notre avis de confidentialité a changé", "fr"),
+        "dee@example.org": ("Our privacy notice has changed", "en"),
+        "fay@example.com": ("Our privacy notice has changed", "en"),
+    }
+    told = told_of_notice(identifier="QAC-REC-004", version="3")
+    assert told.count() == 5
