@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "omni_privacy.registry",
     "omni_privacy.retention",
     "omni_privacy.intake",
+    "omni_privacy.dsr",
     "omni_privacy.console",
     "omni_privacy.portal",
     "omni_privacy.api",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "omni_privacy.portal.middleware.PortalSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,6 +159,19 @@ OMNI_ENCRYPTION_OLD_KEYS = env_list("OMNI_ENCRYPTION_OLD_KEYS", [])
 OMNI_ERASURE_LEDGER = env_str("OMNI_ERASURE_LEDGER", "")
 # Holdings per sweep transaction (retention/sweep.py).
 OMNI_RETENTION_CHUNK = env_int("OMNI_RETENTION_CHUNK", 5000)
+# Rights requests (docs/rights-requests.md): how long a download link lives, and how long after
+# a request closes its verification data and export files are purged.
+OMNI_DSR_LINK_DAYS = env_int("OMNI_DSR_LINK_DAYS", 7)
+OMNI_DSR_PURGE_DAYS = env_int("OMNI_DSR_PURGE_DAYS", 30)
+OMNI_DSR_REMINDER_DAYS = env_int("OMNI_DSR_REMINDER_DAYS", 7)
+# Letters (dsr/letters.py). The outbox branch reads the same OMNI_SMTP_* names.
+EMAIL_HOST = env_str("OMNI_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("OMNI_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("OMNI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("OMNI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("OMNI_SMTP_TLS", default=False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("OMNI_MAIL_FROM", "info@omni-assistant.net")
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
 
 LOGGING = {
