@@ -1,7 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from omni_privacy.console import instance_views, intake_views, retention_views, views
+from omni_privacy.console import (
+    instance_views,
+    intake_views,
+    request_views,
+    retention_views,
+    views,
+)
 from omni_privacy.console.login import SignInView
 
 app_name = "console"
@@ -19,6 +25,13 @@ urlpatterns = [
     path("instances/", instance_views.instances, name="instances"),
     path("instances/add/", instance_views.instance_add, name="instance_add"),
     path("instances/<slug:name>/sync/", instance_views.instance_sync, name="instance_sync"),
+    path("requests/", request_views.requests_queue, name="requests"),
+    path("requests/<uuid:public_id>/", request_views.request_case, name="request"),
+    path(
+        "requests/<uuid:public_id>/<slug:action>/",
+        request_views.request_action,
+        name="request_action",
+    ),
     path("retention/holds/", retention_views.hold_organization, name="hold_organization"),
     path(
         "retention/holds/<uuid:hold_id>/release/",

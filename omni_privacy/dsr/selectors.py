@@ -22,6 +22,10 @@ class QueueRow:
     deemed_refused: bool
     """Quebec: silence past the due day counts as a refusal (s.32)."""
 
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
 
 def queue_row(request: RightsRequest, *, today: dt.date) -> QueueRow:
     is_open = request.state in OPEN

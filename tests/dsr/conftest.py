@@ -41,6 +41,10 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
 
+    def subjects(self, address: str) -> list[str]:
+        # A long encoded subject is folded over lines; the reader sees one line.
+        return [" ".join(str(m["Subject"]).split()) for m in self.to(address)]
+
     def last_code(self, address: str) -> str:
         body = self.to(address)[-1].get_content()
         match = re.search(r"^ {4}(\d{6})\r?$", body, re.MULTILINE)

@@ -84,7 +84,7 @@ def test_submit_verify_and_download_in_french(
         page = _submit(client, "camille@example.com", kind="portability")
     code = smtp.last_code("camille@example.com")
     letter = smtp.to("camille@example.com")[0]
-    assert letter["Subject"] == f"Votre code de vérification : {code}"
+    assert smtp.subjects("camille@example.com")[0] == f"Votre code de vérification : {code}"
     assert "Commission d'accès à l'information du Québec (CAI)" in letter.get_content()
     assert "info@omni-assistant.net" in letter.get_content()
 
@@ -106,7 +106,7 @@ def test_submit_verify_and_download_in_french(
         "email_code",
         people.camille_sales.person,
     )
-    assert smtp.to("camille@example.com")[-1]["Subject"] == (
+    assert smtp.subjects("camille@example.com")[-1] == (
         "Accusé de réception de votre demande de portabilité"
     )
 
@@ -129,7 +129,7 @@ def test_submit_verify_and_download_in_french(
     assert sorted(h["source"] for h in exported["holdings"]) == ["customer_service", "sales"]
     # The fulfilment letter carries the same links.
     fulfilment = smtp.to("camille@example.com")[-1]
-    assert fulfilment["Subject"] == "Réponse à votre demande de portabilité"
+    assert smtp.subjects("camille@example.com")[-1] == "Réponse à votre demande de portabilité"
     assert "http://testserver/fr/droits/telechargement/" in fulfilment.get_content()
 
 
