@@ -10,7 +10,7 @@ import os
 import sys
 
 # Sub-commands whose management command has another name (``import`` is a Python keyword).
-ALIASES = {"import": "import_jsonl"}
+ALIASES = {"import": "import_jsonl", "api-token": "api_token"}
 
 USAGE = """usage: omni-privacy COMMAND [options]
 
@@ -33,6 +33,8 @@ Commands:
   sync pull [INSTANCE]        fetch each instance's snapshot over HTTP(S) and apply it
   sync check                  each instance's last sync; exit 1 if older than 31 days
   intake mail PATH            inbound mail (Maildir or mbox) to sales contacts
+  dsr list|show|check         rights requests: the queue, one request; exit 1 if overdue
+  api-token create USERNAME   a staff API token for /api/v1 (shown once)
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team
