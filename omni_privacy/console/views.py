@@ -29,7 +29,7 @@ from omni_privacy.console.labels import holding_view
 from omni_privacy.console.middleware import LANGUAGE_CODES
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
-from omni_privacy.dsr.selectors import open_requests, overdue_requests
+from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import InstanceSync, instance_syncs
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, HoldingState
@@ -82,15 +82,7 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         # Notice §2.4: a refresh at most every month; an instance late or failing is an alarm.
         "syncs": sync_view(instance_syncs(now=clock.now())) if is_officer else None,
         # Notice §9: a rights request past its legal due day is an alarm.
-        "rights": rights_view(as_of) if is_officer else None,
-    }
-
-
-def rights_view(as_of: dt.date) -> dict[str, int]:
-    return {
-        "open": open_requests().count(),
-        "overdue": len(overdue_requests(today=as_of)),
-        "due_soon": open_requests().filter(due_on__gte=as_of, due_on__lte=as_of + dt.timedelta(days=7)).count(),
+        "rights": request_figures(today=as_of) if is_officer else None,
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from omni_privacy.policy.domain.schema import Policy
@@ -61,7 +62,7 @@ def readable_holdings(*, person: Person | None, as_of: dt.date, language: str) -
                 source=policy.sources[row.source].label.get(language),
                 purpose=_label(policy, "purposes", row.purpose, language),
                 legal_basis=_label(policy, "legal_bases", row.legal_basis, language),
-                channel=str(CHANNELS.get(row.channel, row.channel)),
+                channel=_channel(row.channel, language),
                 fields=[
                     Field(_label(policy, "fields", name, language), value)
                     for name, value in row.fields.items()
@@ -71,6 +72,11 @@ def readable_holdings(*, person: Person | None, as_of: dt.date, language: str) -
             )
         )
     return result
+
+
+def _channel(channel: str, language: str) -> str:
+    with translation.override(language):
+        return str(CHANNELS.get(channel, channel))
 
 
 def _label(policy: Policy, table: str, key: str, language: str) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.dsr.domain.deadlines import days_left, overdue
@@ -73,4 +73,13 @@ def request_history(request: RightsRequest) -> list[AuditEvent]:
     """Every audit event about the request, oldest first."""
     return list(
         AuditEvent.objects.filter(object_type="rights_request", object_id=str(request.public_id)).order_by("sequence")
+    )
+
+
+def request_figures(*, today: dt.date, soon_days: int = 7) -> dict[str, int]:
+    """Open requests, those past their due day, those due within ``soon_days``: one query."""
+    return open_requests().aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=soon_days))),
     )
