@@ -27,7 +27,7 @@ from omni_privacy.accounts.models import Team, User
 from omni_privacy.audit.services import actor_for
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
-from omni_privacy.dsr.domain.states import DRP_STATUS, State, TransitionRefused
+from omni_privacy.dsr.domain.states import DRP_STATUS, State, TransitionRefusedError
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import request_by_id, request_queue
 from omni_privacy.dsr.services import dsr_request_deny, dsr_request_submit, dsr_request_transition
@@ -100,14 +100,19 @@ def _status(rights: RightsRequest) -> StatusOut:
     )
 
 
-def _owned(request: HttpRequest, request_id: str) -> RightsRequest:
+def _owned(request_id: str) -> RightsRequest:
     rights = request_by_id(request_id)
     if rights is None or rights.channel != "api":
         raise HttpError(404, "no such request")
     return rights
 
 
-@router.post("/data-rights-request", response={201: StatusOut}, auth=StaffToken(), summary="Submit a rights request")
+@router.post(
+    "/data-rights-request",
+    response={201: StatusOut},
+    auth=StaffToken(),
+    summary="Submit a rights request",
+)
 def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
     if len(body.exercise) != 1:
         raise HttpError(422, "exercise: give exactly one right per request")
@@ -124,27 +129,50 @@ def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
             received_on=clock.today(),
         )
     except InvalidInputError as refused:
-        raise HttpError(422, str(refused).replace("kind:", "exercise:").replace("jurisdiction:", "regime:")) from None
+        raise HttpError(
+            422, str(refused).replace("kind:", "exercise:").replace("jurisdiction:", "regime:")
+        ) from None
     return Status(201, _status(rights))
 
 
-@router.get("/data-rights-request/{request_id}", response=StatusOut, auth=StaffToken(), summary="Status of a request")
-def status(request: HttpRequest, request_id: str) -> StatusOut:
-    return _status(_owned(request, request_id))
+@router.get(
+    "/data-rights-request/{request_id}",
+    response=StatusOut,
+    auth=StaffToken(),
+    summary="Status of a request",
+)
+def status(request: HttpRequest, request_id: str) -> StatusOut:  # noqa: ARG001
+    return _status(_owned(request_id))
 
 
-@router.delete("/data-rights-request/{request_id}", response=StatusOut, auth=StaffToken(), summary="Revoke a request")
+@router.delete(
+    "/data-rights-request/{request_id}",
+    response=StatusOut,
+    auth=StaffToken(),
+    summary="Revoke a request",
+)
 def revoke(request: HttpRequest, request_id: str) -> StatusOut:
-    rights = _owned(request, request_id)
+    rights = _owned(request_id)
     try:
-        rights = dsr_request_transition(request=rights, target=State.WITHDRAWN, user=None, now=clock.now(), actor=actor_for(request.auth))  # type: ignore[attr-defined]
-    except TransitionRefused as refused:
+        rights = dsr_request_transition(
+            request=rights,
+            target=State.WITHDRAWN,
+            user=None,
+            now=clock.now(),
+            actor=actor_for(request.auth),  # type: ignore[attr-defined]
+        )
+    except TransitionRefusedError as refused:
         raise HttpError(409, str(refused)) from None
     return _status(rights)
 
 
-@router.get("/rights-requests", response=list[QueueItem], auth=OfficerToken(), summary="The queue (privacy officers)")
-def queue(request: HttpRequest, closed: bool = False) -> list[QueueItem]:
+@router.get(
+    "/rights-requests",
+    response=list[QueueItem],
+    auth=OfficerToken(),
+    summary="The queue (privacy officers)",
+)
+def queue(request: HttpRequest, closed: bool = False) -> list[QueueItem]:  # noqa: ARG001
     return [
         QueueItem(
             request_id=str(row.request.public_id),
@@ -160,7 +188,12 @@ def queue(request: HttpRequest, closed: bool = False) -> list[QueueItem]:
     ]
 
 
-@router.post("/rights-requests/{request_id}/transition", response=StatusOut, auth=OfficerToken(), summary="Move a request (privacy officers)")
+@router.post(
+    "/rights-requests/{request_id}/transition",
+    response=StatusOut,
+    auth=OfficerToken(),
+    summary="Move a request (privacy officers)",
+)
 def transition(request: HttpRequest, request_id: str, body: TransitionIn) -> Any:
     rights = request_by_id(request_id)
     if rights is None:
@@ -168,11 +201,15 @@ def transition(request: HttpRequest, request_id: str, body: TransitionIn) -> Any
     user: User = request.auth  # type: ignore[attr-defined]
     try:
         if body.to == "denied":
-            rights = dsr_request_deny(request=rights, user=user, reason=body.reason, text=body.text, now=clock.now())
+            rights = dsr_request_deny(
+                request=rights, user=user, reason=body.reason, text=body.text, now=clock.now()
+            )
         else:
-            rights = dsr_request_transition(request=rights, target=body.to, user=user, now=clock.now())
+            rights = dsr_request_transition(
+                request=rights, target=body.to, user=user, now=clock.now()
+            )
     except InvalidInputError as refused:
         raise HttpError(422, str(refused)) from None
-    except TransitionRefused as refused:
+    except TransitionRefusedError as refused:
         raise HttpError(409, str(refused)) from None
     return _status(rights)

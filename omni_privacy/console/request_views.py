@@ -21,7 +21,7 @@ from omni_privacy.console.views import require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.crypto import unseal
 from omni_privacy.core.errors import InvalidInputError
-from omni_privacy.dsr.domain.deadlines import ExtensionRefused, deadline
+from omni_privacy.dsr.domain.deadlines import ExtensionRefusedError, deadline
 from omni_privacy.dsr.domain.states import State, allowed_targets, is_closed
 from omni_privacy.dsr.fulfilment import dsr_request_fulfil
 from omni_privacy.dsr.models import RightsRequest
@@ -90,7 +90,11 @@ def requests_queue(request: HttpRequest) -> HttpResponse:
         "console/requests.html",
         {
             "rows": [
-                {"row": row, "kind_label": KIND_LABELS[row.request.kind], "state_label": STATE_LABELS[row.request.state]}
+                {
+                    "row": row,
+                    "kind_label": KIND_LABELS[row.request.kind],
+                    "state_label": STATE_LABELS[row.request.state],
+                }
                 for row in rows
             ],
             "closed": closed,
@@ -128,7 +132,10 @@ def request_case(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "notes": rights.notes.select_related("author"),
             "targets": {str(target) for target in allowed_targets(rights.state)},
             "closed": is_closed(rights.state),
-            "can_extend": limits.extendable and rights.extended_on is None and today <= limits.due_on and not is_closed(rights.state),
+            "can_extend": limits.extendable
+            and rights.extended_on is None
+            and today <= limits.due_on
+            and not is_closed(rights.state),
             "extended_due_on": limits.extended_due_on,
             "assign_form": AssignForm(initial={"assignee": rights.assigned_to}),
             "deny_form": DenyForm(),
@@ -168,14 +175,20 @@ def request_action(request: HttpRequest, public_id: uuid.UUID, action: str) -> H
         if action == "extend":
             try:
                 dsr_request_extend(request=rights, user=user, today=today)
-            except ExtensionRefused:
+            except ExtensionRefusedError:
                 return _back(public_id, "extension_refused")
             return _back(public_id, "extended")
         if action == "deny":
             deny = DenyForm(request.POST)
             if not deny.is_valid():
                 return _back(public_id, "invalid")
-            dsr_request_deny(request=rights, user=user, reason=deny.cleaned_data["reason"], text=deny.cleaned_data["text"], now=now)
+            dsr_request_deny(
+                request=rights,
+                user=user,
+                reason=deny.cleaned_data["reason"],
+                text=deny.cleaned_data["text"],
+                now=now,
+            )
             return _back(public_id, "denied")
         if action == "note":
             note = NoteForm(request.POST)
@@ -201,6 +214,6 @@ def request_action(request: HttpRequest, public_id: uuid.UUID, action: str) -> H
             return _back(public_id, "fulfilled")
     except InvalidInputError:
         return _back(public_id, "invalid")
-    except ValueError:  # TransitionRefused and "cannot be fulfilled" in this state
+    except ValueError:  # TransitionRefusedError and "cannot be fulfilled" in this state
         return _back(public_id, "refused")
     raise Http404

@@ -25,5 +25,7 @@ def code_issue(request: RightsRequest, *, now: dt.datetime) -> str:
     clear, for the letter only. Call inside the service's transaction."""
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     VerificationCode.objects.filter(request=request, used_at__isnull=True).update(used_at=now)
-    VerificationCode.objects.create(request=request, code_hash=code_hash(request, code), issued_at=now)
+    VerificationCode.objects.create(
+        request=request, code_hash=code_hash(request, code), issued_at=now
+    )
     return code

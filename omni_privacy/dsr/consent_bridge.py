@@ -12,7 +12,9 @@ from omni_privacy.audit.services import audit_record
 from omni_privacy.dsr.models import BridgedPreference, RightsRequest
 
 
-def _record(*, request: RightsRequest, kind: str, scopes: list[str], at: dt.datetime, actor: str) -> list[str]:
+def _record(
+    *, request: RightsRequest, kind: str, scopes: list[str], at: dt.datetime, actor: str
+) -> list[str]:
     for scope in scopes:
         BridgedPreference.objects.create(request=request, kind=kind, scope=scope, recorded_at=at)
     audit_record(
@@ -25,7 +27,9 @@ def _record(*, request: RightsRequest, kind: str, scopes: list[str], at: dt.date
     return scopes
 
 
-def record_objection(*, request: RightsRequest, scopes: list[str], at: dt.datetime, actor: str) -> list[str]:
+def record_objection(
+    *, request: RightsRequest, scopes: list[str], at: dt.datetime, actor: str
+) -> list[str]:
     """Objection: "direct_marketing" is absolute (GDPR 21(3)); otherwise one scope per
     purpose processed on legitimate interest. Call inside the service's transaction."""
     # TODO(merge): call consent.services.suppression_add(email=..., scope=scope,
@@ -33,7 +37,9 @@ def record_objection(*, request: RightsRequest, scopes: list[str], at: dt.dateti
     return _record(request=request, kind="objection", scopes=scopes, at=at, actor=actor)
 
 
-def record_withdrawal(*, request: RightsRequest, scopes: list[str], at: dt.datetime, actor: str) -> list[str]:
+def record_withdrawal(
+    *, request: RightsRequest, scopes: list[str], at: dt.datetime, actor: str
+) -> list[str]:
     """Consent withdrawal, one scope per purpose processed on consent ("all" when none is
     known). Call inside the service's transaction."""
     # TODO(merge): call consent.services.consent_record(person=..., purpose=scope, given=False,

@@ -29,7 +29,9 @@ def link_lifetime() -> dt.timedelta:
     return dt.timedelta(days=int(settings.OMNI_DSR_LINK_DAYS))
 
 
-def export_store(*, request: RightsRequest, kind: str, content: str, now: dt.datetime) -> ExportFile:
+def export_store(
+    *, request: RightsRequest, kind: str, content: str, now: dt.datetime
+) -> ExportFile:
     """Seal ``content`` into a file and record it. Call inside the service's transaction."""
     directory = export_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -56,7 +58,11 @@ def export_open(token: str, *, now: dt.datetime) -> tuple[ExportFile, str] | Non
         public_id = signing.loads(token, salt=SALT, max_age=link_lifetime())
     except signing.BadSignature:
         return None
-    export = ExportFile.objects.filter(public_id=public_id, purged_at__isnull=True).select_related("request").first()
+    export = (
+        ExportFile.objects.filter(public_id=public_id, purged_at__isnull=True)
+        .select_related("request")
+        .first()
+    )
     if export is None or export.expires_at < now:
         return None
     path = export_dir() / export.path

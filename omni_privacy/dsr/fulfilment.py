@@ -33,7 +33,7 @@ from omni_privacy.dsr.exports import export_store, export_token
 from omni_privacy.dsr.holdings import clause_text, readable_holdings
 from omni_privacy.dsr.letters import letter_send
 from omni_privacy.dsr.models import RightsRequest
-from omni_privacy.dsr.services import _event, _locked, _move, _require_officer
+from omni_privacy.dsr.services import _locked, _move, _require_officer
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
 from omni_privacy.registry.models import LIVE_STATES, Holding
@@ -149,13 +149,18 @@ def _portable_rows(request: RightsRequest, today: dt.date) -> list[dict[str, str
                 "legal_basis": row.legal_basis,
                 "channel": row.channel,
                 "collected_at": row.collected_at.isoformat(),
-                **{name: row.fields.get(name) for name in ("full_name", "email", "phone", "preferred_language")},
+                **{
+                    name: row.fields.get(name)
+                    for name in ("full_name", "email", "phone", "preferred_language")
+                },
             }
         )
     return rows
 
 
-def _portability(request: RightsRequest, *, now: dt.datetime, today: dt.date, base_url: str) -> Result:
+def _portability(
+    request: RightsRequest, *, now: dt.datetime, today: dt.date, base_url: str
+) -> Result:
     rows = _portable_rows(request, today)
     exports = [
         export_store(request=request, kind="json", content=portability.as_json(rows), now=now),
@@ -195,14 +200,20 @@ def check_corrections(corrections: dict[str, str]) -> dict[str, str]:
     return clean
 
 
-def _rectification(request: RightsRequest, corrections: dict[str, str], *, actor: str, today: dt.date) -> Result:
+def _rectification(
+    request: RightsRequest, corrections: dict[str, str], *, actor: str, today: dt.date
+) -> Result:
     clean = check_corrections(corrections)
     policy = active_policy()
     changed = 0
     if request.person is not None:
-        for holding in Holding.objects.select_for_update().filter(person=request.person, state__in=LIVE_STATES):
+        for holding in Holding.objects.select_for_update().filter(
+            person=request.person, state__in=LIVE_STATES
+        ):
             allowed = set(policy.sources[holding.source].fields)
-            fields = [name for name in clean if name in allowed and getattr(holding, name) != clean[name]]
+            fields = [
+                name for name in clean if name in allowed and getattr(holding, name) != clean[name]
+            ]
             if not fields:
                 continue
             for name in fields:
@@ -214,10 +225,19 @@ def _rectification(request: RightsRequest, corrections: dict[str, str], *, actor
                 action="holding.rectified",
                 object_type="holding",
                 object_id=str(holding.public_id),
-                payload={"rights_request": str(request.public_id), "fields": fields, "on": today.isoformat()},
+                payload={
+                    "rights_request": str(request.public_id),
+                    "fields": fields,
+                    "on": today.isoformat(),
+                },
             )
     return Result(
-        lines=[{"fr": f"Renseignements corrigés dans {changed} dossier(s).", "en": f"Information corrected in {changed} record(s)."}],
+        lines=[
+            {
+                "fr": f"Renseignements corrigés dans {changed} dossier(s).",
+                "en": f"Information corrected in {changed} record(s).",
+            }
+        ],
         outcome={"fields": sorted(clean), "holdings": changed},
     )
 
@@ -226,37 +246,74 @@ def _erasure(request: RightsRequest, *, actor: str, today: dt.date) -> Result:
     person = request.person
     if person is None:
         return Result(
-            lines=[{"fr": "Nous ne détenons aucun renseignement à votre sujet.", "en": "We hold no information about you."}],
+            lines=[
+                {
+                    "fr": "Nous ne détenons aucun renseignement à votre sujet.",
+                    "en": "We hold no information about you.",
+                }
+            ],
             outcome={"erased": [], "retained": []},
         )
     person_erasure_request_record(actor=actor, person=person, requested_on=today)
     policy = active_policy()
     holds = list(active_holds(as_of=today))
     erased, retained, lines = [], [], []
-    for holding in Holding.objects.filter(person=person, state__in=LIVE_STATES).select_related("organization"):
+    for holding in Holding.objects.filter(person=person, state__in=LIVE_STATES).select_related(
+        "organization"
+    ):
         label = {lang: policy.sources[holding.source].label.get(lang) for lang in ("fr", "en")}
-        hold = next((h for h in holds if h.person_id == person.pk or h.organization_id == holding.organization_id), None)
+        hold = next(
+            (
+                h
+                for h in holds
+                if h.person_id == person.pk or h.organization_id == holding.organization_id
+            ),
+            None,
+        )
         if hold is not None:
             until = hold.until.isoformat() if hold.until else ""
-            retained.append({"holding": str(holding.public_id), "clause": "legal_hold", "until": until or None})
+            retained.append(
+                {"holding": str(holding.public_id), "clause": "legal_hold", "until": until or None}
+            )
             lines.append(
                 {
-                    "fr": f"{label['fr']} : conservé en raison d'une obligation légale (réclamation ou demande d'une autorité, art. 28 de la loi québécoise, art. 17(3) RGPD)" + (f", jusqu'au {until}" if until else ", jusqu'à sa levée"),
-                    "en": f"{label['en']}: kept because of a legal obligation (a claim or an authority's request; QC s.28, GDPR 17(3))" + (f", until {until}" if until else ", until it is lifted"),
+                    "fr": f"{label['fr']} : conservé en raison d'une obligation légale "
+                    "(réclamation ou "
+                    "demande d'une autorité, art. 28 de la loi québécoise, art. 17(3) RGPD)"
+                    + (f", jusqu'au {until}" if until else ", jusqu'à sa levée"),
+                    "en": f"{label['en']}: kept because of a legal obligation (a claim or an "
+                    "authority's request; QC s.28, GDPR 17(3))"
+                    + (f", until {until}" if until else ", until it is lifted"),
                 }
             )
         elif holding.retention_rule == "sales_erasure_request":
             deadline = holding.deadline_at.isoformat() if holding.deadline_at else ""
             erased.append({"holding": str(holding.public_id), "deadline": deadline})
-            lines.append({"fr": f"{label['fr']} : effacement prévu, au plus tard le {deadline}", "en": f"{label['en']}: deletion scheduled, done by {deadline} at the latest"})
-        else:
-            until = holding.due_at.isoformat() if holding.due_at else ""
-            retained.append({"holding": str(holding.public_id), "clause": holding.retention_rule or holding.source, "until": until or None})
-            clause = {lang: clause_text(policy, holding.source, holding.retention_rule, lang) for lang in ("fr", "en")}
             lines.append(
                 {
-                    "fr": f"{label['fr']} : conservé en vertu de la clause {clause['fr']}" + (f" (jusqu'au {until})" if until else " (tant que la condition dure)"),
-                    "en": f"{label['en']}: kept under clause {clause['en']}" + (f" (until {until})" if until else " (while the condition lasts)"),
+                    "fr": f"{label['fr']} : effacement prévu, au plus tard le {deadline}",
+                    "en": f"{label['en']}: deletion scheduled, done by {deadline} at the latest",
+                }
+            )
+        else:
+            until = holding.due_at.isoformat() if holding.due_at else ""
+            retained.append(
+                {
+                    "holding": str(holding.public_id),
+                    "clause": holding.retention_rule or holding.source,
+                    "until": until or None,
+                }
+            )
+            clause = {
+                lang: clause_text(policy, holding.source, holding.retention_rule, lang)
+                for lang in ("fr", "en")
+            }
+            lines.append(
+                {
+                    "fr": f"{label['fr']} : conservé en vertu de la clause {clause['fr']}"
+                    + (f" (jusqu'au {until})" if until else " (tant que la condition dure)"),
+                    "en": f"{label['en']}: kept under clause {clause['en']}"
+                    + (f" (until {until})" if until else " (while the condition lasts)"),
                 }
             )
     state = State.FULFILLED if not retained else State.PARTIALLY_FULFILLED
@@ -266,14 +323,35 @@ def _erasure(request: RightsRequest, *, actor: str, today: dt.date) -> Result:
 def _person_purposes(request: RightsRequest, basis: str) -> list[str]:
     if request.person is None:
         return []
-    return sorted(set(Holding.objects.filter(person=request.person, state__in=LIVE_STATES, legal_basis=basis).values_list("purpose", flat=True)))
+    return sorted(
+        set(
+            Holding.objects.filter(
+                person=request.person, state__in=LIVE_STATES, legal_basis=basis
+            ).values_list("purpose", flat=True)
+        )
+    )
 
 
 def _objection(request: RightsRequest, *, actor: str, now: dt.datetime, today: dt.date) -> Result:  # noqa: ARG001
-    scopes = ["direct_marketing"] if request.direct_marketing else _person_purposes(request, "legitimate_interest") or ["direct_marketing"]
+    scopes = (
+        ["direct_marketing"]
+        if request.direct_marketing
+        else _person_purposes(request, "legitimate_interest") or ["direct_marketing"]
+    )
     consent_bridge.record_objection(request=request, scopes=scopes, at=now, actor=actor)
     return Result(
-        lines=[{"fr": "Votre opposition est enregistrée : vos renseignements ne seront plus utilisés à ces fins.", "en": "Your objection is recorded: your information will no longer be used for these purposes."}],
+        lines=[
+            {
+                "fr": (
+                    "Votre opposition est enregistrée : vos renseignements ne seront plus "
+                    "utilisés à ces fins."
+                ),
+                "en": (
+                    "Your objection is recorded: your information will no longer be used "
+                    "for these purposes."
+                ),
+            }
+        ],
         outcome={"scopes": scopes},
     )
 
@@ -282,6 +360,11 @@ def _withdrawal(request: RightsRequest, *, actor: str, now: dt.datetime, today: 
     scopes = _person_purposes(request, "consent") or ["all"]
     consent_bridge.record_withdrawal(request=request, scopes=scopes, at=now, actor=actor)
     return Result(
-        lines=[{"fr": "Le retrait de votre consentement est enregistré.", "en": "The withdrawal of your consent is recorded."}],
+        lines=[
+            {
+                "fr": "Le retrait de votre consentement est enregistré.",
+                "en": "The withdrawal of your consent is recorded.",
+            }
+        ],
         outcome={"scopes": scopes},
     )

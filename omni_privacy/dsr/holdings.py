@@ -45,12 +45,16 @@ class ReadableHolding:
     """The last day the clause allows keeping it (its deadline), when known."""
 
 
-def readable_holdings(*, person: Person | None, as_of: dt.date, language: str) -> list[ReadableHolding]:
+def readable_holdings(
+    *, person: Person | None, as_of: dt.date, language: str
+) -> list[ReadableHolding]:
     """The person's live holdings with every fact an access report gives."""
     if person is None:
         return []
     policy = active_policy()
-    names = dict(Holding.objects.filter(person=person).values_list("public_id", "organization__name"))
+    names = dict(
+        Holding.objects.filter(person=person).values_list("public_id", "organization__name")
+    )
     result = []
     for row in person_holdings(person=person, as_of=as_of):
         if row.status is None:
@@ -91,7 +95,15 @@ def clause_text(policy: Policy, source: str, rule_id: str, language: str) -> str
         except KeyError:
             rule = None
         if rule is not None:
-            return f"{rule.section} : {rule.text.get(language)}" if language == "fr" else f"{rule.section}: {rule.text.get(language)}"
+            return (
+                f"{rule.section} : {rule.text.get(language)}"
+                if language == "fr"
+                else f"{rule.section}: {rule.text.get(language)}"
+            )
     rules = policy.rules_for(source)
     sep = " : " if language == "fr" else ": "
-    return " ; ".join(f"{rule.section}{sep}{rule.text.get(language)}" for rule in rules) if language == "fr" else "; ".join(f"{rule.section}{sep}{rule.text.get(language)}" for rule in rules)
+    return (
+        " ; ".join(f"{rule.section}{sep}{rule.text.get(language)}" for rule in rules)
+        if language == "fr"
+        else "; ".join(f"{rule.section}{sep}{rule.text.get(language)}" for rule in rules)
+    )

@@ -49,7 +49,9 @@ def _day(value: dt.date | None, language: str) -> str:
     return value.isoformat() if language == "en" else value.strftime("%Y-%m-%d")
 
 
-def render_letter(*, request: RightsRequest, kind: str, language: str, context: Mapping[str, Any]) -> tuple[str, str]:
+def render_letter(
+    *, request: RightsRequest, kind: str, language: str, context: Mapping[str, Any]
+) -> tuple[str, str]:
     """(subject, body) of one letter."""
     if kind not in KINDS:
         raise ValueError(f"unknown letter kind {kind!r}")
@@ -75,7 +77,9 @@ def render_letter(*, request: RightsRequest, kind: str, language: str, context: 
     return first.removeprefix("Subject:").strip(), body.lstrip("\n")
 
 
-def letter_send(*, request: RightsRequest, kind: str, language: str, context: Mapping[str, Any]) -> None:
+def letter_send(
+    *, request: RightsRequest, kind: str, language: str, context: Mapping[str, Any]
+) -> None:
     """Render the letter now and deliver it to the request's address once the caller's
     transaction commits."""
     subject, body = render_letter(request=request, kind=kind, language=language, context=context)

@@ -32,7 +32,9 @@ def _officer_addresses() -> list[str]:
     # TODO(merge): accounts.selectors.privacy_officers(at=...) once delegations exist.
     return sorted(
         address
-        for address in User.objects.filter(team=Team.PRIVACY_OFFICE, is_active=True).values_list("email", flat=True)
+        for address in User.objects.filter(team=Team.PRIVACY_OFFICE, is_active=True).values_list(
+            "email", flat=True
+        )
         if address
     )
 
@@ -51,7 +53,9 @@ def dsr_reminders_send(*, today: dt.date) -> int:
         )
         if not due:
             return 0
-        lines = [f"- {r.public_id} ({r.kind}, {r.jurisdiction}): due {r.due_on.isoformat()}" for r in due]
+        lines = [
+            f"- {r.public_id} ({r.kind}, {r.jurisdiction}): due {r.due_on.isoformat()}" for r in due
+        ]
         body = (
             "Rights requests due soon / Demandes d'exercice de droits à échéance proche:\n\n"
             + "\n".join(lines)
@@ -77,7 +81,9 @@ def dsr_reminders_send(*, today: dt.date) -> int:
 def dsr_expire_unverified(*, today: dt.date, now: dt.datetime) -> int:
     count = 0
     for request in awaiting_verification(today=today):
-        dsr_request_transition(request=request, target=State.EXPIRED, user=None, now=now, actor="system")
+        dsr_request_transition(
+            request=request, target=State.EXPIRED, user=None, now=now, actor="system"
+        )
         count += 1
     return count
 
@@ -89,9 +95,9 @@ def dsr_purge_closed(*, now: dt.datetime) -> int:
     candidates = RightsRequest.objects.filter(
         state__in=[str(s) for s in CLOSED], closed_at__lte=limit, purged_at__isnull=True
     )
-    for request in candidates:
+    for candidate in candidates:
         with transaction.atomic():
-            request = RightsRequest.objects.select_for_update().get(pk=request.pk)
+            request = RightsRequest.objects.select_for_update().get(pk=candidate.pk)
             exports = list(request.exports.filter(purged_at__isnull=True))
             for export in exports:
                 export_delete(export, now=now)

@@ -112,9 +112,7 @@ class BridgedPreference(models.Model):
     """An objection or a consent withdrawal as asked, kept on the request until the consent
     ledger and suppression list take it over (dsr/consent_bridge.py)."""
 
-    request = models.ForeignKey(
-        RightsRequest, on_delete=models.CASCADE, related_name="preferences"
-    )
+    request = models.ForeignKey(RightsRequest, on_delete=models.CASCADE, related_name="preferences")
     kind = models.CharField(max_length=12)  # objection, withdrawal
     scope = models.CharField(max_length=64)  # direct_marketing, a purpose id, all
     recorded_at = models.DateTimeField()

@@ -45,7 +45,9 @@ def open_requests() -> QuerySet[RightsRequest]:
 def request_queue(*, today: dt.date, closed: bool = False, limit: int = 200) -> list[QueueRow]:
     """Open requests, due first (or the latest closed ones)."""
     if closed:
-        rows = RightsRequest.objects.filter(state__in=[str(s) for s in CLOSED]).order_by("-closed_at", "-id")
+        rows = RightsRequest.objects.filter(state__in=[str(s) for s in CLOSED]).order_by(
+            "-closed_at", "-id"
+        )
     else:
         rows = open_requests().order_by("due_on", "id")
     return [queue_row(r, today=today) for r in rows.select_related("assigned_to")[:limit]]
@@ -66,13 +68,19 @@ def request_by_id(public_id: uuid.UUID | str) -> RightsRequest | None:
         key = uuid.UUID(str(public_id))
     except ValueError:
         return None
-    return RightsRequest.objects.filter(public_id=key).select_related("assigned_to", "verified_by", "person").first()
+    return (
+        RightsRequest.objects.filter(public_id=key)
+        .select_related("assigned_to", "verified_by", "person")
+        .first()
+    )
 
 
 def request_history(request: RightsRequest) -> list[AuditEvent]:
     """Every audit event about the request, oldest first."""
     return list(
-        AuditEvent.objects.filter(object_type="rights_request", object_id=str(request.public_id)).order_by("sequence")
+        AuditEvent.objects.filter(
+            object_type="rights_request", object_id=str(request.public_id)
+        ).order_by("sequence")
     )
 
 
@@ -81,5 +89,7 @@ def request_figures(*, today: dt.date, soon_days: int = 7) -> dict[str, int]:
     return open_requests().aggregate(
         open=Count("id"),
         overdue=Count("id", filter=Q(due_on__lt=today)),
-        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=soon_days))),
+        due_soon=Count(
+            "id", filter=Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=soon_days))
+        ),
     )

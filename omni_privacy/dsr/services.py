@@ -62,13 +62,20 @@ def _event(request: RightsRequest, *, actor: str, action: str, **payload: Any) -
     )
 
 
-def _move(request: RightsRequest, target: State, *, actor: str, now: dt.datetime, **payload: Any) -> None:
+def _move(
+    request: RightsRequest, target: State, *, actor: str, now: dt.datetime, **payload: Any
+) -> None:
     previous = request.state
     request.state = check_transition(previous, target)
     if is_closed(target):
         request.closed_at = now
     request.save()
-    _event(request, actor=actor, action="rights_request.transitioned", **{"from": previous, "to": str(target), **payload})
+    _event(
+        request,
+        actor=actor,
+        action="rights_request.transitioned",
+        **{"from": previous, "to": str(target), **payload},
+    )
 
 
 def _locked(request: RightsRequest) -> RightsRequest:
@@ -97,7 +104,9 @@ def dsr_request_submit(
     if kind not in set(Kind):
         errors.append(FieldError("kind", "must be one of " + ", ".join(Kind)))
     if jurisdiction not in set(deadlines.Jurisdiction):
-        errors.append(FieldError("jurisdiction", "must be one of " + ", ".join(deadlines.Jurisdiction)))
+        errors.append(
+            FieldError("jurisdiction", "must be one of " + ", ".join(deadlines.Jurisdiction))
+        )
     if language not in ("fr", "en"):
         errors.append(FieldError("language", "must be fr or en"))
     if len(details) > MAX_DETAILS:
@@ -148,7 +157,9 @@ def dsr_code_resend(*, request: RightsRequest, now: dt.datetime) -> None:
         letter_send(request=request, kind="code", language=request.language, context={"code": code})
 
 
-def _verified(request: RightsRequest, *, actor: str, method: str, user: User | None, now: dt.datetime) -> None:
+def _verified(
+    request: RightsRequest, *, actor: str, method: str, user: User | None, now: dt.datetime
+) -> None:
     request.verified_at = now
     request.verified_method = method
     request.verified_by = user
@@ -169,11 +180,20 @@ def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> Co
         request = _locked(request)
         if request.state != State.AWAITING_VERIFICATION:
             return CodeCheck.USED
-        current = VerificationCode.objects.select_for_update().filter(request=request, used_at__isnull=True).order_by("-issued_at").first()
+        current = (
+            VerificationCode.objects.select_for_update()
+            .filter(request=request, used_at__isnull=True)
+            .order_by("-issued_at")
+            .first()
+        )
         if current is None:
             return CodeCheck.USED
-        matches = well_formed(code) and hmac.compare_digest(current.code_hash, code_hash(request, code))
-        result = judge(CodeState(current.issued_at, current.tries, used=False), matches=matches, now=now)
+        matches = well_formed(code) and hmac.compare_digest(
+            current.code_hash, code_hash(request, code)
+        )
+        result = judge(
+            CodeState(current.issued_at, current.tries, used=False), matches=matches, now=now
+        )
         if result in (CodeCheck.OK, CodeCheck.WRONG):
             current.tries += 1
         if result is CodeCheck.OK:
@@ -182,7 +202,13 @@ def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> Co
         if result is CodeCheck.OK:
             _verified(request, actor="portal", method="email_code", user=None, now=now)
         else:
-            _event(request, actor="portal", action="rights_request.code_refused", result=str(result), tries=current.tries)
+            _event(
+                request,
+                actor="portal",
+                action="rights_request.code_refused",
+                result=str(result),
+                tries=current.tries,
+            )
     return result
 
 
@@ -191,7 +217,9 @@ def _require_officer(user: User) -> None:
         raise PermissionError("only privacy officers handle rights requests")
 
 
-def dsr_request_verify_by_phone(*, request: RightsRequest, user: User, now: dt.datetime) -> RightsRequest:
+def dsr_request_verify_by_phone(
+    *, request: RightsRequest, user: User, now: dt.datetime
+) -> RightsRequest:
     """A privacy officer confirmed the person's identity by telephone (recorded as such)."""
     _require_officer(user)
     with transaction.atomic():
@@ -208,7 +236,12 @@ def dsr_request_assign(*, request: RightsRequest, assignee: User, user: User) ->
         request = _locked(request)
         request.assigned_to = assignee
         request.save(update_fields=["assigned_to", "updated_at"])
-        _event(request, actor=actor_for(user), action="rights_request.assigned", assignee=f"user:{assignee.public_id}")
+        _event(
+            request,
+            actor=actor_for(user),
+            action="rights_request.assigned",
+            assignee=f"user:{assignee.public_id}",
+        )
     return request
 
 
@@ -230,16 +263,18 @@ def dsr_request_transition(
 
 def dsr_request_extend(*, request: RightsRequest, user: User, today: dt.date) -> RightsRequest:
     """Extend the time to answer where the law allows it, notice sent now (before the limit):
-    PIPEDA +30 days, GDPR +2 months. Raises ExtensionRefused otherwise (Quebec: never)."""
+    PIPEDA +30 days, GDPR +2 months. Raises ExtensionRefusedError otherwise (Quebec: never)."""
     _require_officer(user)
     with transaction.atomic():
         request = _locked(request)
         if is_closed(request.state):
-            raise deadlines.ExtensionRefused("the request is closed")
+            raise deadlines.ExtensionRefusedError("the request is closed")
         if request.extended_on is not None:
-            raise deadlines.ExtensionRefused("the request was already extended")
+            raise deadlines.ExtensionRefusedError("the request was already extended")
         previous = request.due_on
-        request.due_on = deadlines.extend(request.received_on, request.jurisdiction, notice_on=today)
+        request.due_on = deadlines.extend(
+            request.received_on, request.jurisdiction, notice_on=today
+        )
         request.extended_on = today
         request.save()
         _event(
@@ -255,7 +290,14 @@ def dsr_request_extend(*, request: RightsRequest, user: User, today: dt.date) ->
 
 
 def dsr_request_deny(
-    *, request: RightsRequest, user: User | None, reason: str, text: str, now: dt.datetime, actor: str = "", lines: tuple[dict[str, str], ...] = ()
+    *,
+    request: RightsRequest,
+    user: User | None,
+    reason: str,
+    text: str,
+    now: dt.datetime,
+    actor: str = "",
+    lines: tuple[dict[str, str], ...] = (),
 ) -> RightsRequest:
     """Refuse the request with a reason code (Data Rights Protocol's list) and an explanation
     to the person; the letter names the authority to contest before."""
@@ -267,7 +309,14 @@ def dsr_request_deny(
         request = _locked(request)
         request.denial_reason = reason
         request.denial_text = text.strip()
-        _move(request, State.DENIED, actor=actor or actor_for(user), now=now, reason=reason, explained=bool(text.strip()))
+        _move(
+            request,
+            State.DENIED,
+            actor=actor or actor_for(user),
+            now=now,
+            reason=reason,
+            explained=bool(text.strip()),
+        )
         letter_send(
             request=request,
             kind="denial",
@@ -289,6 +338,8 @@ def dsr_note_add(*, request: RightsRequest, user: User, text: str, now: dt.datet
     if not text.strip():
         raise InvalidInputError([FieldError("text", "is empty")])
     with transaction.atomic():
-        note = RequestNote.objects.create(request=request, author=user, text=text.strip(), created_at=now)
+        note = RequestNote.objects.create(
+            request=request, author=user, text=text.strip(), created_at=now
+        )
         _event(request, actor=actor_for(user), action="rights_request.noted", note=note.pk)
     return note

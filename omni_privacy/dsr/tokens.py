@@ -39,7 +39,9 @@ def api_token_user(raw: str, *, now: dt.datetime) -> User | None:
     if not raw.startswith(PREFIX):
         return None
     token = (
-        StaffApiToken.objects.filter(token_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        StaffApiToken.objects.filter(
+            token_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True
+        )
         .select_related("user")
         .first()
     )

@@ -32,7 +32,10 @@ class RightsRequestForm(forms.Form):
             ("rectification", _("Correct information about me (rectification)")),
             ("objection", _("Object to a use of my information (objection)")),
             ("erasure", _("Delete my information (erasure)")),
-            ("portability", _("Receive the information I provided, in a reusable format (portability)")),
+            (
+                "portability",
+                _("Receive the information I provided, in a reusable format (portability)"),
+            ),
             ("withdrawal", _("Withdraw my consent")),
         ],
     )

@@ -71,7 +71,9 @@ def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _render(request: HttpRequest, page: str, language: str, context: dict, status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, page: str, language: str, context: dict, status: int = 200
+) -> HttpResponse:
     other = "en" if language == "fr" else "fr"
     context |= {
         "language": language,
@@ -93,7 +95,9 @@ def _ticket_request(ticket: str) -> RightsRequest | None:
     return request_by_id(public_id)
 
 
-def _verify_page(request: HttpRequest, language: str, ticket: str, *, status: int = 200, **extra: object) -> HttpResponse:
+def _verify_page(
+    request: HttpRequest, language: str, ticket: str, *, status: int = 200, **extra: object
+) -> HttpResponse:
     return _render(
         request,
         "verify",
@@ -114,13 +118,22 @@ def _verify_page(request: HttpRequest, language: str, ticket: str, *, status: in
 @require_http_methods(["GET", "POST"])
 def rights_request(request: HttpRequest, language: str) -> HttpResponse:
     with translation.override(language):
+
         def page(form: RightsRequestForm, status: int = 200, **extra: object) -> HttpResponse:
-            return _render(request, "form", language, {"form": form, "form_token": form_token(PURPOSE), **extra}, status)
+            return _render(
+                request,
+                "form",
+                language,
+                {"form": form, "form_token": form_token(PURPOSE), **extra},
+                status,
+            )
 
         if request.method == "GET":
             return page(RightsRequestForm())
         form = RightsRequestForm(request.POST)
-        if not (form_token_valid(request.POST.get("form_token", ""), PURPOSE) and same_origin(request)):
+        if not (
+            form_token_valid(request.POST.get("form_token", ""), PURPOSE) and same_origin(request)
+        ):
             return page(form, 403, expired=True)
         if not form.is_valid():
             return page(form, 400)
@@ -157,7 +170,10 @@ def rights_request(request: HttpRequest, language: str) -> HttpResponse:
 def rights_verify(request: HttpRequest, language: str) -> HttpResponse:
     with translation.override(language):
         ticket = request.POST.get("ticket", "")
-        if not (form_token_valid(request.POST.get("form_token", ""), VERIFY_PURPOSE) and same_origin(request)):
+        if not (
+            form_token_valid(request.POST.get("form_token", ""), VERIFY_PURPOSE)
+            and same_origin(request)
+        ):
             return _verify_page(request, language, ticket, status=403, expired=True)
         rights = _ticket_request(ticket)
         subject = rights.email_digest if rights is not None else ticket
@@ -188,13 +204,20 @@ def rights_verify(request: HttpRequest, language: str) -> HttpResponse:
 def rights_status(request: HttpRequest, language: str) -> HttpResponse:
     """The verified request of this browser's session: its state, due day and downloads."""
     with translation.override(language):
-        rights = request_by_id(request.session.get(SESSION_KEY, "")) if SESSION_KEY in request.session else None
+        rights = (
+            request_by_id(request.session.get(SESSION_KEY, ""))
+            if SESSION_KEY in request.session
+            else None
+        )
         if rights is None:
             return _render(request, "status", language, {"rights": None})
         now = clock.now()
         exports = rights.exports.filter(purged_at__isnull=True, expires_at__gt=now).order_by("kind")
         downloads = [
-            {"kind": export.kind, "url": reverse(URL_NAMES["download"][language], args=[export_token(export)])}
+            {
+                "kind": export.kind,
+                "url": reverse(URL_NAMES["download"][language], args=[export_token(export)]),
+            }
             for export in exports
         ]
         return _render(
@@ -205,12 +228,16 @@ def rights_status(request: HttpRequest, language: str) -> HttpResponse:
         )
 
 
-FILE_NAMES = {"html": "omni-access-report.html", "json": "omni-portability.json", "csv": "omni-portability.csv"}
+FILE_NAMES = {
+    "html": "omni-access-report.html",
+    "json": "omni-portability.json",
+    "csv": "omni-portability.csv",
+}
 
 
 @never_cache
 @require_safe
-def rights_download(request: HttpRequest, language: str, token: str) -> HttpResponse:
+def rights_download(request: HttpRequest, language: str, token: str) -> HttpResponse:  # noqa: ARG001
     """A report or export, by its signed link (expires after OMNI_DSR_LINK_DAYS)."""
     from omni_privacy.dsr.exports import MEDIA_TYPES
 

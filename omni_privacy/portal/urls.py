@@ -31,8 +31,12 @@ urlpatterns = [
         {"language": "en"},
         name="rights_verify_en",
     ),
-    path("fr/droits/suivi/", rights_views.rights_status, {"language": "fr"}, name="rights_status_fr"),
-    path("en/rights/status/", rights_views.rights_status, {"language": "en"}, name="rights_status_en"),
+    path(
+        "fr/droits/suivi/", rights_views.rights_status, {"language": "fr"}, name="rights_status_fr"
+    ),
+    path(
+        "en/rights/status/", rights_views.rights_status, {"language": "en"}, name="rights_status_en"
+    ),
     path(
         "fr/droits/telechargement/<str:token>/",
         rights_views.rights_download,

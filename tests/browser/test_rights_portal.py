@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dsr.conftest import Mailbox, smtp  # noqa: F401 - the loopback SMTP server, a fixture
+from tests.dsr.conftest import Mailbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct-horse-battery-staple-42"
@@ -57,7 +57,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[str]:  # noqa: F811
+def server(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("OMNI_")}
     env |= {
         "OMNI_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -70,7 +70,15 @@ def server(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[str]:  # noqa: F
     }
 
     def cli(*args: str, stdin: str | None = None) -> None:
-        done = subprocess.run([*_cli(), *args], env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [*_cli(), *args],
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
 
     data = tmp_path / "people.jsonl"
@@ -82,7 +90,11 @@ def server(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[str]:  # noqa: F
                 "type": "holding",
                 "source": "sales",
                 "organization": "globex",
-                "person": {"full_name": "Camille Tremblay", "email": "camille@example.com", "preferred_language": "fr"},
+                "person": {
+                    "full_name": "Camille Tremblay",
+                    "email": "camille@example.com",
+                    "preferred_language": "fr",
+                },
                 "purpose": "sales_information",
                 "legal_basis": "consent",
                 "channel": "form",
@@ -94,7 +106,15 @@ def server(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[str]:  # noqa: F
     )
     cli("migrate", "--no-input", "-v", "0")
     cli("import", str(data))
-    cli("createstaff", "--username", "pat.officer", "--team", "privacy_office", "--password-stdin", stdin=PASSWORD + "\n")
+    cli(
+        "createstaff",
+        "--username",
+        "pat.officer",
+        "--team",
+        "privacy_office",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     port = _free_port()
     with (tmp_path / "serve.log").open("wb") as log:
         process = subprocess.Popen(
@@ -134,14 +154,18 @@ def browser():
             chromium.close()
 
 
-def test_submit_verify_download_in_french(server: str, browser, smtp: Mailbox, tmp_path: Path) -> None:  # noqa: F811
+def test_submit_verify_download_in_french(
+    server: str, browser, smtp: Mailbox, tmp_path: Path
+) -> None:
     person = browser.new_context(accept_downloads=True, locale="fr-CA")
     page = person.new_page()
     page.goto(f"{server}/fr/droits/")
     assert page.locator("h1").inner_text() == "Exercer vos droits en matière de vie privée"
     assert person.cookies() == []
 
-    page.get_by_label("Savoir quels renseignements vous détenez à mon sujet et en obtenir une copie (accès)").check()
+    page.get_by_label(
+        "Savoir quels renseignements vous détenez à mon sujet et en obtenir une copie (accès)"
+    ).check()
     page.get_by_label("Adresse courriel").fill("camille@example.com")
     page.get_by_role("button", name="Envoyer ma demande").click()
     page.wait_for_selector("text=Vérifier votre identité")
@@ -153,7 +177,9 @@ def test_submit_verify_download_in_french(server: str, browser, smtp: Mailbox, t
     page.get_by_label("Code de vérification").fill(smtp.last_code("camille@example.com"))
     page.get_by_role("button", name="Vérifier", exact=True).click()
     page.wait_for_url(f"{server}/fr/droits/suivi/")
-    assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in person.cookies()] == [("omni_session", True, "Lax")]
+    assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in person.cookies()] == [
+        ("omni_session", True, "Lax")
+    ]
     assert page.locator("#state").inner_text() == "Identité vérifiée; en attente de traitement"
 
     # A privacy officer answers from the console, in a browser of their own.

@@ -21,6 +21,7 @@ from omni_privacy.registry.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
+from tests.ops.conftest import run  # noqa: F401 - the command runner, a fixture
 
 TODAY = dt.date(2026, 11, 25)
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("America/Toronto"))
@@ -89,7 +90,10 @@ def officer(db) -> User:
 @pytest.fixture
 def second_officer(db) -> User:
     return User.objects.create_user(
-        username="dominique.qa", password=PASSWORD, team=Team.PRIVACY_OFFICE, email="dom@example.com"
+        username="dominique.qa",
+        password=PASSWORD,
+        team=Team.PRIVACY_OFFICE,
+        email="dom@example.com",
     )
 
 
@@ -129,10 +133,14 @@ class People:
 def people(db) -> People:
     acme = organization_upsert(
         actor="test",
-        data=OrganizationInput(code="acme", name="Outils Acme", subscriptions=(Interval(dt.date(2020, 1, 1)),)),
+        data=OrganizationInput(
+            code="acme", name="Outils Acme", subscriptions=(Interval(dt.date(2020, 1, 1)),)
+        ),
         as_of=TODAY,
     )
-    globex = organization_upsert(actor="test", data=OrganizationInput(code="globex", name="Globex"), as_of=TODAY)
+    globex = organization_upsert(
+        actor="test", data=OrganizationInput(code="globex", name="Globex"), as_of=TODAY
+    )
     address = "camille@example.com"
     return People(
         camille_service=holding_record(
@@ -142,7 +150,10 @@ def people(db) -> People:
             today=TODAY,
         ),
         camille_sales=holding_record(
-            actor="test", organization=globex, candidate=candidate("sales", address, channel="form"), today=TODAY
+            actor="test",
+            organization=globex,
+            candidate=candidate("sales", address, channel="form"),
+            today=TODAY,
         ),
         camille_profile=holding_record(
             actor="test",

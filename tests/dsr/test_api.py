@@ -21,7 +21,9 @@ def _bearer(raw: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def test_the_schema_builds_and_every_private_endpoint_refuses_anonymous_calls(client: Client) -> None:
+def test_the_schema_builds_and_every_private_endpoint_refuses_anonymous_calls(
+    client: Client,
+) -> None:
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/data-rights-request" in schema["paths"]
     checked = 0
@@ -39,19 +41,33 @@ def test_the_schema_builds_and_every_private_endpoint_refuses_anonymous_calls(cl
     assert checked == 5
 
 
-def test_submit_status_and_revoke(client: Client, sales_user, frozen, smtp, django_capture_on_commit_callbacks) -> None:
+def test_submit_status_and_revoke(
+    client: Client, sales_user, frozen, smtp, django_capture_on_commit_callbacks
+) -> None:
     _token, raw = api_token_create(user=sales_user, actor="test")
-    assert StaffApiToken.objects.get().token_hash != raw and raw not in StaffApiToken.objects.get().token_hash
+    stored = StaffApiToken.objects.get().token_hash
+    assert stored != raw
+    assert raw not in stored
     with django_capture_on_commit_callbacks(execute=True):
         created = client.post(
             "/api/v1/data-rights-request",
-            {"regime": "gdpr", "exercise": ["deletion"], "identity": {"email": "agent.client@example.org"}, "language": "en"},
+            {
+                "regime": "gdpr",
+                "exercise": ["deletion"],
+                "identity": {"email": "agent.client@example.org"},
+                "language": "en",
+            },
             content_type="application/json",
             **_bearer(raw),
         )
     assert created.status_code == 201
     body = created.json()
-    assert (body["status"], body["state"], body["received_at"], body["expected_by"]) == ("open", "awaiting_verification", "2026-11-25", "2026-12-25")
+    assert (body["status"], body["state"], body["received_at"], body["expected_by"]) == (
+        "open",
+        "awaiting_verification",
+        "2026-11-25",
+        "2026-12-25",
+    )
     assert smtp.subjects("agent.client@example.org")[0].startswith("Your verification code: ")
     rights = RightsRequest.objects.get()
     assert (rights.kind, rights.channel, rights.jurisdiction) == ("erasure", "api", "gdpr")
@@ -87,9 +103,24 @@ def test_queue_and_transition_need_an_officer(client: Client, sales_user, office
         **_bearer(staff),
     ).json()
     queue = client.get("/api/v1/rights-requests", **_bearer(chief)).json()
-    assert [(item["request_id"], item["days_left"], item["overdue"]) for item in queue] == [(created["request_id"], 30, False)]
-    refused = client.post(f"/api/v1/rights-requests/{created['request_id']}/transition", {"to": "in_progress"}, content_type="application/json", **_bearer(chief))
+    assert [(item["request_id"], item["days_left"], item["overdue"]) for item in queue] == [
+        (created["request_id"], 30, False)
+    ]
+    refused = client.post(
+        f"/api/v1/rights-requests/{created['request_id']}/transition",
+        {"to": "in_progress"},
+        content_type="application/json",
+        **_bearer(chief),
+    )
     assert refused.status_code == 409
-    assert refused.json()["detail"] == "a request in state awaiting_verification cannot become in_progress"
-    denied = client.post(f"/api/v1/rights-requests/{created['request_id']}/transition", {"to": "denied", "reason": "insuf_verification"}, content_type="application/json", **_bearer(chief))
+    assert (
+        refused.json()["detail"]
+        == "a request in state awaiting_verification cannot become in_progress"
+    )
+    denied = client.post(
+        f"/api/v1/rights-requests/{created['request_id']}/transition",
+        {"to": "denied", "reason": "insuf_verification"},
+        content_type="application/json",
+        **_bearer(chief),
+    )
     assert denied.json()["status"] == "denied"

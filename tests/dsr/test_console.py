@@ -17,7 +17,13 @@ from tests.dsr.conftest import NOW, PASSWORD, TODAY
 pytestmark = pytest.mark.django_db
 
 
-def submit(email: str = "camille@example.com", *, kind: str = "access", jurisdiction: str = "quebec", received_on: dt.date = TODAY) -> RightsRequest:
+def submit(
+    email: str = "camille@example.com",
+    *,
+    kind: str = "access",
+    jurisdiction: str = "quebec",
+    received_on: dt.date = TODAY,
+) -> RightsRequest:
     return dsr_request_submit(
         kind=kind,
         email=email,
@@ -43,23 +49,37 @@ def test_only_privacy_officers_see_the_queue(client: Client, sales_user, frozen)
 
 def test_the_queue_counts_down_and_marks_overdue_in_red(client: Client, officer, frozen) -> None:
     late = submit(received_on=TODAY - dt.timedelta(days=33))  # due 3 days ago (Quebec)
-    soon = submit("other@example.org", jurisdiction="gdpr", received_on=TODAY - dt.timedelta(days=20))
+    soon = submit(
+        "other@example.org", jurisdiction="gdpr", received_on=TODAY - dt.timedelta(days=20)
+    )
     signed_in(client, officer)
     client.get("/console/", HTTP_ACCEPT_LANGUAGE="en")
     officer.preferred_language = "en"
     officer.save()
     html = client.get("/console/requests/").content.decode()
-    rows = re.findall(r"<tr( class=\"overdue\")?>\s*<td><a href=\"/console/requests/([0-9a-f-]+)/\"", html)
+    rows = re.findall(
+        r"<tr( class=\"overdue\")?>\s*<td><a href=\"/console/requests/([0-9a-f-]+)/\"", html
+    )
     assert rows == [(' class="overdue"', str(late.public_id)), ("", str(soon.public_id))]
     assert "3 days overdue · deemed refused (Quebec)" in html
     # 2026-11-05 + one month = 2026-12-05: 10 days left.
     assert "10 days" in html
     dashboard = client.get("/console/").content.decode()
-    assert re.search(r'id="figure-requests-overdue">\s*<span class="figure-number">1</span>', dashboard)
+    assert re.search(
+        r'id="figure-requests-overdue">\s*<span class="figure-number">1</span>', dashboard
+    )
     assert 'class="figure figure-alarm" id="figure-requests-overdue"' in dashboard
 
 
-def test_workflow_from_the_console(client: Client, officer, second_officer, people, frozen, smtp, django_capture_on_commit_callbacks) -> None:
+def test_workflow_from_the_console(  # noqa: PLR0917 (fixtures)
+    client: Client,
+    officer,
+    second_officer,
+    people,
+    frozen,
+    smtp,
+    django_capture_on_commit_callbacks,
+) -> None:
     rights = submit(kind="erasure", jurisdiction="pipeda")
     signed_in(client, officer)
     base = f"/console/requests/{rights.public_id}"
@@ -116,11 +136,16 @@ def test_a_quebec_request_cannot_be_extended(client: Client, officer, frozen) ->
     assert (rights.due_on, rights.extended_on) == (TODAY + dt.timedelta(days=30), None)
 
 
-def test_denial_with_a_reason(client: Client, officer, frozen, smtp, django_capture_on_commit_callbacks) -> None:
+def test_denial_with_a_reason(
+    client: Client, officer, frozen, smtp, django_capture_on_commit_callbacks
+) -> None:
     rights = submit()
     signed_in(client, officer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/console/requests/{rights.public_id}/deny/", {"reason": "insuf_verification", "text": "Le code n'a jamais été saisi."})
+        client.post(
+            f"/console/requests/{rights.public_id}/deny/",
+            {"reason": "insuf_verification", "text": "Le code n'a jamais été saisi."},
+        )
     rights.refresh_from_db()
     assert (rights.state, rights.denial_reason) == ("denied", "insuf_verification")
     letter = smtp.to("camille@example.com")[-1]
@@ -128,4 +153,10 @@ def test_denial_with_a_reason(client: Client, officer, frozen, smtp, django_capt
     assert "Motif : votre identité n'a pas pu être vérifiée" in letter.get_content()
     assert "Vous pouvez contester ce refus auprès de Commission d'accès" in letter.get_content()
     event = AuditEvent.objects.filter(object_id=str(rights.public_id)).last()
-    assert event.payload == {"kind": "access", "from": "awaiting_verification", "to": "denied", "reason": "insuf_verification", "explained": True}
+    assert event.payload == {
+        "kind": "access",
+        "from": "awaiting_verification",
+        "to": "denied",
+        "reason": "insuf_verification",
+        "explained": True,
+    }

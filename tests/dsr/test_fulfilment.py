@@ -20,15 +20,35 @@ from tests.dsr.conftest import NOW, TODAY
 pytestmark = pytest.mark.django_db
 
 
-def verified(officer, kind: str, email: str = "camille@example.com", *, language: str = "fr", direct_marketing: bool = False) -> RightsRequest:
+def verified(
+    officer,
+    kind: str,
+    email: str = "camille@example.com",
+    *,
+    language: str = "fr",
+    direct_marketing: bool = False,
+) -> RightsRequest:
     rights = dsr_request_submit(
-        kind=kind, email=email, language=language, jurisdiction="quebec", direct_marketing=direct_marketing, now=NOW, received_on=TODAY
+        kind=kind,
+        email=email,
+        language=language,
+        jurisdiction="quebec",
+        direct_marketing=direct_marketing,
+        now=NOW,
+        received_on=TODAY,
     )
     return dsr_request_verify_by_phone(request=rights, user=officer, now=NOW)
 
 
 def fulfil(rights: RightsRequest, officer, **extra) -> RightsRequest:
-    return dsr_request_fulfil(request=rights, user=officer, now=NOW, today=TODAY, base_url="https://privacy.example.com", **extra)
+    return dsr_request_fulfil(
+        request=rights,
+        user=officer,
+        now=NOW,
+        today=TODAY,
+        base_url="https://privacy.example.com",
+        **extra,
+    )
 
 
 def test_access_report_lists_every_holding_in_the_persons_language(people, officer, frozen) -> None:
@@ -75,62 +95,116 @@ def test_links_expire_after_the_configured_lifetime(people, officer, frozen, set
     assert export_open(token[:-2] + "xx", now=NOW) is None
 
 
-def test_rectification_applies_to_every_holding_that_may_hold_the_field(people, officer, frozen) -> None:
-    rights = fulfil(verified(officer, "rectification"), officer, corrections={"full_name": "Camille  Tremblay-Roy", "phone": "514 555 0199"})
+def test_rectification_applies_to_every_holding_that_may_hold_the_field(
+    people, officer, frozen
+) -> None:
+    rights = fulfil(
+        verified(officer, "rectification"),
+        officer,
+        corrections={"full_name": "Camille  Tremblay-Roy", "phone": "514 555 0199"},
+    )
     assert rights.state == "fulfilled"
     values = dict(Holding.objects.values_list("source", "full_name"))
-    assert values == {"customer_service": "Camille Tremblay-Roy", "sales": "Camille Tremblay-Roy", "software_profile": "Camille Tremblay-Roy"}
+    assert values == {
+        "customer_service": "Camille Tremblay-Roy",
+        "sales": "Camille Tremblay-Roy",
+        "software_profile": "Camille Tremblay-Roy",
+    }
     phones = dict(Holding.objects.values_list("source", "phone"))
     # Software profiles may not hold a telephone number (notice §2.1 ¶2).
-    assert phones == {"customer_service": "+15145550199", "sales": "+15145550199", "software_profile": None}
+    assert phones == {
+        "customer_service": "+15145550199",
+        "sales": "+15145550199",
+        "software_profile": None,
+    }
     events = AuditEvent.objects.filter(action="holding.rectified").order_by("sequence")
-    assert sorted(tuple(e.payload["fields"]) for e in events) == [("full_name",), ("full_name", "phone"), ("full_name", "phone")]
+    assert sorted(tuple(e.payload["fields"]) for e in events) == [
+        ("full_name",),
+        ("full_name", "phone"),
+        ("full_name", "phone"),
+    ]
 
 
 def test_bad_corrections_name_the_field_and_change_nothing(people, officer, frozen) -> None:
     rights = verified(officer, "rectification")
     with pytest.raises(InvalidInputError) as refused:
         fulfil(rights, officer, corrections={"phone": "12", "email": "new@example.com"})
-    assert str(refused.value) == "phone: is not a valid telephone number; email: cannot be rectified here"
+    assert (
+        str(refused.value)
+        == "phone: is not a valid telephone number; email: cannot be rectified here"
+    )
     assert set(Holding.objects.values_list("full_name", flat=True)) == {"Camille Tremblay"}
     rights.refresh_from_db()
     assert rights.state == "verified"
 
 
 def test_erasure_when_nothing_keeps_the_data(db, officer, frozen) -> None:
-    from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
+    from omni_privacy.registry.services import (
+        OrganizationInput,
+        holding_record,
+        organization_upsert,
+    )
     from tests.dsr.conftest import candidate
 
-    globex = organization_upsert(actor="t", data=OrganizationInput(code="globex", name="Globex"), as_of=TODAY)
-    holding = holding_record(actor="t", organization=globex, candidate=candidate("sales", "lea@example.com"), today=TODAY)
+    globex = organization_upsert(
+        actor="t", data=OrganizationInput(code="globex", name="Globex"), as_of=TODAY
+    )
+    holding = holding_record(
+        actor="t", organization=globex, candidate=candidate("sales", "lea@example.com"), today=TODAY
+    )
     rights = fulfil(verified(officer, "erasure", "lea@example.com"), officer)
     holding.refresh_from_db()
     assert rights.state == "fulfilled"
-    assert (holding.retention_rule, holding.due_at, holding.deadline_at) == ("sales_erasure_request", TODAY, TODAY + dt.timedelta(days=60))
+    assert (holding.retention_rule, holding.due_at, holding.deadline_at) == (
+        "sales_erasure_request",
+        TODAY,
+        TODAY + dt.timedelta(days=60),
+    )
     assert holding.person.erasure_requested_at == TODAY
-    assert rights.outcome == {"erased": [{"holding": str(holding.public_id), "deadline": "2027-01-24"}], "retained": []}
+    assert rights.outcome == {
+        "erased": [{"holding": str(holding.public_id), "deadline": "2027-01-24"}],
+        "retained": [],
+    }
 
 
 def test_erasure_names_the_clause_and_a_legal_hold(people, officer, frozen) -> None:
-    legal_hold_place(user=officer, organization=people.camille_sales.organization, reason="Litige en cours", until=dt.date(2027, 6, 30), today=TODAY)
+    legal_hold_place(
+        user=officer,
+        organization=people.camille_sales.organization,
+        reason="Litige en cours",
+        until=dt.date(2027, 6, 30),
+        today=TODAY,
+    )
     rights = fulfil(verified(officer, "erasure"), officer)
     assert rights.state == "partially_fulfilled"
     retained = {item["holding"]: item for item in rights.outcome["retained"]}
-    assert retained[str(people.camille_sales.public_id)] == {"holding": str(people.camille_sales.public_id), "clause": "legal_hold", "until": "2027-06-30"}
+    assert retained[str(people.camille_sales.public_id)] == {
+        "holding": str(people.camille_sales.public_id),
+        "clause": "legal_hold",
+        "until": "2027-06-30",
+    }
     assert retained[str(people.camille_service.public_id)]["until"] is None
 
 
-def test_objection_to_direct_marketing_and_withdrawal_go_through_the_bridge(people, officer, frozen) -> None:
+def test_objection_to_direct_marketing_and_withdrawal_go_through_the_bridge(
+    people, officer, frozen
+) -> None:
     objection = fulfil(verified(officer, "objection", direct_marketing=True), officer)
     withdrawal = fulfil(verified(officer, "withdrawal"), officer)
-    assert list(BridgedPreference.objects.values_list("request", "kind", "scope").order_by("id")) == [
+    assert list(
+        BridgedPreference.objects.values_list("request", "kind", "scope").order_by("id")
+    ) == [
         (objection.pk, "objection", "direct_marketing"),
         (withdrawal.pk, "withdrawal", "sales_information"),
     ]
-    assert AuditEvent.objects.filter(action="rights_request.withdrawal_recorded").get().payload == {"scopes": ["sales_information"]}
+    assert AuditEvent.objects.filter(action="rights_request.withdrawal_recorded").get().payload == {
+        "scopes": ["sales_information"]
+    }
 
 
-def test_the_address_is_kept_sealed_and_audit_payloads_hold_no_personal_data(people, officer, frozen) -> None:
+def test_the_address_is_kept_sealed_and_audit_payloads_hold_no_personal_data(
+    people, officer, frozen
+) -> None:
     rights = fulfil(verified(officer, "access"), officer)
     assert "camille" not in rights.email_sealed
     assert unseal(rights.email_sealed) == "camille@example.com"

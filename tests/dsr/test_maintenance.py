@@ -21,7 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(received_on: dt.date = TODAY, kind: str = "access") -> RightsRequest:
-    return dsr_request_submit(kind=kind, email="camille@example.com", language="fr", jurisdiction="quebec", now=NOW, received_on=received_on)
+    return dsr_request_submit(
+        kind=kind,
+        email="camille@example.com",
+        language="fr",
+        jurisdiction="quebec",
+        now=NOW,
+        received_on=received_on,
+    )
 
 
 def test_the_job_is_registered_daily() -> None:
@@ -29,8 +36,12 @@ def test_the_job_is_registered_daily() -> None:
     assert job.interval == dt.timedelta(days=1)
 
 
-def test_reminders_go_once_to_the_privacy_officers(officer, second_officer, smtp, frozen, django_capture_on_commit_callbacks) -> None:
-    soon = dsr_request_verify_by_phone(request=_submit(TODAY - dt.timedelta(days=24)), user=officer, now=NOW)
+def test_reminders_go_once_to_the_privacy_officers(
+    officer, second_officer, smtp, frozen, django_capture_on_commit_callbacks
+) -> None:
+    soon = dsr_request_verify_by_phone(
+        request=_submit(TODAY - dt.timedelta(days=24)), user=officer, now=NOW
+    )
     _submit(TODAY)  # due in 30 days: not yet
     with django_capture_on_commit_callbacks(execute=True):
         first = dsr_daily(today=TODAY, now=NOW)
@@ -50,17 +61,27 @@ def test_unverified_requests_expire_after_their_due_day(db, frozen) -> None:
     assert (stale.state, fresh.state) == ("expired", "awaiting_verification")
 
 
-def test_closed_case_files_are_purged_after_the_delay_leaving_the_audit_evidence(people, officer, frozen, settings) -> None:
+def test_closed_case_files_are_purged_after_the_delay_leaving_the_audit_evidence(
+    people, officer, frozen, settings
+) -> None:
     settings.OMNI_DSR_PURGE_DAYS = 30
     rights = dsr_request_verify_by_phone(request=_submit(kind="portability"), user=officer, now=NOW)
     dsr_note_add(request=rights, user=officer, text="Appel au 514 555 0123", now=NOW)
-    rights = dsr_request_fulfil(request=rights, user=officer, now=NOW, today=TODAY, base_url="https://x.example.com")
+    rights = dsr_request_fulfil(
+        request=rights, user=officer, now=NOW, today=TODAY, base_url="https://x.example.com"
+    )
     files = sorted(p.name for p in export_dir().iterdir())
     assert len(files) == 2
     events_before = AuditEvent.objects.filter(object_id=str(rights.public_id)).count()
-    assert dsr_daily(today=TODAY + dt.timedelta(days=29), now=NOW + dt.timedelta(days=29)).purged == 0
+    assert (
+        dsr_daily(today=TODAY + dt.timedelta(days=29), now=NOW + dt.timedelta(days=29)).purged == 0
+    )
     frozen.shift(dt.timedelta(days=30))
-    assert task_dsr_daily.call((TODAY + dt.timedelta(days=30)).isoformat()) == {"reminded": 0, "expired": 0, "purged": 1}
+    assert task_dsr_daily.call((TODAY + dt.timedelta(days=30)).isoformat()) == {
+        "reminded": 0,
+        "expired": 0,
+        "purged": 1,
+    }
     rights.refresh_from_db()
     assert (rights.email_sealed, rights.details_sealed, rights.state) == ("", "", "fulfilled")
     assert list(export_dir().iterdir()) == []
@@ -70,4 +91,6 @@ def test_closed_case_files_are_purged_after_the_delay_leaving_the_audit_evidence
     purged = AuditEvent.objects.filter(object_id=str(rights.public_id)).order_by("sequence")
     assert purged.count() == events_before + 1
     assert purged.last().payload == {"exports": 2, "codes": 1, "notes": 1}
-    assert dsr_daily(today=TODAY + dt.timedelta(days=31), now=NOW + dt.timedelta(days=31)).purged == 0
+    assert (
+        dsr_daily(today=TODAY + dt.timedelta(days=31), now=NOW + dt.timedelta(days=31)).purged == 0
+    )

@@ -40,7 +40,11 @@ def _verify(client: Client, page, code: str, url: str = VERIFY_FR):
     html = page.content.decode()
     return client.post(
         url,
-        {"ticket": _hidden(html, "ticket"), "form_token": _hidden(html, "form_token"), "code": code},
+        {
+            "ticket": _hidden(html, "ticket"),
+            "form_token": _hidden(html, "form_token"),
+            "code": code,
+        },
         REMOTE_ADDR="192.0.2.10",
     )
 
@@ -52,7 +56,8 @@ def test_the_form_in_french_and_english_sets_no_cookie(client: Client) -> None:
     assert "Exercer vos droits" in fr.content.decode()
     assert '<a href="/en/rights/" hreflang="en" lang="en">English</a>' in fr.content.decode()
     assert "Exercise your privacy rights" in en.content.decode()
-    assert fr.cookies == {} and en.cookies == {}
+    assert fr.cookies == {}
+    assert en.cookies == {}
 
 
 def test_known_and_unknown_addresses_get_the_same_answer(
@@ -61,6 +66,7 @@ def test_known_and_unknown_addresses_get_the_same_answer(
     with django_capture_on_commit_callbacks(execute=True):
         known = _submit(client, "camille@example.com")
         unknown = _submit(client, "nobody.here@example.org")
+
     def normal(response) -> str:
         html = response.content.decode()
         return re.sub(r'name="(ticket|form_token)" value="[^"]+"', r'name="\1" value=""', html)
@@ -68,7 +74,8 @@ def test_known_and_unknown_addresses_get_the_same_answer(
     assert (known.status_code, unknown.status_code) == (200, 200)
     assert normal(known) == normal(unknown)
     assert sorted(known.headers) == sorted(unknown.headers)
-    assert known.cookies == {} and unknown.cookies == {}
+    assert known.cookies == {}
+    assert unknown.cookies == {}
     # A code went to both addresses, and only its hash is stored.
     assert [len(smtp.to("camille@example.com")), len(smtp.to("nobody.here@example.org"))] == [1, 1]
     code = smtp.last_code("camille@example.com")
@@ -77,7 +84,7 @@ def test_known_and_unknown_addresses_get_the_same_answer(
     assert RightsRequest.objects.filter(state="awaiting_verification").count() == 2
 
 
-def test_submit_verify_and_download_in_french(
+def test_submit_verify_and_download_in_french(  # noqa: PLR0917 (fixtures)
     client: Client, people, smtp, frozen, officer, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,7 +140,9 @@ def test_submit_verify_and_download_in_french(
     assert "http://testserver/fr/droits/telechargement/" in fulfilment.get_content()
 
 
-def test_five_wrong_codes_exhaust_the_code(client: Client, people, smtp, frozen, django_capture_on_commit_callbacks) -> None:
+def test_five_wrong_codes_exhaust_the_code(
+    client: Client, people, smtp, frozen, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         page = _submit(client, "camille@example.com")
     code = smtp.last_code("camille@example.com")
@@ -146,7 +155,9 @@ def test_five_wrong_codes_exhaust_the_code(client: Client, people, smtp, frozen,
     assert RightsRequest.objects.get().state == "awaiting_verification"
 
 
-def test_an_expired_code_is_refused(client: Client, people, smtp, frozen, django_capture_on_commit_callbacks) -> None:
+def test_an_expired_code_is_refused(
+    client: Client, people, smtp, frozen, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         page = _submit(client, "camille@example.com")
     code = smtp.last_code("camille@example.com")
@@ -156,17 +167,25 @@ def test_an_expired_code_is_refused(client: Client, people, smtp, frozen, django
     assert "Ce code a expiré" in refused.content.decode()
 
 
-def test_rate_limits_per_address(client: Client, people, smtp, frozen, django_capture_on_commit_callbacks) -> None:
+def test_rate_limits_per_address(
+    client: Client, people, smtp, frozen, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         for _attempt in range(3):
             assert _submit(client, "camille@example.com").status_code == 200
         assert _submit(client, "camille@example.com").status_code == 429
     assert RightsRequest.objects.count() == 3
-    assert all(re.fullmatch(r"[0-9a-f]{64}", b) for b in ThrottleHit.objects.values_list("bucket", flat=True))
+    assert all(
+        re.fullmatch(r"[0-9a-f]{64}", b)
+        for b in ThrottleHit.objects.values_list("bucket", flat=True)
+    )
 
 
 def test_a_forged_form_is_refused(client: Client, db) -> None:
-    response = client.post(FR, {"kind": "access", "email": "a@example.com", "jurisdiction": "quebec", "form_token": "x"})
+    response = client.post(
+        FR,
+        {"kind": "access", "email": "a@example.com", "jurisdiction": "quebec", "form_token": "x"},
+    )
     assert response.status_code == 403
     assert RightsRequest.objects.count() == 0
 

@@ -57,11 +57,13 @@ def due_date(received_on: dt.date, jurisdiction: Jurisdiction | str) -> dt.date:
     return deadline(received_on, jurisdiction).due_on
 
 
-class ExtensionRefused(ValueError):
+class ExtensionRefusedError(ValueError):
     """The law does not allow this extension (no extension at all, or its notice is late)."""
 
 
-def extend(received_on: dt.date, jurisdiction: Jurisdiction | str, *, notice_on: dt.date) -> dt.date:
+def extend(
+    received_on: dt.date, jurisdiction: Jurisdiction | str, *, notice_on: dt.date
+) -> dt.date:
     """The new due day when the extension notice goes out on ``notice_on``.
 
     The notice must leave no later than the original due day (PIPEDA: "before the 30 days",
@@ -69,11 +71,11 @@ def extend(received_on: dt.date, jurisdiction: Jurisdiction | str, *, notice_on:
     """
     limits = deadline(received_on, jurisdiction)
     if limits.extended_due_on is None:
-        raise ExtensionRefused("the Quebec act allows no extension of the 30 days")
+        raise ExtensionRefusedError("the Quebec act allows no extension of the 30 days")
     if notice_on > limits.due_on:
-        raise ExtensionRefused("the extension notice must be sent before the due day")
+        raise ExtensionRefusedError("the extension notice must be sent before the due day")
     if notice_on < received_on:
-        raise ExtensionRefused("the extension notice cannot precede the request")
+        raise ExtensionRefusedError("the extension notice cannot precede the request")
     return limits.extended_due_on
 
 

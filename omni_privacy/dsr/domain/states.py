@@ -40,7 +40,7 @@ ALLOWED: dict[State, frozenset[State]] = {
 }
 
 
-class TransitionRefused(ValueError):
+class TransitionRefusedError(ValueError):
     def __init__(self, current: str, target: str) -> None:
         super().__init__(f"a request in state {current} cannot become {target}")
         self.current = current
@@ -52,10 +52,10 @@ def allowed_targets(current: State | str) -> frozenset[State]:
 
 
 def check_transition(current: State | str, target: State | str) -> State:
-    """The target state, or TransitionRefused when the machine forbids the move."""
+    """The target state, or TransitionRefusedError when the machine forbids the move."""
     source, goal = State(current), State(target)
     if goal not in allowed_targets(source):
-        raise TransitionRefused(source, goal)
+        raise TransitionRefusedError(source, goal)
     return goal
 
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from omni_privacy.dsr.domain.deadlines import (
-    ExtensionRefused,
+    ExtensionRefusedError,
     add_months,
     days_left,
     deadline,
@@ -44,8 +44,12 @@ def test_gdpr_extension_is_two_more_months_from_receipt() -> None:
 
 def test_quebec_thirty_days_and_no_extension() -> None:
     limits = deadline(dt.date(2028, 2, 15), "quebec")
-    assert (limits.due_on, limits.extended_due_on, limits.extendable) == (dt.date(2028, 3, 16), None, False)
-    with pytest.raises(ExtensionRefused, match="Quebec act allows no extension"):
+    assert (limits.due_on, limits.extended_due_on, limits.extendable) == (
+        dt.date(2028, 3, 16),
+        None,
+        False,
+    )
+    with pytest.raises(ExtensionRefusedError, match="Quebec act allows no extension"):
         extend(dt.date(2028, 2, 15), "quebec", notice_on=dt.date(2028, 2, 16))
 
 
@@ -53,14 +57,14 @@ def test_pipeda_thirty_plus_thirty_with_a_notice_before_day_thirty() -> None:
     received = dt.date(2026, 12, 20)
     assert due_date(received, "pipeda") == dt.date(2027, 1, 19)
     assert extend(received, "pipeda", notice_on=dt.date(2027, 1, 19)) == dt.date(2027, 2, 18)
-    with pytest.raises(ExtensionRefused, match="before the due day"):
+    with pytest.raises(ExtensionRefusedError, match="before the due day"):
         extend(received, "pipeda", notice_on=dt.date(2027, 1, 20))
 
 
 def test_gdpr_extension_notice_within_the_first_month() -> None:
     received = dt.date(2026, 1, 31)
     assert extend(received, "gdpr", notice_on=dt.date(2026, 2, 28)) == dt.date(2026, 4, 30)
-    with pytest.raises(ExtensionRefused):
+    with pytest.raises(ExtensionRefusedError):
         extend(received, "gdpr", notice_on=dt.date(2026, 3, 1))
 
 
@@ -71,15 +75,20 @@ def test_countdown() -> None:
 
 
 @given(days, st.integers(min_value=0, max_value=36))
-def test_add_months_never_overflows_and_keeps_the_day_when_it_can(day: dt.date, months: int) -> None:
+def test_add_months_never_overflows_and_keeps_the_day_when_it_can(
+    day: dt.date, months: int
+) -> None:
     result = add_months(day, months)
     assert (result.year * 12 + result.month) - (day.year * 12 + day.month) == months
-    assert result.day == day.day or (result.day < day.day and (result + dt.timedelta(days=1)).day == 1)
+    assert result.day == day.day or (
+        result.day < day.day and (result + dt.timedelta(days=1)).day == 1
+    )
 
 
 @given(days)
 def test_one_month_is_between_28_and_31_days_and_later_rules_never_shorter(day: dt.date) -> None:
     gdpr = deadline(day, "gdpr")
     assert 28 <= (gdpr.due_on - day).days <= 31
-    assert gdpr.extended_due_on is not None and gdpr.extended_due_on > gdpr.due_on
+    assert gdpr.extended_due_on is not None
+    assert gdpr.extended_due_on > gdpr.due_on
     assert deadline(day, "pipeda").extended_due_on == day + dt.timedelta(days=60)

@@ -12,7 +12,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from omni_privacy.core.clock import parse_as_of
-from omni_privacy.dsr.selectors import QueueRow, queue_row, request_by_id, request_history, request_queue
+from omni_privacy.dsr.selectors import (
+    QueueRow,
+    queue_row,
+    request_by_id,
+    request_history,
+    request_queue,
+)
 
 
 def row_as_dict(row: QueueRow) -> dict[str, Any]:
@@ -100,4 +106,6 @@ class Command(BaseCommand):
             if key != "history":
                 self.stdout.write(f"{key}: {value if value is not None else '—'}")
         for event in data["history"]:
-            self.stdout.write(f"  #{event['sequence']} {event['at']} {event['actor']} {event['action']}")
+            self.stdout.write(
+                f"  #{event['sequence']} {event['at']} {event['actor']} {event['action']}"
+            )
