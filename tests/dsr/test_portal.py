@@ -123,7 +123,7 @@ def test_submit_verify_and_download_in_french(  # noqa: PLR0917 (fixtures)
         )
     status = client.get("/fr/droits/suivi/")
     html = status.content.decode()
-    assert "Répondue" in html or "Traitée" in html
+    assert '<dd id="state">Répondue</dd>' in html
     links = re.findall(r'href="(/fr/droits/telechargement/[^"]+)"', html)
     assert len(links) == 2
     downloaded = client.get(links[0])
@@ -195,3 +195,24 @@ def test_status_without_a_session_sets_no_cookie(client: Client, db) -> None:
     assert response.status_code == 200
     assert "There is no verified request in this browser." in response.content.decode()
     assert response.cookies == {}
+
+
+def test_the_english_pages_verify_and_follow_the_request(
+    client: Client, people, smtp, frozen, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _submit(
+            client, "camille@example.com", url=EN, kind="objection", direct_marketing="on"
+        )
+    assert "We have sent a six-digit code" in page.content.decode()
+    assert smtp.subjects("camille@example.com")[0].startswith("Your verification code: ")
+    code = smtp.last_code("camille@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        verified = _verify(client, page, code, url="/en/rights/verification/")
+    assert verified["Location"] == "/en/rights/status/"
+    status = client.get("/en/rights/status/").content.decode()
+    assert '<dd id="state">Identity verified; waiting to be handled</dd>' in status
+    assert '<a href="/fr/droits/suivi/" hreflang="fr" lang="fr">Français</a>' in status
+    rights = RightsRequest.objects.get()
+    assert (rights.kind, rights.direct_marketing, rights.language) == ("objection", True, "en")
+    assert smtp.subjects("camille@example.com")[-1] == "We received your objection"
