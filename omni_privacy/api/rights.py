@@ -100,9 +100,13 @@ def _status(rights: RightsRequest) -> StatusOut:
     )
 
 
-def _owned(request_id: str) -> RightsRequest:
+def _owned(request: HttpRequest, request_id: str) -> RightsRequest:
+    """A request this caller submitted (privacy officers: any API request)."""
+    user: User = request.auth  # type: ignore[attr-defined]
     rights = request_by_id(request_id)
     if rights is None or rights.channel != "api":
+        raise HttpError(404, "no such request")
+    if rights.submitted_by_id != user.pk and user.team != Team.PRIVACY_OFFICE:
         raise HttpError(404, "no such request")
     return rights
 
@@ -125,6 +129,7 @@ def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
             jurisdiction=body.regime,
             channel="api",
             actor=actor_for(request.auth),  # type: ignore[attr-defined]
+            submitted_by=request.auth,  # type: ignore[attr-defined]
             now=clock.now(),
             received_on=clock.today(),
         )
@@ -141,8 +146,8 @@ def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
     auth=StaffToken(),
     summary="Status of a request",
 )
-def status(request: HttpRequest, request_id: str) -> StatusOut:  # noqa: ARG001
-    return _status(_owned(request_id))
+def status(request: HttpRequest, request_id: str) -> StatusOut:
+    return _status(_owned(request, request_id))
 
 
 @router.delete(
@@ -152,7 +157,7 @@ def status(request: HttpRequest, request_id: str) -> StatusOut:  # noqa: ARG001
     summary="Revoke a request",
 )
 def revoke(request: HttpRequest, request_id: str) -> StatusOut:
-    rights = _owned(request_id)
+    rights = _owned(request, request_id)
     try:
         rights = dsr_request_transition(
             request=rights,

@@ -28,6 +28,14 @@ class RightsRequest(PublicIdModel):
     language = models.CharField(max_length=2, choices=[("fr", "fr"), ("en", "en")])
     jurisdiction = models.CharField(max_length=8, choices=_choices(Jurisdiction))
     channel = models.CharField(max_length=8, default="portal")  # portal, api
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="the staff account whose API token submitted it (channel api)",
+    )
     email_digest = models.CharField(max_length=64)
     email_sealed = models.TextField(blank=True)
     details_sealed = models.TextField(blank=True)

@@ -92,6 +92,7 @@ def dsr_request_submit(
     direct_marketing: bool = False,
     channel: str = "portal",
     actor: str = "portal",
+    submitted_by: User | None = None,
     now: dt.datetime,
     received_on: dt.date,
 ) -> RightsRequest:
@@ -123,6 +124,7 @@ def dsr_request_submit(
             language=language,
             jurisdiction=jurisdiction,
             channel=channel,
+            submitted_by=submitted_by,
             email_digest=email_digest(normalized),
             email_sealed=seal(normalized),
             details_sealed=seal(details.strip()) if details.strip() else "",

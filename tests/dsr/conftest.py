@@ -162,3 +162,10 @@ def people(db) -> People:
             today=TODAY,
         ),
     )
+
+
+@pytest.fixture
+def service_user(db) -> User:
+    return User.objects.create_user(
+        username="cleo.service", password=PASSWORD, team=Team.CUSTOMER_SERVICE
+    )

@@ -124,3 +124,23 @@ def test_queue_and_transition_need_an_officer(client: Client, sales_user, office
         **_bearer(chief),
     )
     assert denied.json()["status"] == "denied"
+
+
+def test_an_integration_sees_only_its_own_requests(
+    client: Client, sales_user, service_user, officer, frozen
+) -> None:
+    _t, mine = api_token_create(user=sales_user, actor="test")
+    _t, theirs = api_token_create(user=service_user, actor="test")
+    _t, chief = api_token_create(user=officer, actor="test")
+    created = client.post(
+        "/api/v1/data-rights-request",
+        {"exercise": ["access"], "identity": {"email": "camille@example.com"}},
+        content_type="application/json",
+        **_bearer(mine),
+    ).json()
+    url = f"/api/v1/data-rights-request/{created['request_id']}"
+    assert client.get(url, **_bearer(mine)).status_code == 200
+    assert client.get(url, **_bearer(theirs)).status_code == 404
+    assert client.delete(url, **_bearer(theirs)).status_code == 404
+    assert client.get(url, **_bearer(chief)).status_code == 200
+    assert RightsRequest.objects.get().submitted_by == sales_user
