@@ -29,11 +29,11 @@ from omni_privacy.dsr import consent_bridge
 from omni_privacy.dsr.domain import portability
 from omni_privacy.dsr.domain.authorities import AUTHORITIES, PRIVACY_OFFICER, PRIVACY_OFFICER_EMAIL
 from omni_privacy.dsr.domain.states import Kind, State
-from omni_privacy.dsr.exports import export_store, export_token
+from omni_privacy.dsr.exports import export_store, export_token, link_lifetime
 from omni_privacy.dsr.holdings import clause_text, readable_holdings
 from omni_privacy.dsr.letters import letter_send
 from omni_privacy.dsr.models import RightsRequest
-from omni_privacy.dsr.services import _locked, _move, _require_officer
+from omni_privacy.dsr.services import locked, move, require_officer
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
 from omni_privacy.registry.models import LIVE_STATES, Holding
@@ -62,12 +62,12 @@ def dsr_request_fulfil(
 ) -> RightsRequest:
     """Fulfil a verified request (moving it to in progress first when needed). ``base_url``
     (``https://host``) prefixes the download links; ``corrections`` are a rectification's."""
-    _require_officer(user)
+    require_officer(user)
     actor = actor_for(user)
     with transaction.atomic():
-        request = _locked(request)
+        request = locked(request)
         if request.state == State.VERIFIED:
-            _move(request, State.IN_PROGRESS, actor=actor, now=now)
+            move(request, State.IN_PROGRESS, actor=actor, now=now)
         if request.state != State.IN_PROGRESS:
             raise ValueError(f"a request in state {request.state} cannot be fulfilled")
         kind = Kind(request.kind)
@@ -84,25 +84,19 @@ def dsr_request_fulfil(
         else:
             result = _withdrawal(request, actor=actor, now=now, today=today)
         request.outcome = result.outcome
-        _move(request, result.state, actor=actor, now=now, outcome=result.outcome)
+        move(request, result.state, actor=actor, now=now, outcome=result.outcome)
         letter_send(
             request=request,
             kind="partial" if result.state is State.PARTIALLY_FULFILLED else "fulfilment",
             language=request.language,
             context={
                 "links": result.links,
-                "links_expire": (now + _lifetime()).date().isoformat() if result.links else "",
+                "links_expire": (now + link_lifetime()).date().isoformat() if result.links else "",
                 "lines_fr": [line["fr"] for line in result.lines],
                 "lines_en": [line["en"] for line in result.lines],
             },
         )
     return request
-
-
-def _lifetime() -> dt.timedelta:
-    from omni_privacy.dsr.exports import link_lifetime
-
-    return link_lifetime()
 
 
 def _link(base_url: str, request: RightsRequest, export: Any) -> str:

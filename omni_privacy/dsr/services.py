@@ -52,7 +52,9 @@ DENIAL_TEXTS = {
 }
 
 
-def _event(request: RightsRequest, *, actor: str, action: str, **payload: Any) -> None:
+def record_event(request: RightsRequest, *, actor: str, action: str, **payload: Any) -> None:
+    """One audit event about ``request``; inside the calling service's transaction. The
+    payload must hold no personal data (audit_record refuses anything shaped like it)."""
     audit_record(
         actor=actor,
         action=action,
@@ -62,15 +64,17 @@ def _event(request: RightsRequest, *, actor: str, action: str, **payload: Any) -
     )
 
 
-def _move(
+def move(
     request: RightsRequest, target: State, *, actor: str, now: dt.datetime, **payload: Any
 ) -> None:
+    """Move ``request`` to ``target`` if the state machine allows it (TransitionRefusedError
+    otherwise), saving it and auditing the move; inside the calling service's transaction."""
     previous = request.state
     request.state = check_transition(previous, target)
     if is_closed(target):
         request.closed_at = now
     request.save()
-    _event(
+    record_event(
         request,
         actor=actor,
         action="rights_request.transitioned",
@@ -78,7 +82,8 @@ def _move(
     )
 
 
-def _locked(request: RightsRequest) -> RightsRequest:
+def locked(request: RightsRequest) -> RightsRequest:
+    """The request's row, re-read and locked until the transaction ends."""
     return RightsRequest.objects.select_for_update().get(pk=request.pk)
 
 
@@ -132,7 +137,7 @@ def dsr_request_submit(
             received_on=received_on,
             due_on=deadlines.due_date(received_on, jurisdiction),
         )
-        _event(
+        record_event(
             request,
             actor=actor,
             action="rights_request.received",
@@ -143,7 +148,7 @@ def dsr_request_submit(
             due_on=request.due_on.isoformat(),
         )
         code = code_issue(request, now=now)
-        _move(request, State.AWAITING_VERIFICATION, actor=actor, now=now, code_sent=True)
+        move(request, State.AWAITING_VERIFICATION, actor=actor, now=now, code_sent=True)
         letter_send(request=request, kind="code", language=language, context={"code": code})
     return request
 
@@ -151,11 +156,11 @@ def dsr_request_submit(
 def dsr_code_resend(*, request: RightsRequest, now: dt.datetime) -> None:
     """A new code for a request still awaiting verification (the old one stops working)."""
     with transaction.atomic():
-        request = _locked(request)
+        request = locked(request)
         if request.state != State.AWAITING_VERIFICATION:
             return
         code = code_issue(request, now=now)
-        _event(request, actor="portal", action="rights_request.code_sent")
+        record_event(request, actor="portal", action="rights_request.code_sent")
         letter_send(request=request, kind="code", language=request.language, context={"code": code})
 
 
@@ -166,7 +171,7 @@ def _verified(
     request.verified_method = method
     request.verified_by = user
     request.person = person_by_email(unseal(request.email_sealed))
-    _move(request, State.VERIFIED, actor=actor, now=now, method=method)
+    move(request, State.VERIFIED, actor=actor, now=now, method=method)
     letter_send(
         request=request,
         kind="acknowledgement",
@@ -179,7 +184,7 @@ def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> Co
     """One attempt at the code (it counts as a try, right or wrong). On success the request
     is verified and matched to the person holding that address, if any."""
     with transaction.atomic():
-        request = _locked(request)
+        request = locked(request)
         if request.state != State.AWAITING_VERIFICATION:
             return CodeCheck.USED
         current = (
@@ -204,7 +209,7 @@ def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> Co
         if result is CodeCheck.OK:
             _verified(request, actor="portal", method="email_code", user=None, now=now)
         else:
-            _event(
+            record_event(
                 request,
                 actor="portal",
                 action="rights_request.code_refused",
@@ -214,7 +219,7 @@ def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> Co
     return result
 
 
-def _require_officer(user: User) -> None:
+def require_officer(user: User) -> None:
     if not (user.is_active and user.team == Team.PRIVACY_OFFICE):
         raise PermissionError("only privacy officers handle rights requests")
 
@@ -223,22 +228,22 @@ def dsr_request_verify_by_phone(
     *, request: RightsRequest, user: User, now: dt.datetime
 ) -> RightsRequest:
     """A privacy officer confirmed the person's identity by telephone (recorded as such)."""
-    _require_officer(user)
+    require_officer(user)
     with transaction.atomic():
-        request = _locked(request)
+        request = locked(request)
         VerificationCode.objects.filter(request=request, used_at__isnull=True).update(used_at=now)
         _verified(request, actor=actor_for(user), method="phone", user=user, now=now)
     return request
 
 
 def dsr_request_assign(*, request: RightsRequest, assignee: User, user: User) -> RightsRequest:
-    _require_officer(user)
-    _require_officer(assignee)
+    require_officer(user)
+    require_officer(assignee)
     with transaction.atomic():
-        request = _locked(request)
+        request = locked(request)
         request.assigned_to = assignee
         request.save(update_fields=["assigned_to", "updated_at"])
-        _event(
+        record_event(
             request,
             actor=actor_for(user),
             action="rights_request.assigned",
@@ -256,19 +261,19 @@ def dsr_request_transition(
     if goal in (State.DENIED, State.FULFILLED, State.PARTIALLY_FULFILLED, State.VERIFIED):
         raise ValueError(f"use the dedicated service to make a request {goal}")
     if user is not None:
-        _require_officer(user)
+        require_officer(user)
     with transaction.atomic():
-        request = _locked(request)
-        _move(request, goal, actor=actor or actor_for(user), now=now)
+        request = locked(request)
+        move(request, goal, actor=actor or actor_for(user), now=now)
     return request
 
 
 def dsr_request_extend(*, request: RightsRequest, user: User, today: dt.date) -> RightsRequest:
     """Extend the time to answer where the law allows it, notice sent now (before the limit):
     PIPEDA +30 days, GDPR +2 months. Raises ExtensionRefusedError otherwise (Quebec: never)."""
-    _require_officer(user)
+    require_officer(user)
     with transaction.atomic():
-        request = _locked(request)
+        request = locked(request)
         if is_closed(request.state):
             raise deadlines.ExtensionRefusedError("the request is closed")
         if request.extended_on is not None:
@@ -279,7 +284,7 @@ def dsr_request_extend(*, request: RightsRequest, user: User, today: dt.date) ->
         )
         request.extended_on = today
         request.save()
-        _event(
+        record_event(
             request,
             actor=actor_for(user),
             action="rights_request.extended",
@@ -306,12 +311,12 @@ def dsr_request_deny(
     if reason not in set(DenialReason):
         raise InvalidInputError([FieldError("reason", "must be one of " + ", ".join(DenialReason))])
     if user is not None:
-        _require_officer(user)
+        require_officer(user)
     with transaction.atomic():
-        request = _locked(request)
+        request = locked(request)
         request.denial_reason = reason
         request.denial_text = text.strip()
-        _move(
+        move(
             request,
             State.DENIED,
             actor=actor or actor_for(user),
@@ -336,12 +341,12 @@ def dsr_request_deny(
 
 def dsr_note_add(*, request: RightsRequest, user: User, text: str, now: dt.datetime) -> RequestNote:
     """An internal note on the case file (never sent; purged with the case file)."""
-    _require_officer(user)
+    require_officer(user)
     if not text.strip():
         raise InvalidInputError([FieldError("text", "is empty")])
     with transaction.atomic():
         note = RequestNote.objects.create(
             request=request, author=user, text=text.strip(), created_at=now
         )
-        _event(request, actor=actor_for(user), action="rights_request.noted", note=note.pk)
+        record_event(request, actor=actor_for(user), action="rights_request.noted", note=note.pk)
     return note

@@ -26,7 +26,7 @@ from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.core.formtoken import form_token, form_token_valid, same_origin
 from omni_privacy.core.throttle import Limit, allow
 from omni_privacy.dsr.domain.verification import MAX_TRIES, CodeCheck
-from omni_privacy.dsr.exports import export_open, export_token
+from omni_privacy.dsr.exports import MEDIA_TYPES, export_open, export_token
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import request_by_id
 from omni_privacy.dsr.services import dsr_code_check, dsr_code_resend, dsr_request_submit
@@ -239,8 +239,6 @@ FILE_NAMES = {
 @require_safe
 def rights_download(request: HttpRequest, language: str, token: str) -> HttpResponse:  # noqa: ARG001
     """A report or export, by its signed link (expires after OMNI_DSR_LINK_DAYS)."""
-    from omni_privacy.dsr.exports import MEDIA_TYPES
-
     opened = export_open(token, now=clock.now())
     if opened is None:
         with translation.override(language):
