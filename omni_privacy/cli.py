@@ -10,7 +10,7 @@ import os
 import sys
 
 # Sub-commands whose management command has another name (``import`` is a Python keyword).
-ALIASES = {"import": "import_jsonl"}
+ALIASES = {"import": "import_jsonl", "api-token": "api_token"}
 
 USAGE = """usage: omni-privacy COMMAND [options]
 
@@ -39,6 +39,8 @@ Commands:
   mailings announce-notice --version N  announce a notice version to everyone held (§11)
   mailings list               campaigns and their delivery
   outbox status|deliver       outgoing mail per status; one delivery round now
+  dsr list|show|check         rights requests: the queue, one request; exit 1 if overdue
+  api-token create USERNAME   a staff API token for /api/v1 (shown once)
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "omni_privacy.outbox",
     "omni_privacy.consent",
     "omni_privacy.mailings",
+    "omni_privacy.dsr",
     "omni_privacy.console",
     "omni_privacy.portal",
     "omni_privacy.api",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "omni_privacy.portal.middleware.PortalSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +189,11 @@ OMNI_OUTBOX_BACKOFF_SECONDS = env_int("OMNI_OUTBOX_BACKOFF_SECONDS", 60)
 OMNI_OUTBOX_LEASE_SECONDS = env_int("OMNI_OUTBOX_LEASE_SECONDS", 300)
 # Where the public portal answers, for the links in mailings (withdrawal link, notice page).
 OMNI_PUBLIC_URL = env_str("OMNI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Rights requests (docs/rights-requests.md): how long a download link lives, and how long after
+# a request closes its verification data and export files are purged.
+OMNI_DSR_LINK_DAYS = env_int("OMNI_DSR_LINK_DAYS", 7)
+OMNI_DSR_PURGE_DAYS = env_int("OMNI_DSR_PURGE_DAYS", 30)
+OMNI_DSR_REMINDER_DAYS = env_int("OMNI_DSR_REMINDER_DAYS", 7)
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
 
 LOGGING = {

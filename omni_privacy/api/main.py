@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from omni_privacy.api.policy import router as policy_router
+from omni_privacy.api.rights import router as rights_router
 
 api = NinjaAPI(
     title="omni-privacy",
@@ -13,3 +14,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/policy", policy_router)
+api.add_router("/v1", rights_router)

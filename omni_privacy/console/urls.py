@@ -6,6 +6,7 @@ from omni_privacy.console import (
     instance_views,
     intake_views,
     notice_views,
+    request_views,
     retention_views,
     views,
 )
@@ -34,6 +35,13 @@ urlpatterns = [
         "campaigns/<uuid:public_id>/send/",
         consent_views.campaign_send_view,
         name="campaign_send",
+    ),
+    path("requests/", request_views.requests_queue, name="requests"),
+    path("requests/<uuid:public_id>/", request_views.request_case, name="request"),
+    path(
+        "requests/<uuid:public_id>/<slug:action>/",
+        request_views.request_action,
+        name="request_action",
     ),
     path("retention/holds/", retention_views.hold_organization, name="hold_organization"),
     path(

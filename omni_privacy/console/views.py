@@ -29,6 +29,7 @@ from omni_privacy.console.labels import holding_view
 from omni_privacy.console.middleware import LANGUAGE_CODES
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
+from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import InstanceSync, instance_syncs
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, HoldingState
@@ -85,6 +86,8 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         "is_officer": is_officer,
         # Notice §2.4: a refresh at most every month; an instance late or failing is an alarm.
         "syncs": sync_view(instance_syncs(now=clock.now())) if is_officer else None,
+        # Notice §9: a rights request past its legal due day is an alarm.
+        "rights": request_figures(today=as_of) if is_officer else None,
     }
 
 

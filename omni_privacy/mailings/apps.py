@@ -3,7 +3,6 @@ import datetime as dt
 from django.apps import AppConfig
 
 
-
 class MailingsConfig(AppConfig):
     """Campaigns with purpose limitation (notice §3, §11; REQUIREMENTS #6, #25)."""
 

@@ -18,3 +18,59 @@ class InformationRequestForm(forms.Form):
     )
     # The honeypot: hidden from people (CSS and aria-hidden), filled by bots.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+
+class RightsRequestForm(forms.Form):
+    """Notice §9.1: the rights a person may exercise. Only the address is asked: the
+    identity is verified by a code sent to it, and the rest is found after verification."""
+
+    kind = forms.ChoiceField(
+        label=_("What would you like to do?"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("access", _("Know what information you hold about me and get a copy (access)")),
+            ("rectification", _("Correct information about me (rectification)")),
+            ("objection", _("Object to a use of my information (objection)")),
+            ("erasure", _("Delete my information (erasure)")),
+            (
+                "portability",
+                _("Receive the information I provided, in a reusable format (portability)"),
+            ),
+            ("withdrawal", _("Withdraw my consent")),
+        ],
+    )
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send a verification code to this address."),
+    )
+    jurisdiction = forms.ChoiceField(
+        label=_("Where do you live?"),
+        widget=forms.RadioSelect,
+        initial="quebec",
+        choices=[
+            ("quebec", _("Quebec")),
+            ("pipeda", _("Elsewhere in Canada")),
+            ("gdpr", _("In the European Union or the European Economic Area")),
+        ],
+    )
+    direct_marketing = forms.BooleanField(
+        label=_("My objection is to direct marketing (prospecting)"), required=False
+    )
+    details = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For a correction, say what is wrong and what is right."),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+
+class VerificationForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

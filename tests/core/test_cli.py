@@ -19,4 +19,5 @@ def test_help_lists_the_commands(capsys):
 
 
 def test_import_is_an_alias_of_the_import_jsonl_command():
-    assert cli.ALIASES == {"import": "import_jsonl"}
+    # `import` is a Python keyword and `api-token` has a hyphen: both need a module name.
+    assert cli.ALIASES == {"import": "import_jsonl", "api-token": "api_token"}

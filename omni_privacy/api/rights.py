@@ -1,0 +1,220 @@
+"""Rights requests over the API (notice §9; Data Rights Protocol 1.0-flavoured).
+
+- ``POST /api/v1/data-rights-request``: an integration (an authorised agent) submits a
+  request for a person; the person still verifies their identity with the code emailed to
+  them (notice §9.2) before anything is answered.
+- ``GET /api/v1/data-rights-request/{id}``: its status, in the protocol's words.
+- ``DELETE /api/v1/data-rights-request/{id}``: revoke (the person withdrew it).
+- ``GET /api/v1/rights-requests`` and ``POST /api/v1/rights-requests/{id}/transition``: the
+  privacy officers' queue and workflow.
+
+Every endpoint needs a staff API token (``Authorization: Bearer op_...``, created by
+`omni-privacy api-token create USERNAME`); the queue and the workflow need a privacy
+officer's token. DRP's Ed25519 signing of bodies is not implemented: the token authenticates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from omni_privacy.accounts.models import Team, User
+from omni_privacy.audit.services import actor_for
+from omni_privacy.core import clock
+from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.dsr.domain.states import DRP_STATUS, State, TransitionRefusedError
+from omni_privacy.dsr.models import RightsRequest
+from omni_privacy.dsr.selectors import request_by_id, request_queue
+from omni_privacy.dsr.services import dsr_request_deny, dsr_request_submit, dsr_request_transition
+from omni_privacy.dsr.tokens import api_token_user
+
+router = Router(tags=["rights requests"])
+
+DRP_EXERCISE = {"access": "access", "deletion": "erasure"}
+
+
+class StaffToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return api_token_user(token, now=clock.now())
+
+
+class OfficerToken(StaffToken):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = super().authenticate(request, token)
+        return user if user is not None and user.team == Team.PRIVACY_OFFICE else None
+
+
+class Identity(Schema):
+    email: str
+
+
+class SubmitIn(Schema):
+    regime: str = "quebec"
+    """quebec, pipeda or gdpr (DRP's US regimes do not apply to Omni)."""
+    exercise: list[str]
+    """DRP's ``access`` or ``deletion``, or one of: rectification, objection, portability,
+    withdrawal."""
+    identity: Identity
+    language: Literal["fr", "en"] = "fr"
+
+
+class StatusOut(Schema):
+    request_id: str
+    status: str
+    state: str
+    received_at: dt.date
+    expected_by: dt.date
+    reason: str | None = None
+
+
+class QueueItem(Schema):
+    request_id: str
+    kind: str
+    state: str
+    jurisdiction: str
+    received_on: dt.date
+    due_on: dt.date
+    days_left: int
+    overdue: bool
+
+
+class TransitionIn(Schema):
+    to: Literal["in_progress", "withdrawn", "denied"]
+    reason: str = ""
+    text: str = ""
+
+
+def _status(rights: RightsRequest) -> StatusOut:
+    return StatusOut(
+        request_id=str(rights.public_id),
+        status=DRP_STATUS[State(rights.state)],
+        state=rights.state,
+        received_at=rights.received_on,
+        expected_by=rights.due_on,
+        reason=rights.denial_reason or None,
+    )
+
+
+def _owned(request: HttpRequest, request_id: str) -> RightsRequest:
+    """A request this caller submitted (privacy officers: any API request)."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    rights = request_by_id(request_id)
+    if rights is None or rights.channel != "api":
+        raise HttpError(404, "no such request")
+    if rights.submitted_by_id != user.pk and user.team != Team.PRIVACY_OFFICE:
+        raise HttpError(404, "no such request")
+    return rights
+
+
+@router.post(
+    "/data-rights-request",
+    response={201: StatusOut},
+    auth=StaffToken(),
+    summary="Submit a rights request",
+)
+def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
+    if len(body.exercise) != 1:
+        raise HttpError(422, "exercise: give exactly one right per request")
+    kind = DRP_EXERCISE.get(body.exercise[0], body.exercise[0])
+    try:
+        rights = dsr_request_submit(
+            kind=kind,
+            email=body.identity.email,
+            language=body.language,
+            jurisdiction=body.regime,
+            channel="api",
+            actor=actor_for(request.auth),  # type: ignore[attr-defined]
+            submitted_by=request.auth,  # type: ignore[attr-defined]
+            now=clock.now(),
+            received_on=clock.today(),
+        )
+    except InvalidInputError as refused:
+        raise HttpError(
+            422, str(refused).replace("kind:", "exercise:").replace("jurisdiction:", "regime:")
+        ) from None
+    return Status(201, _status(rights))
+
+
+@router.get(
+    "/data-rights-request/{request_id}",
+    response=StatusOut,
+    auth=StaffToken(),
+    summary="Status of a request",
+)
+def status(request: HttpRequest, request_id: str) -> StatusOut:
+    return _status(_owned(request, request_id))
+
+
+@router.delete(
+    "/data-rights-request/{request_id}",
+    response=StatusOut,
+    auth=StaffToken(),
+    summary="Revoke a request",
+)
+def revoke(request: HttpRequest, request_id: str) -> StatusOut:
+    rights = _owned(request, request_id)
+    try:
+        rights = dsr_request_transition(
+            request=rights,
+            target=State.WITHDRAWN,
+            user=None,
+            now=clock.now(),
+            actor=actor_for(request.auth),  # type: ignore[attr-defined]
+        )
+    except TransitionRefusedError as refused:
+        raise HttpError(409, str(refused)) from None
+    return _status(rights)
+
+
+@router.get(
+    "/rights-requests",
+    response=list[QueueItem],
+    auth=OfficerToken(),
+    summary="The queue (privacy officers)",
+)
+def queue(request: HttpRequest, closed: bool = False) -> list[QueueItem]:  # noqa: ARG001
+    return [
+        QueueItem(
+            request_id=str(row.request.public_id),
+            kind=row.request.kind,
+            state=row.request.state,
+            jurisdiction=row.request.jurisdiction,
+            received_on=row.request.received_on,
+            due_on=row.request.due_on,
+            days_left=row.days_left,
+            overdue=row.overdue,
+        )
+        for row in request_queue(today=clock.today(), closed=closed)
+    ]
+
+
+@router.post(
+    "/rights-requests/{request_id}/transition",
+    response=StatusOut,
+    auth=OfficerToken(),
+    summary="Move a request (privacy officers)",
+)
+def transition(request: HttpRequest, request_id: str, body: TransitionIn) -> Any:
+    rights = request_by_id(request_id)
+    if rights is None:
+        raise HttpError(404, "no such request")
+    user: User = request.auth  # type: ignore[attr-defined]
+    try:
+        if body.to == "denied":
+            rights = dsr_request_deny(
+                request=rights, user=user, reason=body.reason, text=body.text, now=clock.now()
+            )
+        else:
+            rights = dsr_request_transition(
+                request=rights, target=body.to, user=user, now=clock.now()
+            )
+    except InvalidInputError as refused:
+        raise HttpError(422, str(refused)) from None
+    except TransitionRefusedError as refused:
+        raise HttpError(409, str(refused)) from None
+    return _status(rights)

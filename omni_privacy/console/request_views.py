@@ -1,0 +1,219 @@
+"""The rights-request queue and case pages (notice §9; privacy officers only, 404 for anyone
+else). The queue counts down the days left before each due day (red once overdue); a case
+page shows the request, its history from the audit log, notes, and the forms of the
+workflow. Writes go through dsr services and redirect with a fixed ``?done=`` code."""
+
+from __future__ import annotations
+
+import uuid
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST, require_safe
+
+from omni_privacy.accounts.models import User
+from omni_privacy.console.request_forms import AssignForm, DenyForm, NoteForm, RectifyForm
+from omni_privacy.console.views import require_officer
+from omni_privacy.core import clock
+from omni_privacy.core.crypto import unseal
+from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.dsr.domain.deadlines import ExtensionRefusedError, deadline
+from omni_privacy.dsr.domain.states import State, allowed_targets, is_closed
+from omni_privacy.dsr.fulfilment import dsr_request_fulfil
+from omni_privacy.dsr.models import RightsRequest
+from omni_privacy.dsr.selectors import queue_row, request_by_id, request_history, request_queue
+from omni_privacy.dsr.services import (
+    dsr_note_add,
+    dsr_request_assign,
+    dsr_request_deny,
+    dsr_request_extend,
+    dsr_request_transition,
+    dsr_request_verify_by_phone,
+)
+
+KIND_LABELS = {
+    "access": _("Access"),
+    "rectification": _("Rectification"),
+    "objection": _("Objection"),
+    "erasure": _("Erasure"),
+    "portability": _("Portability"),
+    "withdrawal": _("Consent withdrawal"),
+}
+STATE_LABELS = {
+    "received": _("Received"),
+    "awaiting_verification": _("Awaiting verification"),
+    "verified": _("Verified"),
+    "in_progress": _("In progress"),
+    "fulfilled": _("Fulfilled"),
+    "partially_fulfilled": _("Partially fulfilled"),
+    "denied": _("Denied"),
+    "withdrawn": _("Withdrawn"),
+    "expired": _("Expired"),
+}
+JURISDICTION_LABELS = {
+    "quebec": _("Quebec (30 days, no extension)"),
+    "pipeda": _("Canada, PIPEDA (30 days, +30 with notice)"),
+    "gdpr": _("GDPR (one month, +2 months with notice)"),
+}
+DONE = {
+    "assigned": ("ok", _("The request is assigned.")),
+    "verified": ("ok", _("The identity is recorded as verified by telephone.")),
+    "started": ("ok", _("The request is in progress.")),
+    "extended": ("ok", _("The time to answer is extended and the notice sent.")),
+    "extension_refused": ("warn", _("The law does not allow an extension of this request now.")),
+    "denied": ("ok", _("The request is denied and the letter sent.")),
+    "fulfilled": ("ok", _("The request is answered and the letter sent.")),
+    "withdrawn": ("ok", _("The request is withdrawn.")),
+    "noted": ("ok", _("The note is added.")),
+    "refused": ("warn", _("That step is not possible in the request's current state.")),
+    "invalid": ("warn", _("The form was not valid; nothing was changed.")),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@require_safe
+@login_required
+def requests_queue(request: HttpRequest) -> HttpResponse:
+    require_officer(request)
+    closed = request.GET.get("closed") == "1"
+    today = clock.today()
+    rows = request_queue(today=today, closed=closed)
+    return render(
+        request,
+        "console/requests.html",
+        {
+            "rows": [
+                {
+                    "row": row,
+                    "kind_label": KIND_LABELS[row.request.kind],
+                    "state_label": STATE_LABELS[row.request.state],
+                }
+                for row in rows
+            ],
+            "closed": closed,
+            "today": today,
+        },
+    )
+
+
+def _case(public_id: uuid.UUID) -> RightsRequest:
+    rights = request_by_id(public_id)
+    if rights is None:
+        raise Http404
+    return rights
+
+
+@require_safe
+@login_required
+def request_case(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    require_officer(request)
+    rights = _case(public_id)
+    today = clock.today()
+    limits = deadline(rights.received_on, rights.jurisdiction)
+    done = DONE.get(request.GET.get("done", ""))
+    return render(
+        request,
+        "console/request.html",
+        {
+            "rights": rights,
+            "row": queue_row(rights, today=today),
+            "kind_label": KIND_LABELS[rights.kind],
+            "state_label": STATE_LABELS[rights.state],
+            "jurisdiction_label": JURISDICTION_LABELS[rights.jurisdiction],
+            "details": unseal(rights.details_sealed) if rights.details_sealed else "",
+            "history": request_history(rights),
+            "notes": rights.notes.select_related("author"),
+            "targets": {str(target) for target in allowed_targets(rights.state)},
+            "closed": is_closed(rights.state),
+            "can_extend": limits.extendable
+            and rights.extended_on is None
+            and today <= limits.due_on
+            and not is_closed(rights.state),
+            "extended_due_on": limits.extended_due_on,
+            "assign_form": AssignForm(initial={"assignee": rights.assigned_to}),
+            "deny_form": DenyForm(),
+            "note_form": NoteForm(),
+            "rectify_form": RectifyForm() if rights.kind == "rectification" else None,
+            "notice": None if done is None else (done[0], str(done[1])),
+        },
+    )
+
+
+def _back(public_id: uuid.UUID, done: str) -> HttpResponse:
+    return redirect(f"{reverse('console:request', args=[public_id])}?done={done}")
+
+
+@require_POST
+@login_required
+def request_action(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
+    require_officer(request)
+    rights = _case(public_id)
+    user, now, today = _user(request), clock.now(), clock.today()
+    try:
+        if action == "assign":
+            form = AssignForm(request.POST)
+            if not form.is_valid():
+                return _back(public_id, "invalid")
+            dsr_request_assign(request=rights, assignee=form.cleaned_data["assignee"], user=user)
+            return _back(public_id, "assigned")
+        if action == "verify-phone":
+            dsr_request_verify_by_phone(request=rights, user=user, now=now)
+            return _back(public_id, "verified")
+        if action == "start":
+            dsr_request_transition(request=rights, target=State.IN_PROGRESS, user=user, now=now)
+            return _back(public_id, "started")
+        if action == "withdraw":
+            dsr_request_transition(request=rights, target=State.WITHDRAWN, user=user, now=now)
+            return _back(public_id, "withdrawn")
+        if action == "extend":
+            try:
+                dsr_request_extend(request=rights, user=user, today=today)
+            except ExtensionRefusedError:
+                return _back(public_id, "extension_refused")
+            return _back(public_id, "extended")
+        if action == "deny":
+            deny = DenyForm(request.POST)
+            if not deny.is_valid():
+                return _back(public_id, "invalid")
+            dsr_request_deny(
+                request=rights,
+                user=user,
+                reason=deny.cleaned_data["reason"],
+                text=deny.cleaned_data["text"],
+                now=now,
+            )
+            return _back(public_id, "denied")
+        if action == "note":
+            note = NoteForm(request.POST)
+            if not note.is_valid():
+                return _back(public_id, "invalid")
+            dsr_note_add(request=rights, user=user, text=note.cleaned_data["text"], now=now)
+            return _back(public_id, "noted")
+        if action == "fulfil":
+            corrections = None
+            if rights.kind == "rectification":
+                rectify = RectifyForm(request.POST)
+                if not rectify.is_valid():
+                    return _back(public_id, "invalid")
+                corrections = {k: v for k, v in rectify.cleaned_data.items() if v}
+            dsr_request_fulfil(
+                request=rights,
+                user=user,
+                now=now,
+                today=today,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+                corrections=corrections,
+            )
+            return _back(public_id, "fulfilled")
+    except InvalidInputError:
+        return _back(public_id, "invalid")
+    except ValueError:  # TransitionRefusedError and "cannot be fulfilled" in this state
+        return _back(public_id, "refused")
+    raise Http404

@@ -1,0 +1,47 @@
+"""Whom the person may complain to (notice §9.2, REQUIREMENTS #24), by jurisdiction. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Authority:
+    name_fr: str
+    name_en: str
+    url: str
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_fr
+
+
+AUTHORITIES = {
+    "quebec": Authority(
+        "Commission d'accès à l'information du Québec (CAI)",
+        "Commission d'accès à l'information du Québec (CAI)",
+        "https://www.cai.gouv.qc.ca",
+    ),
+    "pipeda": Authority(
+        "Commissariat à la protection de la vie privée du Canada (CPVP)",
+        "Office of the Privacy Commissioner of Canada (OPC)",
+        "https://www.priv.gc.ca",
+    ),
+    "gdpr": Authority(
+        "l'autorité de protection des données de votre État membre de l'UE ou de l'EEE",
+        "the data protection authority of your EU or EEA member state",
+        "https://www.edpb.europa.eu/about-edpb/about-edpb/members_en",
+    ),
+}
+
+PRIVACY_OFFICER = {
+    "fr": (
+        "Les personnes responsables de la protection des renseignements personnels "
+        "d'Omnitech Innovations : le président-directeur général et le chef d'équipe "
+        "Assurance qualité, conjointement"
+    ),
+    "en": (
+        "The persons in charge of the protection of personal information at Omnitech "
+        "Innovations: the Chief Executive Officer and the QA team leader, jointly"
+    ),
+}
+PRIVACY_OFFICER_EMAIL = "info@omni-assistant.net"

@@ -1,0 +1,364 @@
+"""Acting on a verified rights request (notice §9.1), one function per right, all behind
+`dsr_request_fulfil`. Each run is one transaction: the change to the registry, the request's
+new state, its audit events, and the letter (sent after commit).
+
+- access: a readable HTML report of every holding (source, purpose, legal basis, channel,
+  dates, values, retention clause and when it ends), in the person's language;
+- portability: JSON and CSV of what the person provided, processed on consent or contract;
+- rectification: the corrected values applied to every live holding that may hold them;
+- erasure: scheduled now where no clause remains (the sales_erasure_request rule: the
+  retention sweep deletes within 60 days); otherwise the answer names the clause and the day;
+- objection and consent withdrawal: handed over through dsr/consent_bridge.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from omni_privacy.accounts.models import User
+from omni_privacy.audit.services import actor_for, audit_record
+from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.dsr import consent_bridge
+from omni_privacy.dsr.domain import portability
+from omni_privacy.dsr.domain.authorities import AUTHORITIES, PRIVACY_OFFICER, PRIVACY_OFFICER_EMAIL
+from omni_privacy.dsr.domain.states import Kind, State
+from omni_privacy.dsr.exports import export_store, export_token, link_lifetime
+from omni_privacy.dsr.holdings import clause_text, readable_holdings
+from omni_privacy.dsr.letters import letter_send
+from omni_privacy.dsr.models import RightsRequest
+from omni_privacy.dsr.services import locked, move, require_officer
+from omni_privacy.policy.loader import active_policy
+from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
+from omni_privacy.registry.models import LIVE_STATES, Holding
+from omni_privacy.registry.services import person_erasure_request_record
+from omni_privacy.retention.selectors import active_holds
+
+RECTIFIABLE = ("full_name", "phone", "preferred_language")
+
+
+@dataclass
+class Result:
+    state: State = State.FULFILLED
+    lines: list[dict[str, str]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    outcome: dict[str, Any] = field(default_factory=dict)
+
+
+def dsr_request_fulfil(
+    *,
+    request: RightsRequest,
+    user: User,
+    now: dt.datetime,
+    today: dt.date,
+    base_url: str,
+    corrections: dict[str, str] | None = None,
+) -> RightsRequest:
+    """Fulfil a verified request (moving it to in progress first when needed). ``base_url``
+    (``https://host``) prefixes the download links; ``corrections`` are a rectification's."""
+    require_officer(user)
+    actor = actor_for(user)
+    with transaction.atomic():
+        request = locked(request)
+        if request.state == State.VERIFIED:
+            move(request, State.IN_PROGRESS, actor=actor, now=now)
+        if request.state != State.IN_PROGRESS:
+            raise ValueError(f"a request in state {request.state} cannot be fulfilled")
+        kind = Kind(request.kind)
+        if kind is Kind.ACCESS:
+            result = _access(request, now=now, today=today, base_url=base_url)
+        elif kind is Kind.PORTABILITY:
+            result = _portability(request, now=now, today=today, base_url=base_url)
+        elif kind is Kind.RECTIFICATION:
+            result = _rectification(request, corrections or {}, actor=actor, today=today)
+        elif kind is Kind.ERASURE:
+            result = _erasure(request, actor=actor, today=today)
+        elif kind is Kind.OBJECTION:
+            result = _objection(request, actor=actor, now=now, today=today)
+        else:
+            result = _withdrawal(request, actor=actor, now=now, today=today)
+        request.outcome = result.outcome
+        move(request, result.state, actor=actor, now=now, outcome=result.outcome)
+        letter_send(
+            request=request,
+            kind="partial" if result.state is State.PARTIALLY_FULFILLED else "fulfilment",
+            language=request.language,
+            context={
+                "links": result.links,
+                "links_expire": (now + link_lifetime()).date().isoformat() if result.links else "",
+                "lines_fr": [line["fr"] for line in result.lines],
+                "lines_en": [line["en"] for line in result.lines],
+            },
+        )
+    return request
+
+
+def _link(base_url: str, request: RightsRequest, export: Any) -> str:
+    name = "portal:dsr_download_fr" if request.language == "fr" else "portal:dsr_download_en"
+    return base_url.rstrip("/") + reverse(name, args=[export_token(export)])
+
+
+def _access(request: RightsRequest, *, now: dt.datetime, today: dt.date, base_url: str) -> Result:
+    holdings = readable_holdings(person=request.person, as_of=today, language=request.language)
+    authority = AUTHORITIES[request.jurisdiction]
+    with translation.override(request.language):
+        html = render_to_string(
+            "dsr/access_report.html",
+            {
+                "language": request.language,
+                "reference": request.public_id,
+                "as_of": today,
+                "holdings": holdings,
+                "officer": PRIVACY_OFFICER[request.language],
+                "officer_email": PRIVACY_OFFICER_EMAIL,
+                "authority": authority.name(request.language),
+                "authority_url": authority.url,
+            },
+        )
+    export = export_store(request=request, kind="html", content=html, now=now)
+    return Result(
+        links=[_link(base_url, request, export)],
+        outcome={"holdings": len(holdings), "exports": [str(export.public_id)]},
+    )
+
+
+def _portable_rows(request: RightsRequest, today: dt.date) -> list[dict[str, str | None]]:
+    holdings = readable_holdings(person=request.person, as_of=today, language=request.language)
+    rows = []
+    for item in holdings:
+        row = item.row
+        if not portability.portable(legal_basis=row.legal_basis, channel=row.channel):
+            continue
+        rows.append(
+            {
+                "source": row.source,
+                "organization": item.organization_name,
+                "purpose": row.purpose,
+                "legal_basis": row.legal_basis,
+                "channel": row.channel,
+                "collected_at": row.collected_at.isoformat(),
+                **{
+                    name: row.fields.get(name)
+                    for name in ("full_name", "email", "phone", "preferred_language")
+                },
+            }
+        )
+    return rows
+
+
+def _portability(
+    request: RightsRequest, *, now: dt.datetime, today: dt.date, base_url: str
+) -> Result:
+    rows = _portable_rows(request, today)
+    exports = [
+        export_store(request=request, kind="json", content=portability.as_json(rows), now=now),
+        export_store(request=request, kind="csv", content=portability.as_csv(rows), now=now),
+    ]
+    return Result(
+        links=[_link(base_url, request, export) for export in exports],
+        outcome={"holdings": len(rows), "exports": [str(export.public_id) for export in exports]},
+    )
+
+
+def check_corrections(corrections: dict[str, str]) -> dict[str, str]:
+    """The corrections, normalised, or InvalidInputError naming each bad field."""
+    clean: dict[str, str] = {}
+    errors = []
+    for name, raw in corrections.items():
+        value = " ".join(str(raw).split())
+        if not value:
+            continue
+        if name not in RECTIFIABLE:
+            errors.append(FieldError(name, "cannot be rectified here"))
+        elif name == "phone":
+            try:
+                clean[name] = normalize_phone(value)
+            except ValueError as exc:
+                errors.append(FieldError(name, str(exc)))
+        elif name == "preferred_language" and value not in ("fr", "en"):
+            errors.append(FieldError(name, "must be fr or en"))
+        elif name == "full_name" and len(value) > MAX_NAME:
+            errors.append(FieldError(name, f"is longer than {MAX_NAME} characters"))
+        else:
+            clean[name] = value
+    if not clean and not errors:
+        errors.append(FieldError("corrections", "give at least one corrected value"))
+    if errors:
+        raise InvalidInputError(errors)
+    return clean
+
+
+def _rectification(
+    request: RightsRequest, corrections: dict[str, str], *, actor: str, today: dt.date
+) -> Result:
+    clean = check_corrections(corrections)
+    policy = active_policy()
+    changed = 0
+    if request.person is not None:
+        for holding in Holding.objects.select_for_update().filter(
+            person=request.person, state__in=LIVE_STATES
+        ):
+            allowed = set(policy.sources[holding.source].fields)
+            fields = [
+                name for name in clean if name in allowed and getattr(holding, name) != clean[name]
+            ]
+            if not fields:
+                continue
+            for name in fields:
+                setattr(holding, name, clean[name])
+            holding.save(update_fields=[*fields, "updated_at"])
+            changed += 1
+            audit_record(
+                actor=actor,
+                action="holding.rectified",
+                object_type="holding",
+                object_id=str(holding.public_id),
+                payload={
+                    "rights_request": str(request.public_id),
+                    "fields": fields,
+                    "on": today.isoformat(),
+                },
+            )
+    return Result(
+        lines=[
+            {
+                "fr": f"Renseignements corrigés dans {changed} dossier(s).",
+                "en": f"Information corrected in {changed} record(s).",
+            }
+        ],
+        outcome={"fields": sorted(clean), "holdings": changed},
+    )
+
+
+def _erasure(request: RightsRequest, *, actor: str, today: dt.date) -> Result:
+    person = request.person
+    if person is None:
+        return Result(
+            lines=[
+                {
+                    "fr": "Nous ne détenons aucun renseignement à votre sujet.",
+                    "en": "We hold no information about you.",
+                }
+            ],
+            outcome={"erased": [], "retained": []},
+        )
+    person_erasure_request_record(actor=actor, person=person, requested_on=today)
+    policy = active_policy()
+    holds = list(active_holds(as_of=today))
+    erased, retained, lines = [], [], []
+    for holding in Holding.objects.filter(person=person, state__in=LIVE_STATES).select_related(
+        "organization"
+    ):
+        label = {lang: policy.sources[holding.source].label.get(lang) for lang in ("fr", "en")}
+        hold = next(
+            (
+                h
+                for h in holds
+                if h.person_id == person.pk or h.organization_id == holding.organization_id
+            ),
+            None,
+        )
+        if hold is not None:
+            until = hold.until.isoformat() if hold.until else ""
+            retained.append(
+                {"holding": str(holding.public_id), "clause": "legal_hold", "until": until or None}
+            )
+            lines.append(
+                {
+                    "fr": f"{label['fr']} : conservé en raison d'une obligation légale "
+                    "(réclamation ou "
+                    "demande d'une autorité, art. 28 de la loi québécoise, art. 17(3) RGPD)"
+                    + (f", jusqu'au {until}" if until else ", jusqu'à sa levée"),
+                    "en": f"{label['en']}: kept because of a legal obligation (a claim or an "
+                    "authority's request; QC s.28, GDPR 17(3))"
+                    + (f", until {until}" if until else ", until it is lifted"),
+                }
+            )
+        elif holding.retention_rule == "sales_erasure_request":
+            deadline = holding.deadline_at.isoformat() if holding.deadline_at else ""
+            erased.append({"holding": str(holding.public_id), "deadline": deadline})
+            lines.append(
+                {
+                    "fr": f"{label['fr']} : effacement prévu, au plus tard le {deadline}",
+                    "en": f"{label['en']}: deletion scheduled, done by {deadline} at the latest",
+                }
+            )
+        else:
+            until = holding.due_at.isoformat() if holding.due_at else ""
+            retained.append(
+                {
+                    "holding": str(holding.public_id),
+                    "clause": holding.retention_rule or holding.source,
+                    "until": until or None,
+                }
+            )
+            clause = {
+                lang: clause_text(policy, holding.source, holding.retention_rule, lang)
+                for lang in ("fr", "en")
+            }
+            lines.append(
+                {
+                    "fr": f"{label['fr']} : conservé en vertu de la clause {clause['fr']}"
+                    + (f" (jusqu'au {until})" if until else " (tant que la condition dure)"),
+                    "en": f"{label['en']}: kept under clause {clause['en']}"
+                    + (f" (until {until})" if until else " (while the condition lasts)"),
+                }
+            )
+    state = State.FULFILLED if not retained else State.PARTIALLY_FULFILLED
+    return Result(state=state, lines=lines, outcome={"erased": erased, "retained": retained})
+
+
+def _person_purposes(request: RightsRequest, basis: str) -> list[str]:
+    if request.person is None:
+        return []
+    return sorted(
+        set(
+            Holding.objects.filter(
+                person=request.person, state__in=LIVE_STATES, legal_basis=basis
+            ).values_list("purpose", flat=True)
+        )
+    )
+
+
+def _objection(request: RightsRequest, *, actor: str, now: dt.datetime, today: dt.date) -> Result:  # noqa: ARG001
+    scopes = (
+        ["direct_marketing"]
+        if request.direct_marketing
+        else _person_purposes(request, "legitimate_interest") or ["direct_marketing"]
+    )
+    consent_bridge.record_objection(request=request, scopes=scopes, at=now, actor=actor)
+    return Result(
+        lines=[
+            {
+                "fr": (
+                    "Votre opposition est enregistrée : vos renseignements ne seront plus "
+                    "utilisés à ces fins."
+                ),
+                "en": (
+                    "Your objection is recorded: your information will no longer be used "
+                    "for these purposes."
+                ),
+            }
+        ],
+        outcome={"scopes": scopes},
+    )
+
+
+def _withdrawal(request: RightsRequest, *, actor: str, now: dt.datetime, today: dt.date) -> Result:  # noqa: ARG001
+    scopes = _person_purposes(request, "consent") or ["all"]
+    consent_bridge.record_withdrawal(request=request, scopes=scopes, at=now, actor=actor)
+    return Result(
+        lines=[
+            {
+                "fr": "Le retrait de votre consentement est enregistré.",
+                "en": "The withdrawal of your consent is recorded.",
+            }
+        ],
+        outcome={"scopes": scopes},
+    )

@@ -1,0 +1,352 @@
+"""Writes on rights requests (notice §9.1-§9.2): submission, verification, the workflow.
+
+Each service is one transaction with its audit event(s); letters leave after commit
+(dsr/letters.py). Audit payloads carry the request's public id, its kind, states and dates,
+never the address or the free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from typing import Any
+
+from django.db import transaction
+from email_validator import EmailNotValidError
+
+from omni_privacy.accounts.models import Team, User
+from omni_privacy.audit.services import actor_for, audit_record
+from omni_privacy.core.crypto import seal, unseal
+from omni_privacy.core.digest import email_digest
+from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.dsr.codes import code_hash, code_issue
+from omni_privacy.dsr.domain import deadlines
+from omni_privacy.dsr.domain.states import DenialReason, Kind, State, check_transition, is_closed
+from omni_privacy.dsr.domain.verification import CodeCheck, CodeState, judge, well_formed
+from omni_privacy.dsr.letters import letter_send
+from omni_privacy.dsr.models import RequestNote, RightsRequest, VerificationCode
+from omni_privacy.registry.domain.gate import normalize_email
+from omni_privacy.registry.selectors import person_by_email
+
+MAX_DETAILS = 4000
+
+DENIAL_TEXTS = {
+    "fr": {
+        "suspected_fraud": "la demande semble frauduleuse",
+        "insuf_verification": "votre identité n'a pas pu être vérifiée",
+        "no_match": "nous ne détenons aucun renseignement correspondant à la demande",
+        "claim_not_covered": "la demande ne porte pas sur un droit prévu par la loi applicable",
+        "outside_jurisdiction": "la demande ne relève d'aucune loi qui s'applique à nous",
+        "too_many_requests": "des demandes identiques répétées",
+        "other": "voir l'explication ci-dessous",
+    },
+    "en": {
+        "suspected_fraud": "the request appears fraudulent",
+        "insuf_verification": "your identity could not be verified",
+        "no_match": "we hold no information matching the request",
+        "claim_not_covered": "the request is not for a right the applicable law provides",
+        "outside_jurisdiction": "the request falls under no law that applies to us",
+        "too_many_requests": "repeated identical requests",
+        "other": "see the explanation below",
+    },
+}
+
+
+def record_event(request: RightsRequest, *, actor: str, action: str, **payload: Any) -> None:
+    """One audit event about ``request``; inside the calling service's transaction. The
+    payload must hold no personal data (audit_record refuses anything shaped like it)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="rights_request",
+        object_id=str(request.public_id),
+        payload={"kind": request.kind, **payload},
+    )
+
+
+def move(
+    request: RightsRequest, target: State, *, actor: str, now: dt.datetime, **payload: Any
+) -> None:
+    """Move ``request`` to ``target`` if the state machine allows it (TransitionRefusedError
+    otherwise), saving it and auditing the move; inside the calling service's transaction."""
+    previous = request.state
+    request.state = check_transition(previous, target)
+    if is_closed(target):
+        request.closed_at = now
+    request.save()
+    record_event(
+        request,
+        actor=actor,
+        action="rights_request.transitioned",
+        **{"from": previous, "to": str(target), **payload},
+    )
+
+
+def locked(request: RightsRequest) -> RightsRequest:
+    """The request's row, re-read and locked until the transaction ends."""
+    return RightsRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def dsr_request_submit(
+    *,
+    kind: str,
+    email: str,
+    language: str,
+    jurisdiction: str,
+    details: str = "",
+    direct_marketing: bool = False,
+    channel: str = "portal",
+    actor: str = "portal",
+    submitted_by: User | None = None,
+    now: dt.datetime,
+    received_on: dt.date,
+) -> RightsRequest:
+    """Record a rights request and send a one-time code to the address given.
+
+    Whether the address is known is not looked at here: the same work is done, the same
+    letter sent, for any address (notice §9.2: nothing is revealed before verification).
+    """
+    errors = []
+    if kind not in set(Kind):
+        errors.append(FieldError("kind", "must be one of " + ", ".join(Kind)))
+    if jurisdiction not in set(deadlines.Jurisdiction):
+        errors.append(
+            FieldError("jurisdiction", "must be one of " + ", ".join(deadlines.Jurisdiction))
+        )
+    if language not in ("fr", "en"):
+        errors.append(FieldError("language", "must be fr or en"))
+    if len(details) > MAX_DETAILS:
+        errors.append(FieldError("details", f"is longer than {MAX_DETAILS} characters"))
+    try:
+        normalized = normalize_email(email)
+    except EmailNotValidError:
+        errors.append(FieldError("email", "is not a valid email address"))
+    if errors:
+        raise InvalidInputError(errors)
+    with transaction.atomic():
+        request = RightsRequest.objects.create(
+            kind=kind,
+            language=language,
+            jurisdiction=jurisdiction,
+            channel=channel,
+            submitted_by=submitted_by,
+            email_digest=email_digest(normalized),
+            email_sealed=seal(normalized),
+            details_sealed=seal(details.strip()) if details.strip() else "",
+            direct_marketing=direct_marketing and kind == Kind.OBJECTION,
+            received_on=received_on,
+            due_on=deadlines.due_date(received_on, jurisdiction),
+        )
+        record_event(
+            request,
+            actor=actor,
+            action="rights_request.received",
+            channel=channel,
+            jurisdiction=jurisdiction,
+            language=language,
+            received_on=received_on.isoformat(),
+            due_on=request.due_on.isoformat(),
+        )
+        code = code_issue(request, now=now)
+        move(request, State.AWAITING_VERIFICATION, actor=actor, now=now, code_sent=True)
+        letter_send(request=request, kind="code", language=language, context={"code": code})
+    return request
+
+
+def dsr_code_resend(*, request: RightsRequest, now: dt.datetime) -> None:
+    """A new code for a request still awaiting verification (the old one stops working)."""
+    with transaction.atomic():
+        request = locked(request)
+        if request.state != State.AWAITING_VERIFICATION:
+            return
+        code = code_issue(request, now=now)
+        record_event(request, actor="portal", action="rights_request.code_sent")
+        letter_send(request=request, kind="code", language=request.language, context={"code": code})
+
+
+def _verified(
+    request: RightsRequest, *, actor: str, method: str, user: User | None, now: dt.datetime
+) -> None:
+    request.verified_at = now
+    request.verified_method = method
+    request.verified_by = user
+    request.person = person_by_email(unseal(request.email_sealed))
+    move(request, State.VERIFIED, actor=actor, now=now, method=method)
+    letter_send(
+        request=request,
+        kind="acknowledgement",
+        language=request.language,
+        context={"quebec": request.jurisdiction == deadlines.Jurisdiction.QUEBEC},
+    )
+
+
+def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> CodeCheck:
+    """One attempt at the code (it counts as a try, right or wrong). On success the request
+    is verified and matched to the person holding that address, if any."""
+    with transaction.atomic():
+        request = locked(request)
+        if request.state != State.AWAITING_VERIFICATION:
+            return CodeCheck.USED
+        current = (
+            VerificationCode.objects.select_for_update()
+            .filter(request=request, used_at__isnull=True)
+            .order_by("-issued_at")
+            .first()
+        )
+        if current is None:
+            return CodeCheck.USED
+        matches = well_formed(code) and hmac.compare_digest(
+            current.code_hash, code_hash(request, code)
+        )
+        result = judge(
+            CodeState(current.issued_at, current.tries, used=False), matches=matches, now=now
+        )
+        if result in (CodeCheck.OK, CodeCheck.WRONG):
+            current.tries += 1
+        if result is CodeCheck.OK:
+            current.used_at = now
+        current.save()
+        if result is CodeCheck.OK:
+            _verified(request, actor="portal", method="email_code", user=None, now=now)
+        else:
+            record_event(
+                request,
+                actor="portal",
+                action="rights_request.code_refused",
+                result=str(result),
+                tries=current.tries,
+            )
+    return result
+
+
+def require_officer(user: User) -> None:
+    if not (user.is_active and user.team == Team.PRIVACY_OFFICE):
+        raise PermissionError("only privacy officers handle rights requests")
+
+
+def dsr_request_verify_by_phone(
+    *, request: RightsRequest, user: User, now: dt.datetime
+) -> RightsRequest:
+    """A privacy officer confirmed the person's identity by telephone (recorded as such)."""
+    require_officer(user)
+    with transaction.atomic():
+        request = locked(request)
+        VerificationCode.objects.filter(request=request, used_at__isnull=True).update(used_at=now)
+        _verified(request, actor=actor_for(user), method="phone", user=user, now=now)
+    return request
+
+
+def dsr_request_assign(*, request: RightsRequest, assignee: User, user: User) -> RightsRequest:
+    require_officer(user)
+    require_officer(assignee)
+    with transaction.atomic():
+        request = locked(request)
+        request.assigned_to = assignee
+        request.save(update_fields=["assigned_to", "updated_at"])
+        record_event(
+            request,
+            actor=actor_for(user),
+            action="rights_request.assigned",
+            assignee=f"user:{assignee.public_id}",
+        )
+    return request
+
+
+def dsr_request_transition(
+    *, request: RightsRequest, target: str, user: User | None, now: dt.datetime, actor: str = ""
+) -> RightsRequest:
+    """A plain move of the workflow (start work, withdraw, expire). Denial and fulfilment have
+    their own services, which send their letters."""
+    goal = State(target)
+    if goal in (State.DENIED, State.FULFILLED, State.PARTIALLY_FULFILLED, State.VERIFIED):
+        raise ValueError(f"use the dedicated service to make a request {goal}")
+    if user is not None:
+        require_officer(user)
+    with transaction.atomic():
+        request = locked(request)
+        move(request, goal, actor=actor or actor_for(user), now=now)
+    return request
+
+
+def dsr_request_extend(*, request: RightsRequest, user: User, today: dt.date) -> RightsRequest:
+    """Extend the time to answer where the law allows it, notice sent now (before the limit):
+    PIPEDA +30 days, GDPR +2 months. Raises ExtensionRefusedError otherwise (Quebec: never)."""
+    require_officer(user)
+    with transaction.atomic():
+        request = locked(request)
+        if is_closed(request.state):
+            raise deadlines.ExtensionRefusedError("the request is closed")
+        if request.extended_on is not None:
+            raise deadlines.ExtensionRefusedError("the request was already extended")
+        previous = request.due_on
+        request.due_on = deadlines.extend(
+            request.received_on, request.jurisdiction, notice_on=today
+        )
+        request.extended_on = today
+        request.save()
+        record_event(
+            request,
+            actor=actor_for(user),
+            action="rights_request.extended",
+            previous_due_on=previous.isoformat(),
+            due_on=request.due_on.isoformat(),
+            notice_on=today.isoformat(),
+        )
+        letter_send(request=request, kind="extension", language=request.language, context={})
+    return request
+
+
+def dsr_request_deny(
+    *,
+    request: RightsRequest,
+    user: User | None,
+    reason: str,
+    text: str,
+    now: dt.datetime,
+    actor: str = "",
+    lines: tuple[dict[str, str], ...] = (),
+) -> RightsRequest:
+    """Refuse the request with a reason code (Data Rights Protocol's list) and an explanation
+    to the person; the letter names the authority to contest before."""
+    if reason not in set(DenialReason):
+        raise InvalidInputError([FieldError("reason", "must be one of " + ", ".join(DenialReason))])
+    if user is not None:
+        require_officer(user)
+    with transaction.atomic():
+        request = locked(request)
+        request.denial_reason = reason
+        request.denial_text = text.strip()
+        move(
+            request,
+            State.DENIED,
+            actor=actor or actor_for(user),
+            now=now,
+            reason=reason,
+            explained=bool(text.strip()),
+        )
+        letter_send(
+            request=request,
+            kind="denial",
+            language=request.language,
+            context={
+                "reason_fr": DENIAL_TEXTS["fr"][reason],
+                "reason_en": DENIAL_TEXTS["en"][reason],
+                "text": request.denial_text,
+                "lines_fr": [line["fr"] for line in lines],
+                "lines_en": [line["en"] for line in lines],
+            },
+        )
+    return request
+
+
+def dsr_note_add(*, request: RightsRequest, user: User, text: str, now: dt.datetime) -> RequestNote:
+    """An internal note on the case file (never sent; purged with the case file)."""
+    require_officer(user)
+    if not text.strip():
+        raise InvalidInputError([FieldError("text", "is empty")])
+    with transaction.atomic():
+        note = RequestNote.objects.create(
+            request=request, author=user, text=text.strip(), created_at=now
+        )
+        record_event(request, actor=actor_for(user), action="rights_request.noted", note=note.pk)
+    return note

@@ -1,0 +1,252 @@
+"""The public rights-request pages (notice §9.1-§9.2), in French and English.
+
+No cookie until identity is verified (notice §2.3): the form carries a signed token instead
+of a CSRF cookie (core/formtoken.py), with a honeypot and rate limits (core/throttle.py), as
+the information-request form does. Whatever address is given, the answer is the same page
+and a code is sent to the address: nothing says whether Omni holds data about it. Once the
+code is right, the session cookie starts and holds only the request's id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from omni_privacy.core import clock
+from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.core.formtoken import form_token, form_token_valid, same_origin
+from omni_privacy.core.throttle import Limit, allow
+from omni_privacy.dsr.domain.verification import MAX_TRIES, CodeCheck
+from omni_privacy.dsr.exports import MEDIA_TYPES, export_open, export_token
+from omni_privacy.dsr.models import RightsRequest
+from omni_privacy.dsr.selectors import request_by_id
+from omni_privacy.dsr.services import dsr_code_check, dsr_code_resend, dsr_request_submit
+from omni_privacy.portal.forms import RightsRequestForm, VerificationForm
+
+PURPOSE = "rights-request"
+VERIFY_PURPOSE = "rights-verification"
+TICKET_SALT = "omni_privacy.dsr.ticket"
+TICKET_MAX_AGE = 24 * 3600
+SESSION_KEY = "dsr_request"
+PER_ADDRESS = Limit("rights-request-address", attempts=3, window=dt.timedelta(hours=1))
+PER_IP = Limit("rights-request-ip", attempts=10, window=dt.timedelta(hours=1))
+CODE_PER_ADDRESS = Limit("rights-code-address", attempts=10, window=dt.timedelta(hours=1))
+CODE_PER_IP = Limit("rights-code-ip", attempts=30, window=dt.timedelta(hours=1))
+
+URL_NAMES = {
+    "form": {"fr": "portal:rights_fr", "en": "portal:rights_en"},
+    "verify": {"fr": "portal:rights_verify_fr", "en": "portal:rights_verify_en"},
+    "status": {"fr": "portal:rights_status_fr", "en": "portal:rights_status_en"},
+    "download": {"fr": "portal:dsr_download_fr", "en": "portal:dsr_download_en"},
+}
+STATE_LABELS = {
+    "received": _("Received"),
+    "awaiting_verification": _("Awaiting verification of your identity"),
+    "verified": _("Identity verified; waiting to be handled"),
+    "in_progress": _("Being handled"),
+    "fulfilled": _("Answered"),
+    "partially_fulfilled": _("Answered in part"),
+    "denied": _("Refused"),
+    "withdrawn": _("Withdrawn"),
+    "expired": _("Expired (identity never verified)"),
+}
+CODE_MESSAGES = {
+    CodeCheck.WRONG: _("This code is not the right one."),
+    CodeCheck.EXPIRED: _("This code has expired. Ask for a new one below."),
+    CodeCheck.EXHAUSTED: _("Too many wrong codes. Ask for a new one below."),
+    CodeCheck.USED: _("This code can no longer be used. Ask for a new one below."),
+}
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _render(
+    request: HttpRequest, page: str, language: str, context: dict, status: int = 200
+) -> HttpResponse:
+    other = "en" if language == "fr" else "fr"
+    context |= {
+        "language": language,
+        "other_language": other,
+        "other_url": reverse(URL_NAMES[page if page == "status" else "form"][other]),
+    }
+    return render(request, f"portal/rights_{page}.html", context, status=status)
+
+
+def ticket_for(rights_request: RightsRequest) -> str:
+    return signing.dumps(str(rights_request.public_id), salt=TICKET_SALT)
+
+
+def _ticket_request(ticket: str) -> RightsRequest | None:
+    try:
+        public_id = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return request_by_id(public_id)
+
+
+def _verify_page(
+    request: HttpRequest, language: str, ticket: str, *, status: int = 200, **extra: object
+) -> HttpResponse:
+    return _render(
+        request,
+        "verify",
+        language,
+        {
+            "form": extra.pop("form", VerificationForm()),
+            "ticket": ticket,
+            "form_token": form_token(VERIFY_PURPOSE),
+            "max_tries": MAX_TRIES,
+            **extra,
+        },
+        status=status,
+    )
+
+
+@csrf_exempt  # the signed token and the Origin check replace the CSRF cookie (no cookie here)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rights_request(request: HttpRequest, language: str) -> HttpResponse:
+    with translation.override(language):
+
+        def page(form: RightsRequestForm, status: int = 200, **extra: object) -> HttpResponse:
+            return _render(
+                request,
+                "form",
+                language,
+                {"form": form, "form_token": form_token(PURPOSE), **extra},
+                status,
+            )
+
+        if request.method == "GET":
+            return page(RightsRequestForm())
+        form = RightsRequestForm(request.POST)
+        if not (
+            form_token_valid(request.POST.get("form_token", ""), PURPOSE) and same_origin(request)
+        ):
+            return page(form, 403, expired=True)
+        if not form.is_valid():
+            return page(form, 400)
+        data = form.cleaned_data
+        if data["website"]:
+            # A bot: the same page as anyone gets, with a ticket that leads nowhere.
+            return _verify_page(request, language, signing.dumps("0", salt=TICKET_SALT))
+        if not allow([(PER_ADDRESS, data["email"]), (PER_IP, _client_ip(request))]):
+            return page(form, 429, throttled=True)
+        try:
+            created = dsr_request_submit(
+                kind=data["kind"],
+                email=data["email"],
+                language=language,
+                jurisdiction=data["jurisdiction"],
+                details=data["details"],
+                direct_marketing=data["direct_marketing"],
+                now=clock.now(),
+                received_on=clock.today(),
+            )
+        except InvalidInputError as refused:
+            for problem in refused.errors:
+                if problem.field == "email":
+                    form.add_error("email", _("Enter a valid email address."))
+                else:
+                    form.add_error(None, _("Your request could not be recorded."))
+            return page(form, 400)
+        return _verify_page(request, language, ticket_for(created))
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["POST"])
+def rights_verify(request: HttpRequest, language: str) -> HttpResponse:
+    with translation.override(language):
+        ticket = request.POST.get("ticket", "")
+        if not (
+            form_token_valid(request.POST.get("form_token", ""), VERIFY_PURPOSE)
+            and same_origin(request)
+        ):
+            return _verify_page(request, language, ticket, status=403, expired=True)
+        rights = _ticket_request(ticket)
+        subject = rights.email_digest if rights is not None else ticket
+        if not allow([(CODE_PER_ADDRESS, subject), (CODE_PER_IP, _client_ip(request))]):
+            return _verify_page(request, language, ticket, status=429, throttled=True)
+        if request.POST.get("resend"):
+            if rights is not None:
+                dsr_code_resend(request=rights, now=clock.now())
+            return _verify_page(request, language, ticket, resent=True)
+        form = VerificationForm(request.POST)
+        if not form.is_valid():
+            return _verify_page(request, language, ticket, status=400, form=form)
+        if rights is None:
+            result = CodeCheck.WRONG
+        else:
+            result = dsr_code_check(request=rights, code=form.cleaned_data["code"], now=clock.now())
+        if result is not CodeCheck.OK or rights is None:
+            form.add_error("code", CODE_MESSAGES[result])
+            return _verify_page(request, language, ticket, status=400, form=form)
+        # The first cookie of the portal: the session, holding the verified request's id.
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = str(rights.public_id)
+        return redirect(URL_NAMES["status"][language])
+
+
+@never_cache
+@require_safe
+def rights_status(request: HttpRequest, language: str) -> HttpResponse:
+    """The verified request of this browser's session: its state, due day and downloads."""
+    with translation.override(language):
+        rights = (
+            request_by_id(request.session.get(SESSION_KEY, ""))
+            if SESSION_KEY in request.session
+            else None
+        )
+        if rights is None:
+            return _render(request, "status", language, {"rights": None})
+        now = clock.now()
+        exports = rights.exports.filter(purged_at__isnull=True, expires_at__gt=now).order_by("kind")
+        downloads = [
+            {
+                "kind": export.kind,
+                "url": reverse(URL_NAMES["download"][language], args=[export_token(export)]),
+            }
+            for export in exports
+        ]
+        return _render(
+            request,
+            "status",
+            language,
+            {"rights": rights, "state_label": STATE_LABELS[rights.state], "downloads": downloads},
+        )
+
+
+FILE_NAMES = {
+    "html": "omni-access-report.html",
+    "json": "omni-portability.json",
+    "csv": "omni-portability.csv",
+}
+
+
+@never_cache
+@require_safe
+def rights_download(request: HttpRequest, language: str, token: str) -> HttpResponse:  # noqa: ARG001
+    """A report or export, by its signed link (expires after OMNI_DSR_LINK_DAYS)."""
+    opened = export_open(token, now=clock.now())
+    if opened is None:
+        with translation.override(language):
+            raise Http404
+    export, content = opened
+    response = HttpResponse(content.encode("utf-8"), content_type=MEDIA_TYPES[export.kind])
+    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[export.kind]}"'
+    # A report opened in the browser runs nothing and reaches nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,228 @@
+"""Fulfilment of each right (issue 6 item 5) against a real registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from omni_privacy.audit.models import AuditEvent
+from omni_privacy.core.crypto import unseal
+from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.dsr.exports import export_dir, export_open, export_token
+from omni_privacy.dsr.fulfilment import dsr_request_fulfil
+from omni_privacy.dsr.models import BridgedPreference, ExportFile, RightsRequest
+from omni_privacy.dsr.services import dsr_request_submit, dsr_request_verify_by_phone
+from omni_privacy.registry.models import Holding
+from omni_privacy.retention.services import legal_hold_place
+from tests.dsr.conftest import NOW, TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def verified(
+    officer,
+    kind: str,
+    email: str = "camille@example.com",
+    *,
+    language: str = "fr",
+    direct_marketing: bool = False,
+) -> RightsRequest:
+    rights = dsr_request_submit(
+        kind=kind,
+        email=email,
+        language=language,
+        jurisdiction="quebec",
+        direct_marketing=direct_marketing,
+        now=NOW,
+        received_on=TODAY,
+    )
+    return dsr_request_verify_by_phone(request=rights, user=officer, now=NOW)
+
+
+def fulfil(rights: RightsRequest, officer, **extra) -> RightsRequest:
+    return dsr_request_fulfil(
+        request=rights,
+        user=officer,
+        now=NOW,
+        today=TODAY,
+        base_url="https://privacy.example.com",
+        **extra,
+    )
+
+
+def test_access_report_lists_every_holding_in_the_persons_language(people, officer, frozen) -> None:
+    rights = fulfil(verified(officer, "access", language="en"), officer)
+    assert rights.state == "fulfilled"
+    export = ExportFile.objects.get(request=rights)
+    stored = (export_dir() / export.path).read_text()
+    assert "Camille" not in stored  # sealed at rest
+    opened = export_open(export_token(export), now=NOW)
+    assert opened is not None
+    html = opened[1]
+    assert '<html lang="en">' in html
+    for text in (
+        "Customer service · Outils Acme",
+        "Sales · Globex",
+        "Software solution profile · Outils Acme",
+        "Full name: Camille Tremblay",
+        "Telephone number: +15145550123",
+        "Service obligations for subscribed software solutions",
+        "Performance of a contract",
+        "Consent",
+        "Monthly update from your organisation&#x27;s Omni-Assistant instance",
+        "§4 ¶2: In the absence of renewal: deleted or anonymized within 60 days",
+        "§4 ¶3: 5 years after the last contact, then deleted or anonymized within 60 days",
+        "2030-05-03",  # sales: last contact 2025-03-04 + 5 years + 60 days
+        "Commission d&#x27;accès à l&#x27;information du Québec (CAI)",
+    ):
+        assert text in html, text
+
+
+def test_an_unknown_person_gets_a_report_saying_nothing_is_held(db, officer, frozen) -> None:
+    rights = fulfil(verified(officer, "access", "stranger@example.org"), officer)
+    html = export_open(export_token(rights.exports.get()), now=NOW)[1]
+    assert "Nous ne détenons aucun renseignement personnel à votre sujet." in html
+
+
+def test_links_expire_after_the_configured_lifetime(people, officer, frozen, settings) -> None:
+    settings.OMNI_DSR_LINK_DAYS = 2
+    rights = fulfil(verified(officer, "portability"), officer)
+    token = export_token(rights.exports.first())
+    assert export_open(token, now=NOW) is not None
+    frozen.shift(dt.timedelta(days=2, seconds=1))
+    assert export_open(token, now=NOW + dt.timedelta(days=2, seconds=1)) is None
+    assert export_open(token[:-2] + "xx", now=NOW) is None
+
+
+def test_rectification_applies_to_every_holding_that_may_hold_the_field(
+    people, officer, frozen
+) -> None:
+    rights = fulfil(
+        verified(officer, "rectification"),
+        officer,
+        corrections={"full_name": "Camille  Tremblay-Roy", "phone": "514 555 0199"},
+    )
+    assert rights.state == "fulfilled"
+    values = dict(Holding.objects.values_list("source", "full_name"))
+    assert values == {
+        "customer_service": "Camille Tremblay-Roy",
+        "sales": "Camille Tremblay-Roy",
+        "software_profile": "Camille Tremblay-Roy",
+    }
+    phones = dict(Holding.objects.values_list("source", "phone"))
+    # Software profiles may not hold a telephone number (notice §2.1 ¶2).
+    assert phones == {
+        "customer_service": "+15145550199",
+        "sales": "+15145550199",
+        "software_profile": None,
+    }
+    events = AuditEvent.objects.filter(action="holding.rectified").order_by("sequence")
+    assert sorted(tuple(e.payload["fields"]) for e in events) == [
+        ("full_name",),
+        ("full_name", "phone"),
+        ("full_name", "phone"),
+    ]
+
+
+def test_bad_corrections_name_the_field_and_change_nothing(people, officer, frozen) -> None:
+    rights = verified(officer, "rectification")
+    with pytest.raises(InvalidInputError) as refused:
+        fulfil(rights, officer, corrections={"phone": "12", "email": "new@example.com"})
+    assert (
+        str(refused.value)
+        == "phone: is not a valid telephone number; email: cannot be rectified here"
+    )
+    assert set(Holding.objects.values_list("full_name", flat=True)) == {"Camille Tremblay"}
+    rights.refresh_from_db()
+    assert rights.state == "verified"
+
+
+def test_erasure_when_nothing_keeps_the_data(db, officer, frozen) -> None:
+    from omni_privacy.registry.services import (
+        OrganizationInput,
+        holding_record,
+        organization_upsert,
+    )
+    from tests.dsr.conftest import candidate
+
+    globex = organization_upsert(
+        actor="t", data=OrganizationInput(code="globex", name="Globex"), as_of=TODAY
+    )
+    holding = holding_record(
+        actor="t", organization=globex, candidate=candidate("sales", "lea@example.com"), today=TODAY
+    )
+    rights = fulfil(verified(officer, "erasure", "lea@example.com"), officer)
+    holding.refresh_from_db()
+    assert rights.state == "fulfilled"
+    assert (holding.retention_rule, holding.due_at, holding.deadline_at) == (
+        "sales_erasure_request",
+        TODAY,
+        TODAY + dt.timedelta(days=60),
+    )
+    assert holding.person.erasure_requested_at == TODAY
+    assert rights.outcome == {
+        "erased": [{"holding": str(holding.public_id), "deadline": "2027-01-24"}],
+        "retained": [],
+    }
+
+
+def test_erasure_names_the_clause_and_a_legal_hold(people, officer, frozen) -> None:
+    legal_hold_place(
+        user=officer,
+        organization=people.camille_sales.organization,
+        reason="Litige en cours",
+        until=dt.date(2027, 6, 30),
+        today=TODAY,
+    )
+    rights = fulfil(verified(officer, "erasure"), officer)
+    assert rights.state == "partially_fulfilled"
+    retained = {item["holding"]: item for item in rights.outcome["retained"]}
+    assert retained[str(people.camille_sales.public_id)] == {
+        "holding": str(people.camille_sales.public_id),
+        "clause": "legal_hold",
+        "until": "2027-06-30",
+    }
+    assert retained[str(people.camille_service.public_id)]["until"] is None
+
+
+def frozen_now():
+    from omni_privacy.core import clock
+
+    return clock.now()
+
+
+def test_objection_to_direct_marketing_and_withdrawal_go_through_the_bridge(
+    people, officer, frozen
+) -> None:
+    objection = fulfil(verified(officer, "objection", direct_marketing=True), officer)
+    withdrawal = fulfil(verified(officer, "withdrawal"), officer)
+    assert list(
+        BridgedPreference.objects.values_list("request", "kind", "scope").order_by("id")
+    ) == [
+        (objection.pk, "objection", "direct_marketing"),
+        (withdrawal.pk, "withdrawal", "sales_information"),
+    ]
+    assert AuditEvent.objects.filter(action="rights_request.withdrawal_recorded").get().payload == {
+        "scopes": ["sales_information"]
+    }
+    # They reach the suppression list and the consent ledger that every mailing checks.
+    from omni_privacy.consent.models import ConsentEvent
+    from omni_privacy.consent.selectors import is_suppressed, may_use
+
+    assert is_suppressed(email="camille@example.com", purpose="sales_information")
+    person = withdrawal.person
+    assert list(ConsentEvent.objects.values_list("purpose", "given", "notice_version")) == [
+        ("sales_information", False, "2")
+    ]
+    assert not may_use(person=person, purpose="sales_information", at=frozen_now())
+
+
+def test_the_address_is_kept_sealed_and_audit_payloads_hold_no_personal_data(
+    people, officer, frozen
+) -> None:
+    rights = fulfil(verified(officer, "access"), officer)
+    assert "camille" not in rights.email_sealed
+    assert unseal(rights.email_sealed) == "camille@example.com"
+    for event in AuditEvent.objects.all():
+        assert "camille" not in str(event.payload).lower()
