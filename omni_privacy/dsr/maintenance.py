@@ -65,7 +65,10 @@ def dsr_reminders_send(*, today: dt.date) -> int:
             )
         officer_reminder_send(
             recipients=_officer_addresses(today),
-            subject=f"[omni-privacy] {len(due)} rights request(s) due by {horizon.isoformat()}",
+            subject=(
+                f"[omni-privacy] {len(due)} demande(s) à échéance au plus tard le "
+                f"{horizon.isoformat()} / rights request(s) due by {horizon.isoformat()}"
+            ),
             body=body,
         )
     return len(due)

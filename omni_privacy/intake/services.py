@@ -156,14 +156,9 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[tuple[Any, ...]]:
         yield batch
 
 
+# Instances say ``fr``, ``fr-CA`` or ``FR`` (the parser lower-cases it); Omni writes in French
+# or English only, so any other language is not kept (the person is written to in French).
 _LANGUAGES = frozenset(("fr", "en"))
-
-
-def _language(value: str) -> str | None:
-    """Instances say ``fr``, ``fr-CA`` or ``FR``; Omni writes in French or English only, so any
-    other language is not kept (the person is written to in French, the notice's first)."""
-    code = value.strip().lower()[:2]
-    return code if code in ("fr", "en") else None
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
-from omni_privacy.accounts.selectors import privacy_officers
+from omni_privacy.accounts.selectors import privacy_officers, request_officers
 from omni_privacy.accounts.services import privacy_officer_delegate, privacy_officer_revoke
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.core.errors import FieldError, InvalidInputError
@@ -155,3 +155,12 @@ def test_officers_command_refusals(run) -> None:
             run("officers", *arguments)
         assert str(refused.value) == message
     assert PrivacyOfficerDelegation.objects.count() == 0
+
+
+def test_requests_go_to_the_delegated_officers_or_before_any_delegation_to_the_office() -> None:
+    ceo, lead = _officer("ceo"), _officer("qa-lead")
+    User.objects.create_user(username="sam", team=Team.SALES)
+    assert request_officers(at=dt.date(2026, 11, 25)) == [ceo, lead]  # a new installation
+    _delegate(lead, dt.date(2025, 1, 1))
+    assert request_officers(at=dt.date(2026, 11, 25)) == [lead]
+    assert request_officers(at=dt.date(2024, 12, 31)) == []
