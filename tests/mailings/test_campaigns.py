@@ -244,3 +244,15 @@ def test_publishing_a_notice_version_announces_it_to_exactly_the_people_held(
     }
     told = told_of_notice(identifier="QAC-REC-004", version="3")
     assert told.count() == 5
+
+
+def test_a_sent_campaign_leaves_no_address_in_the_audit_log_or_the_outbox(
+    people: People, smtp_server: SmtpServer
+) -> None:
+    """Notice §8 and STYLE: personal data never in audit payloads; the outbox keeps digests."""
+    campaign = _send()
+    assert len(_delivered(smtp_server)) == campaign.audience["recipients"] > 0
+    payloads = [str(event.payload) for event in AuditEvent.objects.all()]
+    assert [text for text in payloads if "@example." in text] == []
+    stored = [str(row) for row in OutboxMessage.objects.values()]
+    assert [text for text in stored if "@example." in text] == []
