@@ -13,33 +13,45 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import os
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import IO, Any, BinaryIO, cast
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Field, QuerySet
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
-from omni_privacy.core.digest import email_digest, profile_keyer
+from omni_privacy.core.digest import email_digest, profile_keying
 from omni_privacy.core.sql import in_values, values_param
 from omni_privacy.intake.domain.diff import (
     Change,
     HeldProfile,
     Profile,
     changed_fields,
-    flagged_roles,
     profile_change,
 )
 from omni_privacy.intake.domain.snapshot import (
     SnapshotError,
     SnapshotProblem,
-    SnapshotRow,
+    merged_error,
     read_snapshot,
+)
+from omni_privacy.intake.domain.staged import (
+    RowPreparer,
+    StagedPart,
+    parts,
+    stage_part,
+    stage_part_in_worker,
+    stage_rows,
+    start_worker,
 )
 from omni_privacy.intake.models import SyncOrigin, SyncRun, SyncStatus
 from omni_privacy.intake.pull import TIMEOUT_SECONDS, PullError, fetch_snapshot
@@ -63,6 +75,7 @@ PURPOSE = "communication_obligations"
 LEGAL_BASIS = "contract"
 CHANNEL = "monthly_sync"
 BATCH = 2000
+PART_BYTES = 4 << 20  # a part of a JSON-lines file parsed at once: about 25,000 rows
 ANALYZE_EVERY = 25  # batches: every 50,000 rows
 MAX_PROBLEMS = 50
 _WRITTEN = ("full_name", "email", "preferred_language", "roles", "person", "role_removed_at",
@@ -143,22 +156,15 @@ class _Hashed:
             self.sha256.update(line)
             yield line
 
+    def read(self, size: int) -> bytes:
+        data = self._stream.read(size)
+        self.sha256.update(data)
+        return data
+
     def drain(self) -> str:
         for _line in self:
             pass
         return self.sha256.hexdigest()
-
-
-def _batched(items: Iterable[Any], size: int) -> Iterator[tuple[Any, ...]]:
-    """``itertools.batched`` (Python 3.12) for 3.11."""
-    iterator = iter(items)
-    while batch := tuple(islice(iterator, size)):
-        yield batch
-
-
-# Instances say ``fr``, ``fr-CA`` or ``FR`` (the parser lower-cases it); Omni writes in French
-# or English only, so any other language is not kept (the person is written to in French).
-_LANGUAGES = frozenset(("fr", "en"))
 
 
 @dataclass
@@ -230,62 +236,97 @@ def _held_profile(holding: Holding) -> HeldProfile:
     )
 
 
-class _Staging:
-    """Turns parsed rows into staged rows: the keyed user id, and for flagged rows what the
-    gate would be offered, normalised as the registry stores it (so that SQL equality with the
-    held profile means "unchanged")."""
-
-    _CACHE_LIMIT = 1000  # distinct role lists remembered; a file may hold many more
-
-    def __init__(self, instance: Instance, allowed: tuple[str, ...]) -> None:
-        self.key = profile_keyer(instance.pk)
-        self.allowed = allowed
-        self.roles: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
-
-    def flagged(self, roles: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
-        known = self.roles.get(roles)
-        if known is None:
-            kept = flagged_roles(roles, self.allowed)
-            known = (kept, json.dumps(list(kept)))
-            if len(self.roles) < self._CACHE_LIMIT:
-                self.roles[roles] = known
-        return known
-
-    def row(self, row: SnapshotRow) -> tuple[Any, ...]:
-        """The parser has stripped every field and lower-cased the language already."""
-        known = self.roles.get(row.roles) or self.flagged(row.roles)
-        if not known[0]:
-            return (row.line, self.key(row.user_id), False, None, None, None, None)
-        code = row.preferred_language[:2]
-        return (
-            row.line,
-            self.key(row.user_id),
-            True,
-            " ".join(row.full_name.split()),
-            row.email,
-            code if code in _LANGUAGES else None,
-            known[1],
-        )
-
-
-def _stage(stream: _Hashed, fmt: str, stage: Stage, staging: _Staging) -> int:
+def _stage(stream: _Hashed, fmt: str, stage: Stage, preparer: RowPreparer) -> int:
     """Parse the file into the staging table; the number of rows read. Raises SnapshotError
     (after finishing the load) with the parser's problems and the duplicates found so far.
     Duplicates in a file the parser accepts are the caller's to ask ``stage`` for."""
     rows = 0
-    try:
-        for row in read_snapshot(cast(BinaryIO, stream), fmt=fmt, duplicates=False):
-            rows += 1
-            stage.add(staging.row(row))
-    except SnapshotError as error:
-        stage.loaded()
-        problems = sorted(
-            (*error.problems, *stage.duplicates(MAX_PROBLEMS)),
-            key=lambda p: (p.line is not None, p.line or 0),
-        )
-        raise SnapshotError(tuple(problems[:MAX_PROBLEMS])) from None
+    errors: list[SnapshotError] = []
+    staged = (
+        _staged_parts(stream, preparer, stage.copies)
+        if fmt == "jsonl"
+        else _staged_batches(stream, fmt, preparer, stage.copies)
+    )
+    for part in staged:
+        rows += part.rows
+        stage.add(part.copy, part.tuples)
+        if part.error is not None:
+            errors.append(part.error)
     stage.loaded()
+    if errors:
+        raise merged_error(errors, MAX_PROBLEMS, tuple(stage.duplicates(MAX_PROBLEMS)))
     return rows
+
+
+def _staged_batches(
+    stream: _Hashed, fmt: str, preparer: RowPreparer, copy: bool
+) -> Iterator[StagedPart]:
+    """A file read from start to end (CSV: a quoted cell may span lines), staged in batches."""
+    rows = read_snapshot(cast(BinaryIO, stream), fmt=fmt, duplicates=False)
+    while True:
+        part = StagedPart(*stage_rows(islice(rows, BATCH), preparer, copy=copy))
+        yield part
+        if part.error is not None or part.rows < BATCH:
+            return
+
+
+def sync_workers() -> int:
+    """Processes that parse a large JSON-lines snapshot (OMNI_SYNC_WORKERS; default: the
+    machine's processors, at most 4). 1 parses in the sync's own process."""
+    configured = getattr(settings, "OMNI_SYNC_WORKERS", None)
+    if configured is not None:
+        return max(1, int(configured))
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _staged_parts(stream: _Hashed, preparer: RowPreparer, copy: bool) -> Iterator[StagedPart]:
+    """A JSON-lines file cut at line ends into parts, staged in file order. A file of more than
+    one part, going to PostgreSQL, is parsed by a pool of processes (``sync_workers``), a few
+    parts at a time, so memory stays flat; the sync's process copies their answers in."""
+    pieces = parts(cast(BinaryIO, stream), PART_BYTES)
+    workers = sync_workers() if copy else 1
+    head = list(islice(pieces, 2))
+    if workers < 2 or len(head) < 2:
+        for data, first_line in chain(head, pieces):
+            yield stage_part(data, first_line, preparer, copy=copy, max_problems=MAX_PROBLEMS)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),  # no Django, no connection inherited
+        initializer=start_worker,
+        initargs=(preparer.keying, preparer.allowed, MAX_PROBLEMS),
+    )
+    window: deque[Future[StagedPart]] = deque()
+    try:
+        for data, first_line in chain(head, pieces):
+            window.append(pool.submit(stage_part_in_worker, data, first_line))
+            if len(window) > 2 * workers:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _check_in_place(
+    rows: list[StagedRow], policy: Policy, work: _Batch, demoted: list[int]
+) -> None:
+    """Rows ``Stage.rectify`` will write (a new name or language on an active holding, same
+    address and roles): each through the collection gate, like every row the sync keeps. One
+    the gate would store otherwise than staged is demoted to the one-by-one path."""
+    for row in rows:
+        profile = _offer(row, policy, work, frozenset((row.email,)))
+        staged = Profile(row.full_name, row.email, row.preferred_language, row.roles)
+        if profile is not None and profile != staged:
+            demoted.append(row.line)
+
+
+def _rectify_in_place(work: _Batch, stage: Stage) -> None:
+    """The accepted in-place rows, written set-based; one audit event per batch listing the
+    holdings rectified from the source and the fields that changed, as ``_Writes`` does."""
+    for rectified in stage.rectify(BATCH, clock.now()):
+        work.counts[Change.UPDATED] += len(rectified)
+        _audit_changes(work, {"added": [], "restored": [], "updated": dict(rectified)})
 
 
 def _apply_batch(rows: list[StagedRow], policy: Policy, work: _Batch) -> None:
@@ -487,7 +528,8 @@ def _apply(
     work = _Batch(run, instance, facts, as_of, Counter(), [])
     _refuse_unsubscribed(facts, as_of)
     with Stage(instance.pk) as stage:
-        rows = _stage(stream, fmt, stage, _Staging(instance, policy.sources[SOURCE].roles))
+        preparer = RowPreparer(profile_keying(instance.pk), policy.sources[SOURCE].roles)
+        rows = _stage(stream, fmt, stage, preparer)
         _refresh_statistics()  # the joins below are planned on them (see the docstring)
         # A repeated user id refuses the file; the gate still checks the rest, so that one
         # refusal lists every problem (and nothing is written once there is one).
@@ -495,6 +537,10 @@ def _apply(
         flagged, changed = stage.select_changed()
         work.counts[Change.UNCHANGED] += flagged - changed
         work.counts[Change.IGNORED] += stage.ignored()
+        demoted: list[int] = []
+        for batch in stage.in_place(BATCH):
+            _check_in_place(batch, policy, work, demoted)
+        stage.demote(demoted)
         for number, batch in enumerate(stage.changed(BATCH), start=1):
             _apply_batch(batch, policy, work)
             if number % ANALYZE_EVERY == 0:
@@ -502,6 +548,7 @@ def _apply(
         if work.problems:
             problems = sorted(work.problems, key=lambda p: p.line or 0)
             raise SnapshotError(tuple(problems[:MAX_PROBLEMS]))
+        _rectify_in_place(work, stage)
         if work.counts[Change.ADDED]:  # the anti-join below plans on the new holdings
             _refresh_statistics()
         _schedule_unseen(work, stage)

@@ -16,15 +16,17 @@ language and roles the gate would be offered. Memory stays flat whatever the fil
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
 from omni_privacy.intake.domain.snapshot import SnapshotProblem
-from omni_privacy.registry.models import LIVE_STATES, Holding
+from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState
 
 ROWS = "omni_sync_rows"
 CHANGED = "omni_sync_changed"
@@ -101,13 +103,20 @@ class Stage:
         else:
             self._copy_manager.__exit__(None, None, None)
 
-    def add(self, row: tuple[Any, ...]) -> None:
-        """One parsed row: (line, key, flagged, full_name, email, language, roles JSON)."""
+    @property
+    def copies(self) -> bool:
+        """True when rows come as COPY text (PostgreSQL), False when as tuples (SQLite)."""
+        return self._copy is not None
+
+    def add(self, copy: bytes, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Staged rows (intake/domain/staged.py): their COPY text on PostgreSQL, else their
+        tuples (line, key, flagged, full_name, email, language, roles JSON)."""
         if self._copy is not None:
-            self._copy.write_row(row)
+            if copy:
+                self._copy.write(copy)
             return
-        self._pending.append(row)
-        if len(self._pending) >= _SQLITE_BATCH:
+        for start in range(0, len(rows), _SQLITE_BATCH):
+            self._pending.extend(rows[start : start + _SQLITE_BATCH])
             self._flush()
 
     def _flush(self) -> None:
@@ -161,24 +170,39 @@ class Stage:
 
     def select_changed(self) -> tuple[int, int]:
         """Copy the flagged rows that differ from their live, unremoved holding (or have
-        none) to the second table; return (flagged rows, rows copied)."""
+        none) to the second table; return (flagged rows, rows copied).
+
+        A copied row is marked ``in_place`` (its holding's id) when only the name or the
+        language changed on an active holding: same address (so the same person), same roles
+        (so the same retention facts, and the same stored retention decision). Those, most of
+        a month's changes, are rectified by ``rectify`` in one statement per batch once the
+        gate has accepted them; the others (new, restored, new address, roles changed) go
+        through the services one by one."""
         table, held, params = self._held()
         if _postgres():
             differs = (
                 "h.full_name IS DISTINCT FROM s.full_name OR h.email IS DISTINCT FROM s.email "
                 "OR h.preferred_language IS DISTINCT FROM s.language OR h.roles <> s.roles"
             )
+            same_roles = "h.roles = s.roles"
+            name_changed = "h.full_name IS DISTINCT FROM s.full_name"
+            language_changed = "h.preferred_language IS DISTINCT FROM s.language"
         else:
             differs = (
                 "h.full_name IS NOT s.full_name OR h.email IS NOT s.email "
                 "OR h.preferred_language IS NOT s.language OR json(h.roles) <> json(s.roles)"
             )
+            same_roles = "json(h.roles) = json(s.roles)"
+            name_changed = "h.full_name IS NOT s.full_name"
+            language_changed = "h.preferred_language IS NOT s.language"
         self._cursor.execute(
             f"CREATE TEMPORARY TABLE {CHANGED} AS SELECT s.line, s.key, s.full_name, s.email, "  # noqa: S608
-            f"s.language, s.roles FROM {ROWS} s LEFT JOIN {table} ON {held} "
-            "AND h.role_removed_at IS NULL "
+            f"s.language, s.roles, CASE WHEN h.state = %s AND h.person_id IS NOT NULL "
+            f"AND h.email = s.email AND {same_roles} THEN h.id END AS in_place, "
+            f"{name_changed} AS name_changed, {language_changed} AS language_changed "
+            f"FROM {ROWS} s LEFT JOIN {table} ON {held} AND h.role_removed_at IS NULL "
             f"WHERE s.flagged AND (h.id IS NULL OR {differs})",
-            params,
+            [HoldingState.ACTIVE, *params],
         )
         self._cursor.execute(f"CREATE INDEX omni_sync_changed_line ON {CHANGED} (line)")
         self._cursor.execute(f"SELECT COUNT(*) FROM {CHANGED}")  # noqa: S608
@@ -187,13 +211,12 @@ class Stage:
         (flagged,) = self._cursor.fetchone()
         return flagged, changed
 
-    def changed(self, batch: int) -> Iterator[list[StagedRow]]:
-        """The copied rows, in file order, ``batch`` at a time (keyset paging: flat memory)."""
+    def _pages(self, where: str, batch: int) -> Iterator[list[StagedRow]]:
         last = 0
         while True:
             self._cursor.execute(
                 f"SELECT line, key, full_name, email, language, roles FROM {CHANGED} "  # noqa: S608
-                "WHERE line > %s ORDER BY line LIMIT %s",
+                f"WHERE line > %s AND {where} ORDER BY line LIMIT %s",
                 [last, batch],
             )
             rows = self._cursor.fetchall()
@@ -203,6 +226,65 @@ class Stage:
             yield [
                 StagedRow(line, key, name, email, language, _roles(roles))
                 for line, key, name, email, language, roles in rows
+            ]
+
+    def changed(self, batch: int) -> Iterator[list[StagedRow]]:
+        """The copied rows not rectified in place, in file order, ``batch`` at a time (keyset
+        paging: flat memory)."""
+        return self._pages("in_place IS NULL", batch)
+
+    def in_place(self, batch: int) -> Iterator[list[StagedRow]]:
+        """The rows ``rectify`` will write, in file order: the gate's to check first."""
+        return self._pages("in_place IS NOT NULL", batch)
+
+    def demote(self, lines: list[int]) -> None:
+        """These rows go through the services after all (the gate changed what they offer)."""
+        for chunk in range(0, len(lines), 500):
+            part = lines[chunk : chunk + 500]
+            self._cursor.execute(
+                f"UPDATE {CHANGED} SET in_place = NULL WHERE line IN "  # noqa: S608
+                f"({', '.join(['%s'] * len(part))})",
+                part,
+            )
+
+    def rectify(self, batch: int, now: dt.datetime) -> Iterator[list[tuple[str, list[str]]]]:
+        """Write the in-place rows' name and language to their holdings, ``batch`` rows per
+        statement; yield each batch's (holding public id, fields changed) for its audit
+        event. Two statements per batch (select, then update by line range) because
+        SQLite's RETURNING cannot name the joined table."""
+        table = connection.ops.quote_name(Holding._meta.db_table)
+        last = 0
+        while True:
+            self._cursor.execute(
+                f"SELECT c.line, h.public_id, c.name_changed, c.language_changed "  # noqa: S608
+                f"FROM {CHANGED} c JOIN {table} h ON h.id = c.in_place "
+                "WHERE c.in_place IS NOT NULL AND c.line > %s ORDER BY c.line LIMIT %s",
+                [last, batch],
+            )
+            rows = self._cursor.fetchall()
+            if not rows:
+                return
+            first, last = last, rows[-1][0]
+            self._cursor.execute(
+                f"UPDATE {table} AS h SET full_name = c.full_name, "  # noqa: S608
+                "preferred_language = c.language, updated_at = %s "
+                f"FROM {CHANGED} c WHERE c.in_place = h.id AND c.in_place IS NOT NULL "
+                "AND c.line > %s AND c.line <= %s",
+                [connection.ops.adapt_datetimefield_value(now), first, last],
+            )
+            yield [
+                (
+                    str(uuid.UUID(str(public_id))),
+                    [
+                        name
+                        for name, changed in (
+                            ("full_name", name_changed),
+                            ("preferred_language", language_changed),
+                        )
+                        if changed
+                    ],
+                )
+                for _line, public_id, name_changed, language_changed in rows
             ]
 
     def ignored(self) -> int:

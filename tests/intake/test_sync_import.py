@@ -306,3 +306,86 @@ def test_a_renamed_user_keeps_their_address_person_and_holding(instance) -> None
         "Léa Tremblay-Roy",
     )
     assert Person.objects.count() == 2
+
+
+# --- rectified in place: a new name or language on an active holding, set-based -------------
+
+RETENTION = ("retention_rule", "retention_action", "due_at", "deadline_at", "person_id", "roles")
+
+
+def test_a_new_name_or_language_is_rectified_in_place_with_its_fields(instance) -> None:
+    apply(instance, [LEA, MARC, NOOR], OCT)
+    held = {h.email: h for h in Holding.objects.filter(instance=instance)}
+    report = apply(
+        instance,
+        [
+            {**LEA, "full_name": "Léa Tremblay-Roy", "preferred_language": "en"},
+            {**MARC, "preferred_language": "fr"},
+            NOOR,
+        ],
+        NOV,
+    )
+    assert (report.counts["updated"], report.counts["unchanged"]) == (2, 1)
+    after = {h.email: h for h in Holding.objects.filter(instance=instance)}
+    lea, marc = after[LEA["email"]], after[MARC["email"]]
+    assert (lea.full_name, lea.preferred_language) == ("Léa Tremblay-Roy", "en")
+    assert (marc.full_name, marc.preferred_language) == ("Marc Gagnon", "fr")
+    for email in (LEA["email"], MARC["email"]):
+        # Same person, same roles: the stored retention decision is the one it had.
+        assert [getattr(after[email], name) for name in RETENTION] == [
+            getattr(held[email], name) for name in RETENTION
+        ]
+        assert after[email].updated_at > held[email].updated_at
+    assert after[NOOR["email"]].updated_at == held[NOOR["email"]].updated_at
+    (batch,) = AuditEvent.objects.filter(action="sync.batch").order_by("-sequence")[:1]
+    assert batch.payload["updated"] == {
+        str(lea.public_id): ["full_name", "preferred_language"],
+        str(marc.public_id): ["preferred_language"],
+    }
+    assert audit_verify()[1] is None
+
+
+def test_a_name_the_gate_refuses_refuses_the_snapshot_in_place_too(instance) -> None:
+    apply(instance, [LEA, MARC], OCT)
+    before = registry_dump()
+    with pytest.raises(SyncRefusedError) as refused:
+        apply(instance, [{**LEA, "full_name": "Léa " + "x" * 300}, MARC], NOV)
+    assert [str(p) for p in refused.value.problems] == [
+        "line 1: full_name: is longer than 200 characters"
+    ]
+    assert registry_dump() == before
+
+
+def test_changed_roles_or_address_go_through_the_services_not_in_place(instance) -> None:
+    apply(instance, [LEA, MARC], OCT)
+    report = apply(
+        instance,
+        [{**LEA, "roles": [ADMIN, SECURITY]}, {**MARC, "email": "marc.g@example.org"}],
+        NOV,
+    )
+    assert report.counts["updated"] == 2
+    batch = AuditEvent.objects.filter(action="sync.batch").order_by("-sequence").first()
+    assert sorted(batch.payload["updated"].values()) == [["email"], ["roles"]]
+    assert sorted(Holding.objects.get(email=LEA["email"]).roles) == sorted([ADMIN, SECURITY])
+
+
+def test_a_row_the_gate_would_store_otherwise_is_demoted_to_the_services(
+    instance, monkeypatch
+) -> None:
+    """Staging normalises as the gate does; should they ever disagree, the gate's answer is
+    what is stored, through the one-by-one path."""
+    import dataclasses
+
+    from omni_privacy.intake import services
+
+    apply(instance, [LEA], OCT)
+    offer = services._offer
+
+    def shouting(row, policy, work, held_emails):
+        profile = offer(row, policy, work, held_emails)
+        return dataclasses.replace(profile, full_name=profile.full_name.upper())
+
+    monkeypatch.setattr(services, "_offer", shouting)
+    report = apply(instance, [{**LEA, "full_name": "Léa Roy"}], NOV)
+    assert report.counts["updated"] == 1
+    assert Holding.objects.get().full_name == "LÉA ROY"

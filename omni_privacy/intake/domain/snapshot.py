@@ -59,11 +59,39 @@ class SnapshotProblem:
 
 
 class SnapshotError(ValueError):
-    """The snapshot cannot be applied; ``problems`` lists every bad line found (capped)."""
+    """The snapshot cannot be applied; ``problems`` lists every bad line found (capped).
 
-    def __init__(self, problems: tuple[SnapshotProblem, ...]) -> None:
+    ``listed`` are the problems found and kept, without the closing "... and N more" line, and
+    ``total`` is how many were found: what a caller merging the errors of several parts of one
+    file needs."""
+
+    def __init__(
+        self,
+        problems: tuple[SnapshotProblem, ...],
+        *,
+        listed: tuple[SnapshotProblem, ...] | None = None,
+        total: int | None = None,
+    ) -> None:
         self.problems = problems
+        self.listed = problems if listed is None else listed
+        self.total = len(self.listed) if total is None else total
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def merged_error(
+    errors: list[SnapshotError], limit: int, extra: tuple[SnapshotProblem, ...] = ()
+) -> SnapshotError:
+    """One error for a file read in parts (and ``extra`` problems found about it): every
+    listed problem in line order (the file's first), capped at ``limit``, then how many more."""
+    found = sorted(
+        (*extra, *(problem for error in errors for problem in error.listed)),
+        key=lambda problem: (problem.line is not None, problem.line or 0),
+    )
+    problems = _Problems(limit)
+    for problem in found:
+        problems.add(problem.line, problem.field, problem.message)
+    problems.count += sum(error.total - len(error.listed) for error in errors)
+    return problems.error()
 
 
 def detect_format(filename: str) -> str:
@@ -77,7 +105,12 @@ def detect_format(filename: str) -> str:
 
 
 def read_snapshot(
-    stream: BinaryIO, *, fmt: str, max_problems: int = 50, duplicates: bool = True
+    stream: BinaryIO,
+    *,
+    fmt: str,
+    max_problems: int = 50,
+    duplicates: bool = True,
+    first_line: int = 1,
 ) -> Iterator[SnapshotRow]:
     """Yield each row of the snapshot, then raise SnapshotError if any problem was found.
 
@@ -87,12 +120,19 @@ def read_snapshot(
     whole file is still read so that the error lists every bad line (up to ``max_problems``).
     With ``duplicates=False`` a user id repeated on two lines is not a problem here: the caller
     must find it (memory then stays constant however long the file).
+
+    ``first_line``: JSON lines only, the number of the stream's first line when it is a part of
+    a file cut at line ends (the sync reads large files in parts, several at once).
     """
     if fmt not in SNAPSHOT_FORMATS:
         raise ValueError(f"fmt must be one of {SNAPSHOT_FORMATS}, not {fmt!r}")
     if max_problems < 1:
         raise ValueError("max_problems must be at least 1")
-    return _read(stream, fmt=fmt, max_problems=max_problems, duplicates=duplicates)
+    if first_line != 1 and fmt != "jsonl":
+        raise ValueError("only JSON lines can be read in parts")
+    return _read(
+        stream, fmt=fmt, max_problems=max_problems, duplicates=duplicates, first_line=first_line
+    )
 
 
 class _Problems:
@@ -112,7 +152,7 @@ class _Problems:
         if hidden:
             noun = "problem" if hidden == 1 else "problems"
             tail.append(SnapshotProblem(None, None, f"... and {hidden} more {noun}"))
-        return SnapshotError((*self.kept, *tail))
+        return SnapshotError((*self.kept, *tail), listed=tuple(self.kept), total=self.count)
 
 
 class _Lines:
@@ -162,10 +202,11 @@ class _Lines:
 
 
 def _read(
-    stream: BinaryIO, *, fmt: str, max_problems: int, duplicates: bool
+    stream: BinaryIO, *, fmt: str, max_problems: int, duplicates: bool, first_line: int
 ) -> Iterator[SnapshotRow]:
     problems = _Problems(max_problems)
     lines = _Lines(stream, problems)
+    lines.number = first_line - 1
     records = _jsonl_records(lines, problems) if fmt == "jsonl" else _csv_records(lines, problems)
     first_line_of: dict[str, int] | None = {} if duplicates else None
     for line, record in records:
@@ -282,7 +323,7 @@ def _well_formed(line: int, record: Mapping[str, object]) -> SnapshotRow | None:
     ):
         return None
     user_id, full_name, email = user_id.strip(), full_name.strip(), email.strip()
-    if not (user_id and full_name and email):
+    if not (user_id and full_name and email) or "\x00" in user_id + full_name + email + language:
         return None
     if len(roles) == 1 and type(roles[0]) is str:
         role = roles[0].strip()
@@ -335,4 +376,8 @@ def _text(
         return ""
     if required and not value.strip():
         problems.add(line, field, "missing")
+    if "\x00" in value:
+        # No database stores it as text (PostgreSQL refuses it), and no name or address has it.
+        problems.add(line, field, "contains a NUL character")
+        return ""
     return value.strip()

@@ -8,6 +8,7 @@ normalised holding or every reason it is refused, each naming its field. Nothing
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from omni_privacy.registry.domain.facts import OrganizationFacts
 
 PHONE_DEFAULT_REGION = "CA"
 MAX_NAME = 200
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0 and C1 controls: never part of a name
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,8 @@ def _check_values(
         values["full_name"] = " ".join(str(values["full_name"]).split())
         if len(values["full_name"]) > MAX_NAME:
             errors.append(FieldError("person.full_name", f"is longer than {MAX_NAME} characters"))
+        if _CONTROL.search(values["full_name"]):
+            errors.append(FieldError("person.full_name", "contains a control character"))
     if values["phone"]:
         try:
             values["phone"] = normalize_phone(str(values["phone"]))

@@ -438,6 +438,14 @@ def test_without_duplicate_checking_a_repeated_id_is_the_callers_to_find() -> No
     assert problems(data, "jsonl") == [(2, "user_id", "duplicate of line 1")]
 
 
+@pytest.mark.parametrize("field", ["full_name", "email", "preferred_language"])
+def test_a_nul_character_is_refused_naming_its_field(field) -> None:
+    """PostgreSQL stores no NUL in text: the row is refused by line and field, not by the
+    database halfway through the load."""
+    data = jsonl(person("u1"), person("u2", **{field: "fr\x00x"}))
+    assert problems(data, "jsonl") == [(2, field, "contains a NUL character")]
+
+
 def test_json_only_the_standard_library_reads_is_still_read() -> None:
     """orjson refuses integers beyond 64 bits and NaN; the standard library reads them."""
     big = 2**70

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -252,6 +253,12 @@ def test_name_too_long() -> None:
     assert refusals(check(candidate("sales", full_name="A" * 201))) == [
         ("person.full_name", "invalid")
     ]
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x7f", "\x9b"])
+def test_a_name_with_a_control_character_is_refused(control) -> None:
+    result = check(candidate("sales", full_name=f"Camille{control}Tremblay"))
+    assert result.errors == [FieldError("person.full_name", "contains a control character")]
 
 
 def test_future_collected_at() -> None:

@@ -1,0 +1,178 @@
+"""Snapshot rows as the sync stages them, and the parts of a large file read in parallel.
+
+A staged row is what the sync's staging table holds of one snapshot row (intake/staging.py):
+the keyed digest of the user id (never the id), and for a flagged row the name, email,
+language and roles the collection gate would be offered, normalised as the registry stores
+them, so that SQL equality with the held profile means "unchanged".
+
+Reading and keying a million JSON lines is most of a monthly sync's time, and it is plain
+Python: a large JSON-lines file is cut at line ends into parts, and ``stage_part`` runs on each
+in a pool of processes (the sync's process sends the parts and copies the answers into the
+table, in file order). Pure: no Django, so a pool process imports only this, the parser and the
+keyer; the key comes in as bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from omni_privacy.core.keyed import hmac_sha256_keyer
+from omni_privacy.intake.domain.diff import flagged_roles
+from omni_privacy.intake.domain.snapshot import SnapshotError, SnapshotRow, read_snapshot
+
+# Omni writes in French or English only: any other language is not kept (the person is
+# written to in French). Instances say ``fr``, ``fr-CA`` or ``FR``; the parser lower-cases.
+LANGUAGES = frozenset(("fr", "en"))
+StagedTuple = tuple[int, str, bool, str | None, str | None, str | None, str | None]
+_CACHE_LIMIT = 1000  # distinct role lists remembered; a file may hold many more
+_COPY_SPECIALS = ("\\", "\t", "\n", "\r")
+
+
+def copy_text(value: str) -> str:
+    """``value`` as a field of PostgreSQL's COPY text format (backslash escapes)."""
+    if any(special in value for special in _COPY_SPECIALS):
+        value = value.replace("\\", "\\\\").replace("\t", "\\t")
+        value = value.replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+class RowPreparer:
+    """Turns parsed rows into staged rows, for one instance's key and the policy's roles."""
+
+    def __init__(self, keying: tuple[bytes, bytes], allowed: tuple[str, ...]) -> None:
+        self.keying, self.allowed = keying, allowed
+        self.key: Callable[[str], str] = hmac_sha256_keyer(*keying)
+        self._roles: dict[tuple[str, ...], tuple[tuple[str, ...], str, str]] = {}
+
+    def _flagged(self, roles: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
+        """The flagged roles, their JSON and that JSON as COPY text (remembered: a file holds
+        few distinct role lists)."""
+        known = self._roles.get(roles)
+        if known is None:
+            kept = flagged_roles(roles, self.allowed)
+            text = json.dumps(list(kept))
+            known = (kept, text, copy_text(text))
+            if len(self._roles) < _CACHE_LIMIT:
+                self._roles[roles] = known
+        return known
+
+    def row(self, row: SnapshotRow) -> StagedTuple:
+        """(line, key, flagged, full_name, email, language, roles JSON); the parser has
+        stripped every field and lower-cased the language already."""
+        kept, text, _copy = self._flagged(row.roles)
+        if not kept:
+            return (row.line, self.key(row.user_id), False, None, None, None, None)
+        code = row.preferred_language[:2]
+        return (
+            row.line,
+            self.key(row.user_id),
+            True,
+            " ".join(row.full_name.split()),
+            row.email,
+            code if code in LANGUAGES else None,
+            text,
+        )
+
+    def copy_line(self, row: SnapshotRow) -> str:
+        """``row`` staged, as one line of COPY text (the columns of ``row``)."""
+        kept, _text, roles = self._flagged(row.roles)
+        if not kept:
+            return f"{row.line}\t{self.key(row.user_id)}\tf\t\\N\t\\N\t\\N\t\\N\n"
+        code = row.preferred_language[:2]
+        language = code if code in LANGUAGES else "\\N"
+        name = copy_text(" ".join(row.full_name.split()))
+        email = copy_text(row.email)
+        return f"{row.line}\t{self.key(row.user_id)}\tt\t{name}\t{email}\t{language}\t{roles}\n"
+
+
+@dataclass(frozen=True)
+class StagedPart:
+    """One part of a file, staged: how many rows it held, and either their COPY text or their
+    tuples; ``error`` when the part has problems (its rows after the first are not staged)."""
+
+    rows: int
+    copy: bytes
+    tuples: list[StagedTuple]
+    error: SnapshotError | None
+
+
+def stage_rows(
+    rows: Iterator[SnapshotRow], preparer: RowPreparer, *, copy: bool
+) -> tuple[int, bytes, list[StagedTuple], SnapshotError | None]:
+    """Stage what ``rows`` yields until it ends or raises SnapshotError."""
+    count = 0
+    lines: list[str] = []
+    tuples: list[StagedTuple] = []
+    error = None
+    try:
+        if copy:
+            line = preparer.copy_line
+            for row in rows:
+                count += 1
+                lines.append(line(row))
+        else:
+            prepare = preparer.row
+            for row in rows:
+                count += 1
+                tuples.append(prepare(row))
+    except SnapshotError as found:
+        error = found
+    return count, "".join(lines).encode(), tuples, error
+
+
+def stage_part(
+    data: bytes, first_line: int, preparer: RowPreparer, *, copy: bool, max_problems: int
+) -> StagedPart:
+    """Parse and stage one part of a JSON-lines file: whole lines, the first numbered
+    ``first_line``."""
+    rows = read_snapshot(
+        io.BytesIO(data),
+        fmt="jsonl",
+        duplicates=False,
+        first_line=first_line,
+        max_problems=max_problems,
+    )
+    return StagedPart(*stage_rows(rows, preparer, copy=copy))
+
+
+def parts(stream: BinaryIO, size: int) -> Iterator[tuple[bytes, int]]:
+    """``stream`` cut at line ends into parts of about ``size`` bytes: (data, number of its
+    first line). A line longer than ``size`` makes a longer part."""
+    rest = b""
+    number = 1
+    while block := stream.read(size):
+        data = rest + block
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            rest = data
+            continue
+        part, rest = data[:cut], data[cut:]
+        yield part, number
+        number += part.count(b"\n")
+    if rest:
+        yield rest, number
+
+
+# --- in a pool process ---------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def start_worker(keying: tuple[bytes, bytes], allowed: tuple[str, ...], max_problems: int) -> None:
+    """A pool process's initializer: its preparer, made once."""
+    _worker["preparer"] = RowPreparer(keying, allowed)
+    _worker["max_problems"] = max_problems
+
+
+def stage_part_in_worker(data: bytes, first_line: int) -> StagedPart:
+    return stage_part(
+        data,
+        first_line,
+        _worker["preparer"],
+        copy=True,
+        max_problems=_worker["max_problems"],
+    )
