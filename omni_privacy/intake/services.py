@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import os
+import subprocess
+import sys
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO, Any, BinaryIO, cast
@@ -48,17 +48,17 @@ from omni_privacy.intake.domain.staged import (
     RowPreparer,
     StagedPart,
     parts,
+    read_frame,
     stage_part,
-    stage_part_in_worker,
     stage_rows,
-    start_worker,
+    write_frame,
 )
 from omni_privacy.intake.models import SyncOrigin, SyncRun, SyncStatus
 from omni_privacy.intake.pull import TIMEOUT_SECONDS, PullError, fetch_snapshot
 from omni_privacy.intake.staging import Stage, StagedRow
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.registry.domain.facts import OrganizationFacts
+from omni_privacy.registry.domain.facts import HoldingFacts, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate, check_holding
 from omni_privacy.registry.models import (
     LIVE_STATES,
@@ -67,7 +67,11 @@ from omni_privacy.registry.models import (
     Instance,
     Person,
 )
-from omni_privacy.registry.retention_columns import apply_decision
+from omni_privacy.registry.retention_columns import (
+    RetentionColumns,
+    apply_decision,
+    decision_columns,
+)
 from omni_privacy.registry.selectors import organization_facts
 
 SOURCE = "software_profile"
@@ -281,8 +285,8 @@ def sync_workers() -> int:
 
 def _staged_parts(stream: _Hashed, preparer: RowPreparer, copy: bool) -> Iterator[StagedPart]:
     """A JSON-lines file cut at line ends into parts, staged in file order. A file of more than
-    one part, going to PostgreSQL, is parsed by a pool of processes (``sync_workers``), a few
-    parts at a time, so memory stays flat; the sync's process copies their answers in."""
+    one part, going to PostgreSQL, is parsed by ``sync_workers`` child processes (one part at a
+    time each, so memory stays flat); the sync's process copies their answers in."""
     pieces = parts(cast(BinaryIO, stream), PART_BYTES)
     workers = sync_workers() if copy else 1
     head = list(islice(pieces, 2))
@@ -290,22 +294,74 @@ def _staged_parts(stream: _Hashed, preparer: RowPreparer, copy: bool) -> Iterato
         for data, first_line in chain(head, pieces):
             yield stage_part(data, first_line, preparer, copy=copy, max_problems=MAX_PROBLEMS)
         return
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),  # no Django, no connection inherited
-        initializer=start_worker,
-        initargs=(preparer.keying, preparer.allowed, MAX_PROBLEMS),
-    )
-    window: deque[Future[StagedPart]] = deque()
-    try:
-        for data, first_line in chain(head, pieces):
-            window.append(pool.submit(stage_part_in_worker, data, first_line))
-            if len(window) > 2 * workers:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with _Parsers(workers, preparer) as parsers:
+        yield from parsers.staged(chain(head, pieces))
+
+
+class _Parsers:
+    """Child processes running intake/domain/staged.py's ``serve``: plain ``python -m`` children
+    (not multiprocessing, which re-imports the parent's main module in each child). Part k goes
+    to child k mod n, and answers are read back in the same order; a child has one part at a
+    time, so neither side ever blocks on a full pipe while the other waits for it."""
+
+    def __init__(self, count: int, preparer: RowPreparer) -> None:
+        self._count, self._preparer = count, preparer
+        self._children: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> _Parsers:
+        for _ in range(self._count):
+            child = subprocess.Popen(
+                [sys.executable, "-m", "omni_privacy.intake.domain.staged"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            self._children.append(child)
+            write_frame(
+                cast(BinaryIO, child.stdin),
+                (self._preparer.keying, self._preparer.allowed, MAX_PROBLEMS),
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for child in self._children:
+            try:
+                write_frame(cast(BinaryIO, child.stdin), None)
+                cast(BinaryIO, child.stdin).close()
+            except (BrokenPipeError, ValueError):
+                pass
+        for child in self._children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            cast(BinaryIO, child.stdout).close()
+
+    def staged(self, pieces: Iterator[tuple[bytes, int]]) -> Iterator[StagedPart]:
+        busy: deque[subprocess.Popen[bytes]] = deque()
+        idle = deque(self._children)
+        for piece in pieces:
+            if not idle:
+                child = busy.popleft()
+                yield self._answer(child)
+                idle.append(child)
+            child = idle.popleft()
+            write_frame(cast(BinaryIO, child.stdin), piece)
+            busy.append(child)
+        while busy:
+            yield self._answer(busy.popleft())
+
+    @staticmethod
+    def _answer(child: subprocess.Popen[bytes]) -> StagedPart:
+        try:
+            answer = read_frame(cast(BinaryIO, child.stdout))
+        except EOFError:
+            answer = None
+        if not isinstance(answer, StagedPart):
+            raise RuntimeError(
+                f"a snapshot parsing process ended unexpectedly (exit status {child.poll()})"
+            )
+        return answer
 
 
 def _check_in_place(
@@ -471,25 +527,88 @@ def _audit_changes(work: _Batch, listed: dict[str, Any]) -> None:
 def _schedule_unseen(work: _Batch, stage: Stage) -> None:
     """Profiles held from this instance that the snapshot no longer flags (roles removed, or
     the user gone): pending deletion, with the sync's day as the role-removal day (notice §4
-    ¶1: deleted within 60 days)."""
+    ¶1: deleted within 60 days). Only the columns the evaluator reads are fetched, each
+    distinct set of facts is evaluated once, and each batch is one statement."""
+    decisions: dict[tuple[Any, ...], RetentionColumns] = {}
+    fixed = {
+        "roles": [],
+        "role_removed_at": work.as_of,
+        "state": HoldingState.PENDING_DELETION,
+        "updated_at": clock.now(),
+    }
     for ids in stage.unseen(BATCH):
-        chunk = list(Holding.objects.filter(id__in=ids).select_related("person").order_by("id"))
-        for holding in chunk:
-            holding.roles, holding.role_removed_at = [], work.as_of
-            holding.state = HoldingState.PENDING_DELETION
-            holding.updated_at = clock.now()
-            apply_decision(holding, work.facts, as_of=work.as_of)
-        _update(chunk)
-        work.counts[Change.SCHEDULED] += len(chunk)
+        rows = Holding.objects.filter(id__in=ids).order_by("id")
+        ids_written, public_ids, retention = [], [], []
+        values = rows.values_list(
+            "id", "public_id", "source", "collected_at", "last_contact_at",
+            "person__erasure_requested_at",
+        )  # fmt: skip
+        for row_id, public_id, source, collected_at, last_contact_at, erasure_requested_at in cast(
+            "Iterable[tuple[int, uuid.UUID, str, dt.date, dt.date | None, dt.date | None]]", values
+        ):
+            facts = (source, collected_at, last_contact_at, erasure_requested_at)
+            columns = decisions.get(facts)
+            if columns is None:
+                held = HoldingFacts(
+                    source=source, collected_at=collected_at, last_contact_at=last_contact_at,
+                    role_removed_at=work.as_of, erasure_requested_at=erasure_requested_at,
+                )  # fmt: skip
+                columns = decisions[facts] = decision_columns(held, work.facts, as_of=work.as_of)
+            ids_written.append(row_id)
+            public_ids.append(str(public_id))
+            retention.append(columns)
+        due, deadline, rule, action = (list(column) for column in zip(*retention, strict=True))
+        _set_columns(
+            ids_written,
+            fixed,
+            {"due_at": due, "deadline_at": deadline, "retention_rule": rule,
+             "retention_action": action},
+        )  # fmt: skip
+        work.counts[Change.SCHEDULED] += len(ids_written)
         audit_record(
             actor=work.run.actor,
             action="sync.batch",
             object_type="sync_run",
             object_id=str(work.run.public_id),
-            payload={
-                "instance": work.instance.code,
-                Change.SCHEDULED.value: [str(holding.public_id) for holding in chunk],
-            },
+            payload={"instance": work.instance.code, Change.SCHEDULED.value: public_ids},
+        )
+
+
+def _set_columns(ids: list[int], fixed: dict[str, Any], varying: dict[str, list[Any]]) -> None:
+    """Set ``fixed`` columns to one value and ``varying`` ones to a value per id, on holdings
+    ``ids``: one ``UPDATE ... FROM unnest(arrays)`` on PostgreSQL, one prepared UPDATE run per
+    row on SQLite."""
+    if not ids:
+        return
+    table = connection.ops.quote_name(Holding._meta.db_table)
+
+    def field_of(name: str) -> Field[Any, Any]:
+        return cast("Field[Any, Any]", Holding._meta.get_field(name))
+
+    constants = [(field_of(name), value) for name, value in fixed.items()]
+    columns = [(field_of(name), values) for name, values in varying.items()]
+    quote = connection.ops.quote_name
+    set_fixed = [f"{quote(f.column)} = %s" for f, _value in constants]
+    fixed_params = [f.get_db_prep_save(value, connection) for f, value in constants]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join([*set_fixed, *(f"{quote(f.column)} = %s" for f, _ in columns)])
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                [
+                    [*fixed_params, *(f.get_db_prep_save(v[i], connection) for f, v in columns),
+                     row_id]
+                    for i, row_id in enumerate(ids)
+                ],
+            )  # fmt: skip
+            return
+        names = [quote(f.column) for f, _ in columns]
+        arrays = ["%s::bigint[]", *(f"%s::{f.db_type(connection)}[]" for f, _ in columns)]
+        assignments = ", ".join([*set_fixed, *(f"{name} = v.{name}" for name in names)])
+        cursor.execute(
+            f"UPDATE {table} AS h SET {assignments} FROM unnest({', '.join(arrays)}) "  # noqa: S608
+            f"AS v(id, {', '.join(names)}) WHERE h.id = v.id",
+            [*fixed_params, ids, *(values for _f, values in columns)],
         )
 
 

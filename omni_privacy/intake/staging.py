@@ -33,6 +33,7 @@ CHANGED = "omni_sync_changed"
 UNSEEN = "omni_sync_unseen"
 _COLUMNS = "line, key, flagged, full_name, email, language, roles"
 _SQLITE_BATCH = 5000
+WORK_MEM = "256MB"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ class Stage:
 
     def __enter__(self) -> Stage:
         self._cursor = connection.cursor()
+        if _postgres():
+            # The set-based statements hash a million keys: with the default 4 MB they spill
+            # to disk in batches. For this transaction only (SET LOCAL).
+            self._cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         self._drop()
         self._cursor.execute(
             f"CREATE TEMPORARY TABLE {ROWS} (line integer NOT NULL, key varchar(64) NOT NULL, "
@@ -205,6 +210,7 @@ class Stage:
             [HoldingState.ACTIVE, *params],
         )
         self._cursor.execute(f"CREATE INDEX omni_sync_changed_line ON {CHANGED} (line)")
+        self._cursor.execute(f"ANALYZE {CHANGED}")  # else batches are planned as scans
         self._cursor.execute(f"SELECT COUNT(*) FROM {CHANGED}")  # noqa: S608
         (changed,) = self._cursor.fetchone()
         self._cursor.execute(f"SELECT COUNT(*) FROM {ROWS} WHERE flagged")  # noqa: S608

@@ -139,11 +139,18 @@ class Holding(PublicIdModel):
     person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="holdings"
     )
+    # Their own indexes would repeat the leading column of registry_holding_org_source and
+    # registry_holding_profile: every index is written again by each insert and each update.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="holdings"
+        Organization, on_delete=models.PROTECT, related_name="holdings", db_index=False
     )
     instance = models.ForeignKey(
-        Instance, on_delete=models.SET_NULL, null=True, blank=True, related_name="holdings"
+        Instance,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="holdings",
+        db_index=False,
     )
     source = models.CharField(max_length=32, choices=Source.choices)
     purpose = models.CharField(max_length=64)

@@ -24,16 +24,26 @@ def holding_facts_of(holding: Holding) -> HoldingFacts:
     )
 
 
-def apply_decision(holding: Holding, organization: OrganizationFacts, *, as_of: dt.date) -> None:
-    """Set ``holding``'s retention columns from the evaluator (does not save)."""
+RetentionColumns = tuple[dt.date | None, dt.date | None, str, str]
+
+
+def decision_columns(
+    facts: HoldingFacts, organization: OrganizationFacts, *, as_of: dt.date
+) -> RetentionColumns:
+    """(due_at, deadline_at, retention_rule, retention_action) from the evaluator."""
     from omni_privacy.retention.domain.evaluator import evaluate
 
-    decision = evaluate(holding_facts_of(holding), organization, active_policy(), as_of=as_of)
+    decision = evaluate(facts, organization, active_policy(), as_of=as_of)
     if decision is None:
-        holding.due_at = holding.deadline_at = None
-        holding.retention_rule = holding.retention_action = ""
-    else:
-        holding.due_at = decision.due_at
-        holding.deadline_at = decision.deadline_at
-        holding.retention_rule = decision.rule_id
-        holding.retention_action = decision.action
+        return None, None, "", ""
+    return decision.due_at, decision.deadline_at, decision.rule_id, decision.action
+
+
+def apply_decision(holding: Holding, organization: OrganizationFacts, *, as_of: dt.date) -> None:
+    """Set ``holding``'s retention columns from the evaluator (does not save)."""
+    (
+        holding.due_at,
+        holding.deadline_at,
+        holding.retention_rule,
+        holding.retention_action,
+    ) = decision_columns(holding_facts_of(holding), organization, as_of=as_of)

@@ -37,17 +37,17 @@ def people(count: int, renamed: frozenset[int] = frozenset()):
 
 @pytest.fixture
 def small_parts(monkeypatch, settings):
-    """Parts of about three lines, and two processes parsing them."""
+    """Parts of about three lines, and two processes parsing them (on PostgreSQL)."""
     monkeypatch.setattr(services, "PART_BYTES", 400)
     settings.OMNI_SYNC_WORKERS = 2
     started = []
-    real = services.ProcessPoolExecutor
+    real = services._Parsers
 
-    def counted(*args, **kwargs):
-        started.append(kwargs["max_workers"])
-        return real(*args, **kwargs)
+    def counted(count, preparer):
+        started.append(count)
+        return real(count, preparer)
 
-    monkeypatch.setattr(services, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(services, "_Parsers", counted)
     return started
 
 

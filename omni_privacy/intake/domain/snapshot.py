@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
@@ -76,6 +76,10 @@ class SnapshotError(ValueError):
         self.listed = problems if listed is None else listed
         self.total = len(self.listed) if total is None else total
         super().__init__("\n".join(str(problem) for problem in problems))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent whole from a parsing process (intake/domain/staged.py), not as its message.
+        return (self.__class__, (self.problems,), {"listed": self.listed, "total": self.total})
 
 
 def merged_error(
