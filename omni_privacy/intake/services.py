@@ -165,6 +165,11 @@ class _Hashed:
         self.sha256.update(data)
         return data
 
+    def readline(self) -> bytes:
+        line = self._stream.readline()
+        self.sha256.update(line)
+        return line
+
     def drain(self) -> str:
         for _line in self:
             pass
@@ -341,13 +346,18 @@ class _Parsers:
         busy: deque[subprocess.Popen[bytes]] = deque()
         idle = deque(self._children)
         for piece in pieces:
-            if not idle:
-                child = busy.popleft()
-                yield self._answer(child)
-                idle.append(child)
-            child = idle.popleft()
+            if idle:
+                child = idle.popleft()
+                write_frame(cast(BinaryIO, child.stdin), piece)
+                busy.append(child)
+                continue
+            child = busy.popleft()
+            answer = self._answer(child)
+            # The child's next part first, then the answer to the caller: the child parses
+            # while the caller copies.
             write_frame(cast(BinaryIO, child.stdin), piece)
             busy.append(child)
+            yield answer
         while busy:
             yield self._answer(busy.popleft())
 
@@ -653,9 +663,9 @@ def _apply(
         # A repeated user id refuses the file; the gate still checks the rest, so that one
         # refusal lists every problem (and nothing is written once there is one).
         work.problems.extend(stage.duplicates(MAX_PROBLEMS))
-        flagged, changed = stage.select_changed()
-        work.counts[Change.UNCHANGED] += flagged - changed
-        work.counts[Change.IGNORED] += stage.ignored()
+        diffed = stage.diff()
+        work.counts[Change.UNCHANGED] += diffed.unchanged
+        work.counts[Change.IGNORED] += diffed.ignored
         demoted: list[int] = []
         for batch in stage.in_place(BATCH):
             _check_in_place(batch, policy, work, demoted)
@@ -668,8 +678,6 @@ def _apply(
             problems = sorted(work.problems, key=lambda p: p.line or 0)
             raise SnapshotError(tuple(problems[:MAX_PROBLEMS]))
         _rectify_in_place(work, stage)
-        if work.counts[Change.ADDED]:  # the anti-join below plans on the new holdings
-            _refresh_statistics()
         _schedule_unseen(work, stage)
     counts = {str(change): work.counts[change] for change in Change}
     run.rows, run.counts, run.file_sha256 = rows, counts, stream.sha256.hexdigest()

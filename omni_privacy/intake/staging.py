@@ -29,11 +29,19 @@ from omni_privacy.intake.domain.snapshot import SnapshotProblem
 from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState
 
 ROWS = "omni_sync_rows"
-CHANGED = "omni_sync_changed"
-UNSEEN = "omni_sync_unseen"
+DIFF = "omni_sync_diff"
 _COLUMNS = "line, key, flagged, full_name, email, language, roles"
 _SQLITE_BATCH = 5000
 WORK_MEM = "256MB"
+
+
+@dataclass(frozen=True)
+class Diffed:
+    """What ``Stage.diff`` counted: rows unchanged (flagged and held as they are, or unflagged
+    and already scheduled) and rows ignored (no role, nothing held)."""
+
+    unchanged: int
+    ignored: int
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,14 @@ class Stage:
             f"roles {_roles_type()})"
         )
         if _postgres():
-            self._copy_manager = self._cursor.copy(f"COPY {ROWS} ({_COLUMNS}) FROM STDIN")
+            from psycopg.copy import QueuedLibpqWriter
+
+            # A writer thread sends the rows to the server: the sync's process goes back to
+            # its parsing processes while PostgreSQL reads the last part.
+            self._copy_manager = self._cursor.copy(
+                f"COPY {ROWS} ({_COLUMNS}) FROM STDIN",
+                writer=QueuedLibpqWriter(self._cursor.cursor),
+            )
             self._copy = self._copy_manager.__enter__()
         return self
 
@@ -95,7 +110,7 @@ class Stage:
             self._cursor.close()
 
     def _drop(self) -> None:
-        for table in (UNSEEN, CHANGED, ROWS):
+        for table in (DIFF, ROWS):
             self._cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _end_copy(self, failed: bool) -> None:
@@ -162,67 +177,93 @@ class Stage:
             for line, first in self._cursor.fetchall()
         ]
 
-    def _held(self) -> tuple[str, str, list[Any]]:
-        """The holding table as ``h`` and the condition that ``h`` is a live software profile
-        of this instance under the staged row ``s``'s key."""
-        states = ", ".join(["%s"] * len(LIVE_STATES))
-        table = f"{connection.ops.quote_name(Holding._meta.db_table)} h"
-        condition = (
-            "h.instance_id = %s AND h.source_key = s.key AND h.source = %s "
-            f"AND h.state IN ({states})"
-        )
-        return table, condition, [self.instance_id, "software_profile", *LIVE_STATES]
+    def diff(self) -> Diffed:
+        """Compare the staged rows with this instance's live keyed profiles in one pass, into
+        the second table: the flagged rows that differ from their unremoved holding (or have
+        none; ``changed``), the held profiles the snapshot no longer flags (``unseen``: roles
+        removed, or the user gone), and the unflagged rows whose profile is already scheduled
+        (``kept``). Unchanged and ignored rows are only counted. One full join on PostgreSQL;
+        on SQLite a left join and an anti-join.
 
-    def select_changed(self) -> tuple[int, int]:
-        """Copy the flagged rows that differ from their live, unremoved holding (or have
-        none) to the second table; return (flagged rows, rows copied).
-
-        A copied row is marked ``in_place`` (its holding's id) when only the name or the
+        A changed row is marked ``in_place`` (its holding's id) when only the name or the
         language changed on an active holding: same address (so the same person), same roles
         (so the same retention facts, and the same stored retention decision). Those, most of
         a month's changes, are rectified by ``rectify`` in one statement per batch once the
         gate has accepted them; the others (new, restored, new address, roles changed) go
         through the services one by one."""
-        table, held, params = self._held()
-        if _postgres():
-            differs = (
-                "h.full_name IS DISTINCT FROM s.full_name OR h.email IS DISTINCT FROM s.email "
-                "OR h.preferred_language IS DISTINCT FROM s.language OR h.roles <> s.roles"
-            )
-            same_roles = "h.roles = s.roles"
-            name_changed = "h.full_name IS DISTINCT FROM s.full_name"
-            language_changed = "h.preferred_language IS DISTINCT FROM s.language"
-        else:
-            differs = (
-                "h.full_name IS NOT s.full_name OR h.email IS NOT s.email "
-                "OR h.preferred_language IS NOT s.language OR json(h.roles) <> json(s.roles)"
-            )
-            same_roles = "json(h.roles) = json(s.roles)"
-            name_changed = "h.full_name IS NOT s.full_name"
-            language_changed = "h.preferred_language IS NOT s.language"
-        self._cursor.execute(
-            f"CREATE TEMPORARY TABLE {CHANGED} AS SELECT s.line, s.key, s.full_name, s.email, "  # noqa: S608
-            f"s.language, s.roles, CASE WHEN h.state = %s AND h.person_id IS NOT NULL "
-            f"AND h.email = s.email AND {same_roles} THEN h.id END AS in_place, "
-            f"{name_changed} AS name_changed, {language_changed} AS language_changed "
-            f"FROM {ROWS} s LEFT JOIN {table} ON {held} AND h.role_removed_at IS NULL "
-            f"WHERE s.flagged AND (h.id IS NULL OR {differs})",
-            [HoldingState.ACTIVE, *params],
+        states = ", ".join(["%s"] * len(LIVE_STATES))
+        held = (
+            "SELECT id, source_key, full_name, email, preferred_language, roles, state, "  # noqa: S608
+            f"person_id, role_removed_at FROM {connection.ops.quote_name(Holding._meta.db_table)} "
+            "WHERE instance_id = %s AND source = %s AND source_key IS NOT NULL "
+            f"AND state IN ({states})"
         )
-        self._cursor.execute(f"CREATE INDEX omni_sync_changed_line ON {CHANGED} (line)")
-        self._cursor.execute(f"ANALYZE {CHANGED}")  # else batches are planned as scans
-        self._cursor.execute(f"SELECT COUNT(*) FROM {CHANGED}")  # noqa: S608
-        (changed,) = self._cursor.fetchone()
-        self._cursor.execute(f"SELECT COUNT(*) FROM {ROWS} WHERE flagged")  # noqa: S608
-        (flagged,) = self._cursor.fetchone()
-        return flagged, changed
+        held_params = [self.instance_id, "software_profile", *LIVE_STATES]
+        if _postgres():
+            distinct, same_roles = "IS DISTINCT FROM", "h.roles = s.roles"
+        else:
+            distinct, same_roles = "IS NOT", "json(h.roles) = json(s.roles)"
+        differs = (
+            f"h.full_name {distinct} s.full_name OR h.email {distinct} s.email "
+            f"OR h.preferred_language {distinct} s.language OR NOT ({same_roles})"
+        )
+        kind = (
+            "CASE WHEN s.line IS NULL THEN CASE WHEN h.role_removed_at IS NULL THEN 'unseen' END "
+            "WHEN s.flagged THEN CASE WHEN h.id IS NULL OR h.role_removed_at IS NOT NULL "
+            f"OR {differs} THEN 'changed' END "
+            "WHEN h.id IS NULL THEN NULL "
+            "WHEN h.role_removed_at IS NOT NULL THEN 'kept' ELSE 'unseen' END"
+        )
+        in_place = (
+            "CASE WHEN s.flagged AND h.role_removed_at IS NULL AND h.state = %s "
+            f"AND h.person_id IS NOT NULL AND h.email = s.email AND {same_roles} THEN h.id END"
+        )
+        columns = (
+            f"{kind} AS kind, s.line, s.key, s.full_name, s.email, s.language, s.roles, "
+            f"{in_place} AS in_place, h.full_name {distinct} s.full_name AS name_changed, "
+            f"h.preferred_language {distinct} s.language AS language_changed, h.id AS holding_id"
+        )
+        if _postgres():
+            joined = f"SELECT {columns} FROM {ROWS} s FULL JOIN ({held}) h ON h.source_key = s.key"  # noqa: S608
+            params = [HoldingState.ACTIVE, *held_params]
+        else:
+            joined = (
+                f"SELECT {columns} FROM {ROWS} s LEFT JOIN ({held}) h ON h.source_key = s.key "  # noqa: S608
+                f"UNION ALL SELECT 'unseen', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                f"NULL, h.id FROM ({held}) h WHERE h.role_removed_at IS NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM {ROWS} s WHERE s.key = h.source_key)"
+            )
+            params = [HoldingState.ACTIVE, *held_params, *held_params]
+        self._cursor.execute(
+            f"CREATE TEMPORARY TABLE {DIFF} AS SELECT * FROM ({joined}) d "  # noqa: S608
+            "WHERE d.kind IS NOT NULL",
+            params,
+        )
+        self._cursor.execute(f"CREATE INDEX omni_sync_diff_line ON {DIFF} (kind, line)")
+        self._cursor.execute(f"CREATE INDEX omni_sync_diff_held ON {DIFF} (kind, holding_id)")
+        self._cursor.execute(f"ANALYZE {DIFF}")  # else batches are planned as scans
+        self._cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE kind = 'changed'), "  # noqa: S608
+            "COUNT(*) FILTER (WHERE kind = 'kept'), "
+            "COUNT(*) FILTER (WHERE kind = 'unseen' AND line IS NOT NULL) "
+            f"FROM {DIFF}"
+        )
+        changed, kept, unseen_listed = self._cursor.fetchone()
+        self._cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE flagged), COUNT(*) FROM {ROWS}"  # noqa: S608
+        )
+        flagged, rows = self._cursor.fetchone()
+        return Diffed(
+            unchanged=flagged - changed + kept,
+            ignored=rows - flagged - unseen_listed - kept,
+        )
 
     def _pages(self, where: str, batch: int) -> Iterator[list[StagedRow]]:
         last = 0
         while True:
             self._cursor.execute(
-                f"SELECT line, key, full_name, email, language, roles FROM {CHANGED} "  # noqa: S608
-                f"WHERE line > %s AND {where} ORDER BY line LIMIT %s",
+                f"SELECT line, key, full_name, email, language, roles FROM {DIFF} "  # noqa: S608
+                f"WHERE kind = 'changed' AND line > %s AND {where} ORDER BY line LIMIT %s",
                 [last, batch],
             )
             rows = self._cursor.fetchall()
@@ -248,7 +289,7 @@ class Stage:
         for chunk in range(0, len(lines), 500):
             part = lines[chunk : chunk + 500]
             self._cursor.execute(
-                f"UPDATE {CHANGED} SET in_place = NULL WHERE line IN "  # noqa: S608
+                f"UPDATE {DIFF} SET in_place = NULL WHERE kind = 'changed' AND line IN "  # noqa: S608
                 f"({', '.join(['%s'] * len(part))})",
                 part,
             )
@@ -263,8 +304,8 @@ class Stage:
         while True:
             self._cursor.execute(
                 f"SELECT c.line, h.public_id, c.name_changed, c.language_changed "  # noqa: S608
-                f"FROM {CHANGED} c JOIN {table} h ON h.id = c.in_place "
-                "WHERE c.in_place IS NOT NULL AND c.line > %s ORDER BY c.line LIMIT %s",
+                f"FROM {DIFF} c JOIN {table} h ON h.id = c.in_place WHERE c.kind = 'changed' "
+                "AND c.in_place IS NOT NULL AND c.line > %s ORDER BY c.line LIMIT %s",
                 [last, batch],
             )
             rows = self._cursor.fetchall()
@@ -274,8 +315,8 @@ class Stage:
             self._cursor.execute(
                 f"UPDATE {table} AS h SET full_name = c.full_name, "  # noqa: S608
                 "preferred_language = c.language, updated_at = %s "
-                f"FROM {CHANGED} c WHERE c.in_place = h.id AND c.in_place IS NOT NULL "
-                "AND c.line > %s AND c.line <= %s",
+                f"FROM {DIFF} c WHERE c.in_place = h.id AND c.kind = 'changed' "
+                "AND c.in_place IS NOT NULL AND c.line > %s AND c.line <= %s",
                 [connection.ops.adapt_datetimefield_value(now), first, last],
             )
             yield [
@@ -293,37 +334,14 @@ class Stage:
                 for _line, public_id, name_changed, language_changed in rows
             ]
 
-    def ignored(self) -> int:
-        """Rows with none of the three roles and no live profile held under their key: read
-        and forgotten. (Held ones are scheduled for deletion by ``unseen``.)"""
-        table, held, params = self._held()
-        self._cursor.execute(
-            f"SELECT COUNT(*) FROM {ROWS} s WHERE NOT s.flagged AND NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {table} WHERE {held})",
-            params,
-        )
-        (count,) = self._cursor.fetchone()
-        return int(count)
-
     def unseen(self, batch: int) -> Iterator[list[int]]:
-        """Ids of this instance's live, unremoved, keyed profiles whose key the snapshot does
-        not flag (roles removed, or the user gone), ``batch`` at a time. One anti-join (NOT
-        EXISTS: NOT IN over a large subquery is quadratic on PostgreSQL) into a third table,
-        then keyset paging over it."""
-        states = ", ".join(["%s"] * len(LIVE_STATES))
-        table = connection.ops.quote_name(Holding._meta.db_table)
-        self._cursor.execute(
-            f"CREATE TEMPORARY TABLE {UNSEEN} AS SELECT h.id FROM {table} h "  # noqa: S608
-            "WHERE h.instance_id = %s AND h.source = %s AND h.source_key IS NOT NULL "
-            f"AND h.role_removed_at IS NULL AND h.state IN ({states}) AND NOT EXISTS "
-            f"(SELECT 1 FROM {ROWS} s WHERE s.flagged AND s.key = h.source_key)",
-            [self.instance_id, "software_profile", *LIVE_STATES],
-        )
-        self._cursor.execute(f"CREATE INDEX omni_sync_unseen_id ON {UNSEEN} (id)")
+        """Ids of the held profiles the snapshot no longer flags, ``batch`` at a time, in id
+        order (keyset paging over ``diff``'s table)."""
         last = 0
         while True:
             self._cursor.execute(
-                f"SELECT id FROM {UNSEEN} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608
+                f"SELECT holding_id FROM {DIFF} WHERE kind = 'unseen' AND holding_id > %s "  # noqa: S608
+                "ORDER BY holding_id LIMIT %s",
                 [last, batch],
             )
             ids = [row_id for (row_id,) in self._cursor.fetchall()]

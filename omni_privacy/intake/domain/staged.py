@@ -145,19 +145,12 @@ def stage_part(
 def parts(stream: BinaryIO, size: int) -> Iterator[tuple[bytes, int]]:
     """``stream`` cut at line ends into parts of about ``size`` bytes: (data, number of its
     first line). A line longer than ``size`` makes a longer part."""
-    rest = b""
     number = 1
-    while block := stream.read(size):
-        data = rest + block
-        cut = data.rfind(b"\n") + 1
-        if not cut:
-            rest = data
-            continue
-        part, rest = data[:cut], data[cut:]
+    while part := stream.read(size):
+        if not part.endswith(b"\n"):
+            part += stream.readline()  # to the end of the line (or of the file)
         yield part, number
         number += part.count(b"\n")
-    if rest:
-        yield rest, number
 
 
 # --- in a parsing process ----------------------------------------------------------------

@@ -76,8 +76,8 @@ def test_parts_cut_at_line_ends_and_number_their_first_line() -> None:
 def test_a_line_longer_than_a_part_makes_a_longer_part() -> None:
     data = b"short\n" + b"x" * 100 + b"\nend\n"
     assert list(parts(io.BytesIO(data), 16)) == [
-        (b"short\n", 1),
-        (b"x" * 100 + b"\nend\n", 2),
+        (b"short\n" + b"x" * 100 + b"\n", 1),
+        (b"end\n", 3),
     ]
 
 
