@@ -14,6 +14,7 @@ keyer; the key comes in as bytes.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import pickle
@@ -22,6 +23,8 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
+
+import orjson
 
 from omni_privacy.core.keyed import hmac_sha256_keyer
 from omni_privacy.intake.domain.diff import flagged_roles
@@ -132,6 +135,8 @@ def stage_part(
 ) -> StagedPart:
     """Parse and stage one part of a JSON-lines file: whole lines, the first numbered
     ``first_line``."""
+    if copy and (plain := plain_copy(data, first_line, preparer)) is not None:
+        return StagedPart(plain[0], plain[1], [], None)
     rows = read_snapshot(
         io.BytesIO(data),
         fmt="jsonl",
@@ -140,6 +145,71 @@ def stage_part(
         max_problems=max_problems,
     )
     return StagedPart(*stage_rows(rows, preparer, copy=copy))
+
+
+def plain_copy(data: bytes, first_line: int, preparer: RowPreparer) -> tuple[int, bytes] | None:
+    """(rows, COPY text) of a part whose every line is plainly right, as ``read_snapshot``
+    then ``RowPreparer.copy_line`` would stage it; None as soon as one line is not (a problem,
+    a blank line, a byte-order mark, a field to escape...), and the caller then reads the part
+    with the parser, which says what is wrong. The same rules as the parser's fast path and
+    the preparer, in one loop without a record per row: a third less time per row (equality
+    with the parser is tested on generated lines)."""
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    if first_line == 1 and lines and lines[0].startswith(codecs.BOM_UTF8):
+        return None
+    loads, key, flagged_roles_of = orjson.loads, preparer.key, preparer._flagged
+    out: list[str] = []
+    append = out.append
+    number = first_line
+    for raw in lines:
+        try:
+            record = loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+        if type(record) is not dict:
+            return None
+        get = record.get
+        user_id, full_name, email = get("user_id"), get("full_name"), get("email")
+        language, roles = get("preferred_language", ""), get("roles")
+        if type(user_id) is int:
+            user_id = str(user_id)
+        if not (
+            type(user_id) is str
+            and type(full_name) is str
+            and type(email) is str
+            and type(language) is str
+            and type(roles) is list
+        ):
+            return None
+        user_id, full_name, email = user_id.strip(), full_name.strip(), email.strip()
+        if (
+            not (user_id and full_name and email)
+            or "\x00" in user_id + full_name + email + language
+        ):
+            return None
+        if len(roles) == 1 and type(roles[0]) is str:
+            role = roles[0].strip()
+            kept: tuple[str, ...] = (role,) if role else ()
+        elif all(type(role) is str for role in roles):
+            kept = tuple(sorted({role.strip() for role in roles} - {""}))
+        else:
+            return None
+        flagged, _text, roles_copy = flagged_roles_of(kept)
+        if not flagged:
+            append(f"{number}\t{key(user_id)}\tf\t\\N\t\\N\t\\N\t\\N\n")
+        elif "\\" in email or "\t" in email or "\n" in email or "\r" in email:
+            return None
+        else:
+            code = language.strip().lower()[:2]
+            name = " ".join(full_name.split())  # no tab or newline left, only a backslash
+            if "\\" in name:
+                name = name.replace("\\", "\\\\")
+            code = code if code in LANGUAGES else "\\N"
+            append(f"{number}\t{key(user_id)}\tt\t{name}\t{email}\t{code}\t{roles_copy}\n")
+        number += 1
+    return number - first_line, "".join(out).encode()
 
 
 def parts(stream: BinaryIO, size: int) -> Iterator[tuple[bytes, int]]:

@@ -11,7 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from omni_privacy.intake.domain.snapshot import SnapshotRow
-from omni_privacy.intake.domain.staged import RowPreparer, copy_text, parts, stage_part
+from omni_privacy.intake.domain.staged import (
+    RowPreparer,
+    copy_text,
+    parts,
+    plain_copy,
+    stage_part,
+)
 
 ADMIN = "system_administrator"
 KEYING = (b"test-key", b"profile\x007\x00")
@@ -91,3 +97,100 @@ def test_a_part_numbers_its_problems_as_lines_of_the_file() -> None:
         "line 41: roles: missing",
         "line 42: not valid JSON",
     ]
+
+
+# --- the plain path: the parser and the preparer in one loop -------------------------------
+
+_text = st.one_of(
+    st.sampled_from(["Alex Roy", "  Zoé   Côté ", "a\\b", "tab\there", "", " ", "x\x00y"]),
+    st.text(max_size=6),
+)
+_record = st.fixed_dictionaries(
+    {},
+    optional={
+        "user_id": st.one_of(st.integers(-5, 10**20), st.booleans(), _text, st.none()),
+        "full_name": st.one_of(_text, st.integers(0, 3), st.none()),
+        "email": st.one_of(_text, st.sampled_from(["alex@example.com", "a\tb@example.com"])),
+        "preferred_language": st.one_of(
+            st.sampled_from(["fr", "EN", " fr-CA ", "de", ""]), st.none(), st.integers(0, 2)
+        ),
+        "roles": st.one_of(
+            st.lists(st.sampled_from([*ALLOWED, "viewer", " ", f" {ADMIN} ", ""]), max_size=3),
+            st.lists(st.integers(0, 2), max_size=2),
+            _text,
+        ),
+        "department": _text,
+    },
+)
+
+
+_plainish = st.fixed_dictionaries(
+    {
+        "user_id": st.one_of(st.integers(0, 99), st.sampled_from(["u1", " u2 ", "u\\3"])),
+        "full_name": _text,
+        "email": st.sampled_from(["alex@example.com", " zoe@example.com", "a\\b@example.com"]),
+        "preferred_language": st.sampled_from(["fr", "EN", " fr-CA ", "de", ""]),
+        "roles": st.lists(st.sampled_from([*ALLOWED, "viewer", f" {ADMIN} "]), max_size=2),
+    }
+)
+
+
+def _reference(data: bytes, first_line: int, preparer: RowPreparer) -> tuple[int, bytes] | None:
+    """What the parser then the preparer stage, or None when the parser finds a problem."""
+    from omni_privacy.intake.domain.snapshot import SnapshotError, read_snapshot
+
+    rows = read_snapshot(io.BytesIO(data), fmt="jsonl", duplicates=False, first_line=first_line)
+    try:
+        lines = [preparer.copy_line(row) for row in rows]
+    except SnapshotError:
+        return None
+    return len(lines), "".join(lines).encode()
+
+
+@given(
+    records=st.lists(
+        st.one_of(_plainish, _plainish, _record, st.just("blank"), st.just("bad")), max_size=6
+    ),
+    first_line=st.sampled_from([1, 7]),
+    terminated=st.booleans(),
+)
+def test_the_plain_path_stages_exactly_what_the_parser_and_preparer_do(
+    records, first_line, terminated
+) -> None:
+    import orjson
+
+    encoded = [
+        b"" if r == "blank" else b"{nope" if r == "bad" else orjson.dumps(r) for r in records
+    ]
+    data = b"\n".join(encoded) + (b"\n" if terminated and encoded else b"")
+    preparer = RowPreparer(KEYING, ALLOWED)
+    plain = plain_copy(data, first_line, preparer)
+    if plain is not None:
+        assert plain == _reference(data, first_line, preparer)
+    staged = stage_part(data, first_line, preparer, copy=True, max_problems=50)
+    reference = _reference(data, first_line, preparer)
+    if reference is None:
+        assert staged.error is not None
+    else:
+        assert (staged.rows, staged.copy, staged.error) == (*reference, None)
+
+
+@given(record=_plainish, first_line=st.sampled_from([1, 7]))
+def test_one_plain_looking_line_is_staged_as_the_parser_and_preparer_do(record, first_line) -> None:
+    import orjson
+
+    data = orjson.dumps(record) + b"\n"
+    preparer = RowPreparer(KEYING, ALLOWED)
+    plain = plain_copy(data, first_line, preparer)
+    assert plain is None or plain == _reference(data, first_line, preparer)
+
+
+def test_plain_rows_take_the_plain_path() -> None:
+    data = b"".join(
+        b'{"user_id": %d, "full_name": "P %d", "email": "p%d@example.com", '
+        b'"preferred_language": "fr", "roles": ["%s"]}\n' % (n, n, n, role.encode())
+        for n, role in enumerate([ADMIN, "viewer", ADMIN], start=1)
+    )
+    preparer = RowPreparer(KEYING, ALLOWED)
+    assert plain_copy(data, 1, preparer) == _reference(data, 1, preparer)
+    assert plain_copy(data, 1, preparer) is not None
