@@ -59,20 +59,45 @@ def actor_for(user: Any | None) -> str:
 
 
 def _check_payload(value: Any, path: str = "payload") -> None:
+    found = _personal_at(value)
+    if found is None:
+        return
+    where, in_key = found
+    where_text = path + "".join(reversed(where))
+    if in_key:
+        # A key can leak as much as a value (``{address: count}``); name the parent only.
+        raise AuditPayloadError(
+            f"{where_text} has a key that looks like personal data; audit payloads hold none"
+        )
+    # The message names the key, never the value: the value is what must not leak.
+    raise AuditPayloadError(f"{where_text} looks like personal data; audit payloads hold none")
+
+
+def _personal_at(value: Any) -> tuple[list[str], bool] | None:
+    """Where in ``value`` something looks personal (the path's steps, innermost first, and
+    whether it is a key there), or None. Paths are only spelled out for a refusal: a sync's
+    payload lists thousands of public ids."""
     if isinstance(value, Mapping):
         for key, item in value.items():
             if isinstance(key, str) and _looks_personal(key):
-                # A key can leak as much as a value (``{address: count}``); name the parent only.
-                raise AuditPayloadError(
-                    f"{path} has a key that looks like personal data; audit payloads hold none"
-                )
-            _check_payload(item, f"{path}.{key}")
+                return [], True
+            found = _personal_at(item)
+            if found is not None:
+                found[0].append(f".{key}")
+                return found
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            _check_payload(item, f"{path}[{index}]")
+            if isinstance(item, str):  # the common case, without a call per item
+                if _looks_personal(item):
+                    return [f"[{index}]"], False
+                continue
+            found = _personal_at(item)
+            if found is not None:
+                found[0].append(f"[{index}]")
+                return found
     elif isinstance(value, str) and _looks_personal(value):
-        # The message names the key, never the value: the value is what must not leak.
-        raise AuditPayloadError(f"{path} looks like personal data; audit payloads hold none")
+        return [], False
+    return None
 
 
 def _key() -> bytes:

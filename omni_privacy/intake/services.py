@@ -546,27 +546,24 @@ def _schedule_unseen(work: _Batch, stage: Stage) -> None:
         "state": HoldingState.PENDING_DELETION,
         "updated_at": clock.now(),
     }
-    for ids in stage.unseen(BATCH):
-        rows = Holding.objects.filter(id__in=ids).order_by("id")
-        ids_written, public_ids, retention = [], [], []
-        values = rows.values_list(
-            "id", "public_id", "source", "collected_at", "last_contact_at",
-            "person__erasure_requested_at",
-        )  # fmt: skip
-        for row_id, public_id, source, collected_at, last_contact_at, erasure_requested_at in cast(
-            "Iterable[tuple[int, uuid.UUID, str, dt.date, dt.date | None, dt.date | None]]", values
-        ):
-            facts = (source, collected_at, last_contact_at, erasure_requested_at)
+    for batch in stage.unseen(BATCH):
+        retention = []
+        for held in batch:
+            facts = (held.source, held.collected_at, held.last_contact_at,
+                     held.erasure_requested_at)  # fmt: skip
             columns = decisions.get(facts)
             if columns is None:
-                held = HoldingFacts(
-                    source=source, collected_at=collected_at, last_contact_at=last_contact_at,
-                    role_removed_at=work.as_of, erasure_requested_at=erasure_requested_at,
+                held_facts = HoldingFacts(
+                    source=held.source, collected_at=held.collected_at,
+                    last_contact_at=held.last_contact_at, role_removed_at=work.as_of,
+                    erasure_requested_at=held.erasure_requested_at,
                 )  # fmt: skip
-                columns = decisions[facts] = decision_columns(held, work.facts, as_of=work.as_of)
-            ids_written.append(row_id)
-            public_ids.append(str(public_id))
+                columns = decisions[facts] = decision_columns(
+                    held_facts, work.facts, as_of=work.as_of
+                )
             retention.append(columns)
+        ids_written = [held.id for held in batch]
+        public_ids = [held.public_id for held in batch]
         due, deadline, rule, action = (list(column) for column in zip(*retention, strict=True))
         _set_columns(
             ids_written,

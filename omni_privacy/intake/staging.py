@@ -21,12 +21,12 @@ import json
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 
 from omni_privacy.intake.domain.snapshot import SnapshotProblem
-from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState
+from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState, Person
 
 ROWS = "omni_sync_rows"
 DIFF = "omni_sync_diff"
@@ -42,6 +42,17 @@ class Diffed:
 
     unchanged: int
     ignored: int
+
+
+class UnseenProfile(NamedTuple):
+    """A held profile the snapshot no longer flags, and the facts its retention reads."""
+
+    id: int
+    public_id: str
+    source: str
+    collected_at: dt.date
+    last_contact_at: dt.date | None
+    erasure_requested_at: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -198,9 +209,10 @@ class Stage:
         gate has accepted them; the others (new, restored, new address, roles changed) go
         through the services one by one."""
         states = ", ".join(["%s"] * len(LIVE_STATES))
+        holdings = connection.ops.quote_name(Holding._meta.db_table)
         held = (
-            "SELECT id, source_key, full_name, email, preferred_language, roles, state, "  # noqa: S608
-            f"person_id, role_removed_at FROM {connection.ops.quote_name(Holding._meta.db_table)} "
+            "SELECT id, public_id, source_key, full_name, email, preferred_language, roles, "  # noqa: S608
+            f"state, person_id, role_removed_at FROM {holdings} "
             "WHERE instance_id = %s AND source = %s AND source_key IS NOT NULL "
             f"AND state IN ({states})"
         )
@@ -227,7 +239,8 @@ class Stage:
         columns = (
             f"{kind} AS kind, s.line, s.key, s.full_name, s.email, s.language, s.roles, "
             f"{in_place} AS in_place, h.full_name {distinct} s.full_name AS name_changed, "
-            f"h.preferred_language {distinct} s.language AS language_changed, h.id AS holding_id"
+            f"h.preferred_language {distinct} s.language AS language_changed, h.id AS holding_id, "
+            "h.public_id"
         )
         if _postgres():
             joined = f"SELECT {columns} FROM {ROWS} s FULL JOIN ({held}) h ON h.source_key = s.key"  # noqa: S608
@@ -236,8 +249,8 @@ class Stage:
             joined = (
                 f"SELECT {columns} FROM {ROWS} s LEFT JOIN ({held}) h ON h.source_key = s.key "  # noqa: S608
                 f"UNION ALL SELECT 'unseen', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-                f"NULL, h.id FROM ({held}) h WHERE h.role_removed_at IS NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM {ROWS} s WHERE s.key = h.source_key)"
+                f"NULL, h.id, h.public_id FROM ({held}) h WHERE h.role_removed_at IS NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM {ROWS} s WHERE s.key = h.source_key)"
             )
             params = [HoldingState.ACTIVE, *held_params, *held_params]
         self._cursor.execute(
@@ -309,8 +322,8 @@ class Stage:
         last = 0
         while True:
             self._cursor.execute(
-                f"SELECT c.line, h.public_id, c.name_changed, c.language_changed "  # noqa: S608
-                f"FROM {DIFF} c JOIN {table} h ON h.id = c.in_place WHERE c.kind = 'changed' "
+                f"SELECT c.line, c.public_id, c.name_changed, c.language_changed "  # noqa: S608
+                f"FROM {DIFF} c WHERE c.kind = 'changed' "
                 "AND c.in_place IS NOT NULL AND c.line > %s ORDER BY c.line LIMIT %s",
                 [last, batch],
             )
@@ -340,21 +353,35 @@ class Stage:
                 for _line, public_id, name_changed, language_changed in rows
             ]
 
-    def unseen(self, batch: int) -> Iterator[list[int]]:
-        """Ids of the held profiles the snapshot no longer flags, ``batch`` at a time, in id
-        order (keyset paging over ``diff``'s table)."""
+    def unseen(self, batch: int) -> Iterator[list[UnseenProfile]]:
+        """The held profiles the snapshot no longer flags, ``batch`` at a time, in id order
+        (keyset paging over ``diff``'s table), with the facts the retention evaluator reads."""
+        table = connection.ops.quote_name(Holding._meta.db_table)
+        people = connection.ops.quote_name(Person._meta.db_table)
         last = 0
         while True:
             self._cursor.execute(
-                f"SELECT holding_id FROM {DIFF} WHERE kind = 'unseen' AND holding_id > %s "  # noqa: S608
-                "ORDER BY holding_id LIMIT %s",
+                "SELECT h.id, h.public_id, h.source, h.collected_at, h.last_contact_at, "  # noqa: S608
+                f"p.erasure_requested_at FROM {DIFF} u JOIN {table} h ON h.id = u.holding_id "
+                f"LEFT JOIN {people} p ON p.id = h.person_id "
+                "WHERE u.kind = 'unseen' AND u.holding_id > %s ORDER BY u.holding_id LIMIT %s",
                 [last, batch],
             )
-            ids = [row_id for (row_id,) in self._cursor.fetchall()]
-            if not ids:
+            rows = self._cursor.fetchall()
+            if not rows:
                 return
-            last = ids[-1]
-            yield ids
+            last = rows[-1][0]
+            yield [
+                UnseenProfile(
+                    row[0], str(uuid.UUID(str(row[1]))), row[2], *(_date(day) for day in row[3:])
+                )
+                for row in rows
+            ]
+
+
+def _date(value: Any) -> Any:
+    """Dates come back as dates on PostgreSQL, as ISO text on SQLite."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _roles(value: Any) -> tuple[str, ...]:
