@@ -160,6 +160,11 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def peak_child_rss_mib() -> float:
+    """The largest peak resident memory of any ended child process (the sync's parsers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 @dataclass
 class Lap:
     seconds: float = 0.0

@@ -31,6 +31,7 @@ from _common import (
     Target,
     create_database,
     drop_database,
+    peak_child_rss_mib,
     peak_rss_mib,
     per_second,
     settle,
@@ -92,12 +93,14 @@ def write_snapshots(rows: int, seed: int, directory: Path) -> tuple[Path, Path, 
     return first, second, changes
 
 
-def _phase(rows: int, seconds: float, counts: dict[str, int]) -> dict[str, Any]:
+def _phase(rows: int, seconds: float, counts: dict[str, int], workers: int) -> dict[str, Any]:
     return {
         "rows": rows,
         "seconds": round(seconds, 3),
         "per_second": round(per_second(rows, seconds)),
         "peak_rss_mib": round(peak_rss_mib(), 1),
+        "children": workers,
+        "peak_child_rss_mib": round(peak_child_rss_mib(), 1),
         "counts": counts,
     }
 
@@ -109,7 +112,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     from django.core.management import call_command
 
-    from omni_privacy.intake.services import sync_import
+    from omni_privacy.intake.services import sync_import, sync_workers
     from omni_privacy.registry.domain.facts import Interval
     from omni_privacy.registry.services import (
         OrganizationInput,
@@ -129,6 +132,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     instance = instance_create(actor="bench", organization=acme, code="acme-prod")
     figures: dict[str, Any] = {"vendor": target.vendor, "rows": args.rows, "changes": changes}
+    parsers = sync_workers() if target.vendor == "postgresql" else 0
     for name, path, day in (
         ("first", first, dt.date(2026, 10, 1)),
         ("diff", second, dt.date(2026, 11, 1)),
@@ -146,15 +150,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if profiler:
             profiler.dump_stats(args.profile)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
-        figures[name] = _phase(report.rows, lap.seconds, report.counts)
+        figures[name] = _phase(report.rows, lap.seconds, report.counts, parsers)
     figures["targets"] = {
         "rate_met": figures["diff"]["per_second"] >= RATE_TARGET,
-        "memory_met": figures["diff"]["peak_rss_mib"] < MEMORY_TARGET_MIB,
+        # The sync's process and its parsing processes together.
+        "memory_met": _total_mib(figures["diff"]) < MEMORY_TARGET_MIB,
     }
     if not args.keep:
         drop_database(target)
     shutil.rmtree(work, ignore_errors=True)
     return figures
+
+
+def _total_mib(phase: dict[str, Any]) -> float:
+    """Peak memory of the sync and its parsers, as if all peaked at once (an upper bound)."""
+    return float(phase["peak_rss_mib"] + phase["children"] * phase["peak_child_rss_mib"])
 
 
 def _table(f: dict[str, Any]) -> str:
@@ -164,14 +174,18 @@ def _table(f: dict[str, Any]) -> str:
             f"{f['changes']['renamed']:,} renamed, {f['changes']['roles_removed']:,} roles removed"
         ),
         "",
-        f"{'phase':<7}{'rows':>11}{'seconds':>10}{'rows/s':>10}{'peak RSS':>12}  counts",
+        (
+            f"{'phase':<7}{'rows':>11}{'seconds':>10}{'rows/s':>10}{'peak RSS':>12}"
+            f"{'parsers':>14}  counts"
+        ),
     ]
     for name in ("first", "diff"):
         p = f[name]
         counts = ", ".join(f"{k} {v:,}" for k, v in p["counts"].items() if v)
         lines.append(
             f"{name:<7}{p['rows']:>11,}{p['seconds']:>10.2f}{p['per_second']:>10,}"
-            f"{p['peak_rss_mib']:>8.0f} MiB  {counts}"
+            f"{p['peak_rss_mib']:>8.0f} MiB{p['children']:>4} x {p['peak_child_rss_mib']:>3.0f} MiB"
+            f"  {counts}"
         )
     lines += [
         "",
@@ -180,7 +194,8 @@ def _table(f: dict[str, Any]) -> str:
             f"{'met' if f['targets']['rate_met'] else 'MISSED'})"
         ),
         (
-            f"peak memory: {f['diff']['peak_rss_mib']:.0f} MiB (target < {MEMORY_TARGET_MIB}: "
+            f"peak memory: {_total_mib(f['diff']):.0f} MiB, the sync and its parsers "
+            f"(target < {MEMORY_TARGET_MIB}: "
             f"{'met' if f['targets']['memory_met'] else 'MISSED'})"
         ),
     ]

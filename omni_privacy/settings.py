@@ -169,6 +169,9 @@ OMNI_ENCRYPTION_OLD_KEYS = env_list("OMNI_ENCRYPTION_OLD_KEYS", [])
 # The erasure ledger lives outside the database so that it survives a backup restore: keep it on
 # other storage than the database backups (docs/operations.md). Empty: VAR_DIR/erasure-ledger.jsonl.
 OMNI_ERASURE_LEDGER = env_str("OMNI_ERASURE_LEDGER", "")
+# Processes parsing a large JSON-lines snapshot for the monthly sync (intake/services.py);
+# 0: the machine's processors, at most 4; 1: in the sync's own process.
+OMNI_SYNC_WORKERS = env_int("OMNI_SYNC_WORKERS", 0)
 # Holdings per sweep transaction (retention/sweep.py).
 OMNI_RETENTION_CHUNK = env_int("OMNI_RETENTION_CHUNK", 5000)
 # Outgoing mail (outbox/delivery.py; docs/operations.md). TLS: "starttls" (submission, 587),

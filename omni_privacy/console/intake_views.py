@@ -56,6 +56,7 @@ MESSAGES = {
     ("email", "invalid"): _("This is not a valid email address."),
     ("phone", "invalid"): _("This is not a valid telephone number."),
     ("full_name", "invalid"): _("The name is too long."),
+    ("full_name", "control"): _("The name contains a control character."),
     ("contacted_on", "invalid"): _("The date of the contact cannot be in the future."),
     ("organization", "condition"): _(
         "The organisation has no subscription on the date of the contact: the notice does not "

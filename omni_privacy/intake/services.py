@@ -280,11 +280,11 @@ def _staged_batches(
 
 
 def sync_workers() -> int:
-    """Processes that parse a large JSON-lines snapshot (OMNI_SYNC_WORKERS; default: the
-    machine's processors, at most 4). 1 parses in the sync's own process."""
-    configured = getattr(settings, "OMNI_SYNC_WORKERS", None)
-    if configured is not None:
-        return max(1, int(configured))
+    """Processes that parse a large JSON-lines snapshot (OMNI_SYNC_WORKERS; 0, the default:
+    the machine's processors, at most 4). 1 parses in the sync's own process."""
+    configured = int(settings.OMNI_SYNC_WORKERS)
+    if configured > 0:
+        return configured
     return max(1, min(os.cpu_count() or 1, 4))
 
 

@@ -41,6 +41,7 @@ MESSAGES = {
     "phone": _("Enter a valid telephone number, or leave it empty."),
     "full_name": _("The name is too long."),
 }
+CONTROL = _("The name contains a control character.")
 URL_NAMES = {"fr": "portal:information_request_fr", "en": "portal:information_request_en"}
 
 
@@ -149,7 +150,7 @@ def information_request(request: HttpRequest, language: str) -> HttpResponse:
             for problem in refused.errors:
                 name = FIELDS.get(problem.field)
                 if name is not None:
-                    form.add_error(name, MESSAGES[name])
+                    form.add_error(name, CONTROL if problem.code == "control" else MESSAGES[name])
                 else:
                     form.add_error(None, _("Your request could not be recorded."))
             return _page(request, language, {"form": form}, status=400)

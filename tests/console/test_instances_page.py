@@ -89,3 +89,8 @@ def test_sync_now_pulls_and_lists_the_run(client: Client, officer, acme, export_
     assert "1 added, 0 updated, 0 kept, 0 scheduled for deletion" in page
     assert "export: the instance answered HTTP 500" in page
     assert "Refused (1 attempt)" in page
+    # The same refusal, read by a French-speaking officer.
+    officer.preferred_language = "fr"
+    officer.save(update_fields=["preferred_language"])
+    page = client.get(PAGE).content.decode()
+    assert "export : l&#x27;instance a répondu HTTP 500" in page

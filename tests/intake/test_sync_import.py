@@ -389,3 +389,19 @@ def test_a_row_the_gate_would_store_otherwise_is_demoted_to_the_services(
     report = apply(instance, [{**LEA, "full_name": "Léa Roy"}], NOV)
     assert report.counts["updated"] == 1
     assert Holding.objects.get().full_name == "LÉA ROY"
+
+
+def test_a_user_still_without_a_role_is_unchanged_and_keeps_the_first_removal_day(
+    instance,
+) -> None:
+    apply(instance, [LEA, MARC], OCT)
+    gone_role = {**MARC, "roles": ["viewer"]}
+    apply(instance, [LEA, gone_role], NOV)
+    again = apply(instance, [LEA, gone_role, ZOE], DEC)
+    assert (
+        again.counts["unchanged"],
+        again.counts["scheduled_for_deletion"],
+        again.counts["ignored"],
+    ) == (2, 0, 1)
+    marc = Holding.objects.get(email=MARC["email"])
+    assert (marc.state, marc.role_removed_at) == ("pending_deletion", NOV)

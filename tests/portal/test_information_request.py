@@ -78,6 +78,15 @@ def test_bad_input_is_named_in_the_page_language(client: Client) -> None:
     assert Holding.objects.count() == 0
 
 
+def test_a_name_with_a_control_character_is_refused_by_name(client: Client) -> None:
+    response = _send(client, full_name="Camille\x07Tremblay")
+    assert response.status_code == 400
+    assert response.context["form"].errors["full_name"] == [
+        "Le nom contient un caractère de contrôle."
+    ]
+    assert Holding.objects.count() == 0
+
+
 def test_a_forged_or_cross_site_post_is_refused(client: Client) -> None:
     assert client.post(FR, {**FORM, "form_token": "forged"}).status_code == 403
     crossed = client.post(

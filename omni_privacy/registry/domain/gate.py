@@ -216,7 +216,7 @@ def _check_values(
         if len(values["full_name"]) > MAX_NAME:
             errors.append(FieldError("person.full_name", f"is longer than {MAX_NAME} characters"))
         if _CONTROL.search(values["full_name"]):
-            errors.append(FieldError("person.full_name", "contains a control character"))
+            errors.append(FieldError("person.full_name", "contains a control character", "control"))
     if values["phone"]:
         try:
             values["phone"] = normalize_phone(str(values["phone"]))
