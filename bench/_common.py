@@ -12,6 +12,7 @@ import os
 import resource
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,9 +161,46 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def peak_child_rss_mib() -> float:
-    """The largest peak resident memory of any ended child process (the sync's parsers)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+class ChildPeaks:
+    """The peak resident memory of each child process, sampled from /proc every 0.2 s (Linux).
+
+    ``getrusage(RUSAGE_CHILDREN)`` will not do: a child started by fork then exec is charged the
+    parent's whole resident set from before its exec. VmHWM, read from the child's own
+    /proc/PID/status, is the peak of the child's own memory after exec."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> ChildPeaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            try:
+                children = Path(f"/proc/{me}/task/{me}/children").read_text().split()
+            except OSError:
+                return
+            for child in children:
+                try:
+                    status = Path(f"/proc/{child}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        kib = float(line.split()[1])
+                        self.peaks[int(child)] = max(self.peaks.get(int(child), 0), kib / 1024)
+
+    @property
+    def largest_mib(self) -> float:
+        return max(self.peaks.values(), default=0.0)
 
 
 @dataclass

@@ -31,11 +31,11 @@ from typing import Any
 
 from _common import (
     DEFAULT_PG_URL,
+    ChildPeaks,
     Target,
     copy_database,
     create_database,
     drop_database,
-    peak_child_rss_mib,
     peak_rss_mib,
     per_second,
     settle,
@@ -103,14 +103,16 @@ def write_snapshots(rows: int, seed: int, directory: Path) -> tuple[Path, Path, 
     return first, second, changes
 
 
-def _phase(rows: int, seconds: float, counts: dict[str, int], workers: int) -> dict[str, Any]:
+def _phase(
+    rows: int, seconds: float, counts: dict[str, int], workers: int, child_mib: float
+) -> dict[str, Any]:
     return {
         "rows": rows,
         "seconds": round(seconds, 3),
         "per_second": round(per_second(rows, seconds)),
         "peak_rss_mib": round(peak_rss_mib(), 1),
         "children": workers,
-        "peak_child_rss_mib": round(peak_child_rss_mib(), 1),
+        "peak_child_rss_mib": round(child_mib, 1),
         "counts": counts,
     }
 
@@ -147,7 +149,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     def timed(name: str, path: Path, day: dt.date) -> dict[str, Any]:
         settle()
         profiler = cProfile.Profile() if args.profile and name == args.profile_phase else None
-        with path.open("rb") as stream, stopwatch() as lap:
+        with path.open("rb") as stream, ChildPeaks() as children, stopwatch() as lap:
             if profiler:
                 profiler.enable()
             report = sync_import(
@@ -158,7 +160,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if profiler:
             profiler.dump_stats(args.profile)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
-        return _phase(report.rows, lap.seconds, report.counts, parsers)
+        return _phase(report.rows, lap.seconds, report.counts, parsers, children.largest_mib)
 
     figures["first"] = timed("first", first, dt.date(2026, 10, 1))
     # Each diff runs on an exact copy of the database after the first import (same pages, same
