@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import queue
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -68,21 +67,6 @@ class StagedRow:
     roles: tuple[str, ...]
 
 
-_COPY_QUEUE = 64  # buffers of 128 KiB: 8 MiB waiting for the server at most
-
-
-def _queued_writer(cursor: Any) -> Any:
-    """psycopg's queued COPY writer with a shorter queue: its own holds 1,024 buffers (128 MiB)
-    when the server reads more slowly than the sync parses."""
-    from psycopg.copy import QueuedLibpqWriter
-
-    writer = QueuedLibpqWriter(cursor)
-    current = getattr(writer, "_queue", None)
-    if isinstance(current, queue.Queue) and current.empty():
-        writer._queue = type(current)(maxsize=_COPY_QUEUE)  # type: ignore[assignment]
-    return writer  # (another psycopg keeps its own queue, still bounded)
-
-
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
@@ -113,10 +97,14 @@ class Stage:
             f"roles {_roles_type()})"
         )
         if _postgres():
+            from psycopg.copy import QueuedLibpqWriter
+
             # A writer thread sends the rows to the server: the sync's process goes back to
-            # its parsing processes while PostgreSQL reads the last part.
+            # its parsing processes while PostgreSQL reads the last part. Its queue holds at
+            # most 1,024 buffers of 128 KiB, whatever the file's size.
             self._copy_manager = self._cursor.copy(
-                f"COPY {ROWS} ({_COLUMNS}) FROM STDIN", writer=_queued_writer(self._cursor.cursor)
+                f"COPY {ROWS} ({_COLUMNS}) FROM STDIN",
+                writer=QueuedLibpqWriter(self._cursor.cursor),
             )
             self._copy = self._copy_manager.__enter__()
         return self

@@ -130,14 +130,3 @@ def test_a_name_with_copy_specials_is_stored_as_written(instance, small_parts) -
     assert Holding.objects.get(email="zoe@example.com").full_name == name
     again = sync(instance, [*people(12), user(13, name, "zoe@example.com")], NOV)
     assert again.counts["unchanged"] == 10
-
-
-@pytest.mark.postgres_only
-def test_the_copy_writer_holds_at_most_8_mib_for_the_server(db) -> None:
-    from django.db import connection
-
-    from omni_privacy.intake.staging import _queued_writer
-
-    with connection.cursor() as cursor:
-        writer = _queued_writer(cursor.cursor)
-    assert writer._queue.maxsize == 64  # of 128 KiB buffers
