@@ -6,8 +6,9 @@ new state, its audit events, and the letter (sent after commit).
   dates, values, retention clause and when it ends), in the person's language;
 - portability: JSON and CSV of what the person provided, processed on consent or contract;
 - rectification: the corrected values applied to every live holding that may hold them;
-- erasure: scheduled now where no clause remains (the sales_erasure_request rule: the
-  retention sweep deletes within 60 days); otherwise the answer names the clause and the day;
+- erasure: scheduled now wherever no clause requires keeping the data (notice §9.1; the
+  evaluator makes it due on the request's day and the retention sweep erases it); otherwise the
+  answer names the clause that keeps it and until when;
 - objection and consent withdrawal: handed over through dsr/consent_bridge.py.
 """
 
@@ -280,7 +281,8 @@ def _erasure(request: RightsRequest, *, actor: str, today: dt.date) -> Result:
                     + (f", until {until}" if until else ", until it is lifted"),
                 }
             )
-        elif holding.retention_rule == "sales_erasure_request":
+        elif holding.due_at is not None and holding.due_at <= today:
+            # The request (or a clause already run) makes it due: the next sweep erases it.
             deadline = holding.deadline_at.isoformat() if holding.deadline_at else ""
             erased.append({"holding": str(holding.public_id), "deadline": deadline})
             lines.append(

@@ -41,6 +41,10 @@ TEMPLATES = (
         "the organisation has no subscription on %(day)s: no software profile can be "
         "collected (notice §2.1 ¶2)"
     ),
+    gettext_noop(
+        "the snapshot is dated %(day)s, before the last one applied (%(latest)s): an older "
+        "snapshot cannot be applied after a newer one"
+    ),
     gettext_noop("the instance has no export URL (omni-privacy instances add --url)"),
     gettext_noop("truncated: the connection closed after %(size)s bytes"),
     gettext_noop("the instance refused the token (HTTP %(code)s)"),

@@ -653,9 +653,30 @@ def _refuse_unsubscribed(facts: OrganizationFacts, as_of: dt.date) -> None:
         raise SnapshotError((SnapshotProblem(None, "organization", message),))
 
 
+def _refuse_older_snapshot(instance: Instance, as_of: dt.date) -> None:
+    """A snapshot never moves an instance's clock backwards: one dated before the last one
+    applied would undo what that one saw (a role given back would be removed again, and the
+    profile deleted while its person still holds the role, notice §4 ¶1)."""
+    latest = (
+        SyncRun.objects.filter(instance=instance, status=SyncStatus.FINISHED, as_of__gt=as_of)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .first()
+    )
+    if latest is not None:
+        message = (
+            f"the snapshot is dated {as_of}, before the last one applied ({latest}): an older "
+            "snapshot cannot be applied after a newer one"
+        )
+        raise SnapshotError((SnapshotProblem(None, "as_of", message),))
+
+
 def _apply(
     instance: Instance, stream: _Hashed, *, fmt: str, as_of: dt.date, origin: str, actor: str
 ) -> SyncReport:
+    # Under the instance's row lock, so that two syncs cannot both pass the date check.
+    instance = Instance.objects.select_for_update().get(pk=instance.pk)
+    _refuse_older_snapshot(instance, as_of)
     policy = active_policy()
     facts = organization_facts(instance.organization)
     now = clock.now()

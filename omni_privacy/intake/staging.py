@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 
 from omni_privacy.intake.domain.snapshot import SnapshotProblem
-from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState, Person
+from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState
 
 ROWS = "omni_sync_rows"
 DIFF = "omni_sync_diff"
@@ -358,13 +358,11 @@ class Stage:
         """The held profiles the snapshot no longer flags, ``batch`` at a time, in id order
         (keyset paging over ``diff``'s table), with the facts the retention evaluator reads."""
         table = connection.ops.quote_name(Holding._meta.db_table)
-        people = connection.ops.quote_name(Person._meta.db_table)
         last = 0
         while True:
             self._cursor.execute(
                 "SELECT h.id, h.public_id, h.source, h.collected_at, h.last_contact_at, "  # noqa: S608
-                f"p.erasure_requested_at FROM {DIFF} u JOIN {table} h ON h.id = u.holding_id "
-                f"LEFT JOIN {people} p ON p.id = h.person_id "
+                f"h.erasure_requested_at FROM {DIFF} u JOIN {table} h ON h.id = u.holding_id "
                 "WHERE u.kind = 'unseen' AND u.holding_id > %s ORDER BY u.holding_id LIMIT %s",
                 [last, batch],
             )

@@ -97,7 +97,10 @@ class Person(PublicIdModel):
 
     email_digest = models.CharField(max_length=64, unique=True)
     erasure_requested_at = models.DateField(
-        null=True, blank=True, help_text="notice §4 ¶3 and §5: non-subscriber deletion request"
+        null=True,
+        blank=True,
+        help_text="the person's first erasure request (shown to staff); the retention clock "
+        "reads each holding's own erasure_requested_at",
     )
 
     def __str__(self) -> str:
@@ -160,6 +163,9 @@ class Holding(PublicIdModel):
     last_contact_at = models.DateField(null=True, blank=True)
     roles = models.JSONField(default=list, blank=True)
     role_removed_at = models.DateField(null=True, blank=True)
+    # Notice §4 ¶3, §5, §9.1: the erasure request that covered this holding. A fact of the data
+    # held when the request was made, never of data collected after it.
+    erasure_requested_at = models.DateField(null=True, blank=True)
     state = models.CharField(
         max_length=20, choices=HoldingState.choices, default=HoldingState.ACTIVE
     )

@@ -19,7 +19,7 @@ def holding_facts_of(holding: Holding) -> HoldingFacts:
         collected_at=holding.collected_at,
         last_contact_at=holding.last_contact_at,
         role_removed_at=holding.role_removed_at,
-        erasure_requested_at=holding.person.erasure_requested_at if holding.person else None,
+        erasure_requested_at=holding.erasure_requested_at,
         roles=tuple(holding.roles or ()),
     )
 

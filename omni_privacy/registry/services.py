@@ -266,26 +266,30 @@ def organizations_by_code(codes: Iterable[str]) -> dict[str, Organization]:
 
 
 def person_erasure_request_record(*, actor: str, person: Person, requested_on: dt.date) -> int:
-    """Record a person's deletion request (notice §4 ¶3, §5: a non-subscriber may ask for the
-    deletion of their sales data at any time, done within 60 days) and reschedule their live
-    holdings. Where the organisation subscribes, the request does not trigger that clause (the
-    evaluator decides); the full rights-request workflow builds on this. Returns the number of
-    holdings rescheduled."""
+    """Record a person's erasure request and reschedule the data it covers: their live
+    holdings collected on or before ``requested_on`` (notice §4 ¶3, §5: a non-subscriber may ask
+    at any time, done within 60 days; §9.1: erasure wherever no clause requires keeping the
+    data). The request is a fact of those holdings only: data collected after it is new data,
+    with its own clock. The evaluator decides which holdings it makes due; the others keep the
+    clause that still requires them. Returns the number of holdings the request covers."""
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.erasure_requested_at is None or requested_on < person.erasure_requested_at:
             person.erasure_requested_at = requested_on
             person.save(update_fields=["erasure_requested_at", "updated_at"])
         holdings = list(
-            Holding.objects.filter(person=person, state__in=LIVE_STATES).select_related(
-                "person", "organization"
-            )
+            Holding.objects.filter(
+                person=person, state__in=LIVE_STATES, collected_at__lte=requested_on
+            ).select_related("organization")
         )
         cache: dict[int, OrganizationFacts] = {}
         for holding in holdings:
+            if holding.erasure_requested_at is None or requested_on < holding.erasure_requested_at:
+                holding.erasure_requested_at = requested_on
             apply_decision(holding, _facts_for(holding.organization, cache), as_of=requested_on)
         Holding.objects.bulk_update(
-            holdings, ["due_at", "deadline_at", "retention_rule", "retention_action"]
+            holdings,
+            ["erasure_requested_at", "due_at", "deadline_at", "retention_rule", "retention_action"],
         )
         audit_record(
             actor=actor,
@@ -296,7 +300,11 @@ def person_erasure_request_record(*, actor: str, person: Person, requested_on: d
                 "requested_on": requested_on.isoformat(),
                 "holdings_rescheduled": len(holdings),
                 "due": sorted(
-                    {str(h.due_at) for h in holdings if h.retention_rule == "sales_erasure_request"}
+                    {
+                        str(h.due_at)
+                        for h in holdings
+                        if h.due_at is not None and h.due_at <= requested_on
+                    }
                 ),
             },
         )

@@ -1,13 +1,13 @@
 """A fictional registry with holdings in every retention situation on 2026-11-25 (TODAY).
 
 Sales holdings are due 5 years after the last contact (notice §4 ¶3), customer service ones on
-the day after the last subscription ended (§4 ¶2), administrative ones 5 years after it (§4 ¶4);
-each then has 60 days (the deadline).
+the day after the last subscription ended (§4 ¶2), administrative ones 5 years after its last
+day (§4 ¶4); each then has 60 days from the clock's event day (the deadline).
 
     key              source            due          deadline     situation on TODAY
     overdue_sales    sales             2026-01-15   2026-03-16   overdue
-    overdue_service  customer_service  2021-07-01   2021-08-30   overdue
-    overdue_admin    administrative    2026-07-01   2026-08-30   overdue
+    overdue_service  customer_service  2021-07-01   2021-08-29   overdue
+    overdue_admin    administrative    2026-06-30   2026-08-29   overdue
     late_sales       sales             2026-10-01   2026-11-30   past due, not processed
     held_by_org      sales             2026-09-01   2026-10-31   past due, organisation held
     held_by_person   sales             2026-11-01   2026-12-31   past due, person held

@@ -156,7 +156,7 @@ def test_chart_has_one_bar_per_week_with_heights_from_the_counts(
         "§3 ¶1, §4 ¶2 · Software solution profile",
         "§4 ¶2 · Customer service",
         "§4 ¶3 · Sales",
-        "§4 ¶3, §5 · Sales",
+        "§4 ¶3, §5, §9.1 · Sales",
         "§4 ¶4 · Administration",
     ]
     # Axis values 0 to 2, then the total above each non-empty bar.

@@ -44,7 +44,7 @@ def test_the_fixture_holdings_have_the_due_dates_it_documents(registry) -> None:
     } == {
         "overdue_sales": ("2026-01-15", "sales_last_contact"),
         "overdue_service": ("2021-07-01", "service_not_renewed"),
-        "overdue_admin": ("2026-07-01", "administrative_not_renewed"),
+        "overdue_admin": ("2026-06-30", "administrative_not_renewed"),
         "late_sales": ("2026-10-01", "sales_last_contact"),
         "held_by_org": ("2026-09-01", "sales_last_contact"),
         "held_by_person": ("2026-11-01", "sales_last_contact"),
@@ -106,7 +106,7 @@ def test_due_by_clause_counts_per_week_and_rule(registry) -> None:
         "§3 ¶1, §4 ¶2",
         "§4 ¶2",
         "§4 ¶3",
-        "§4 ¶3, §5",
+        "§4 ¶3, §5, §9.1",
         "§4 ¶4",
     ]
     assert len(due.weeks) == 13

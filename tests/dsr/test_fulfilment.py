@@ -186,6 +186,46 @@ def test_erasure_names_the_clause_and_a_legal_hold(people, officer, frozen) -> N
     assert retained[str(people.camille_service.public_id)]["until"] is None
 
 
+def test_erasure_reaches_a_subscribers_sales_data(db, officer, frozen) -> None:
+    """Issue 12 case 3, notice §9.1: the organisation subscribes, yet no clause requires keeping
+    its contact's sales data: it is erased; the customer-service data the subscription
+    requires is kept, and the answer names its clause."""
+    from omni_privacy.registry.domain.facts import Interval
+    from omni_privacy.registry.services import (
+        OrganizationInput,
+        holding_record,
+        organization_upsert,
+    )
+    from tests.dsr.conftest import candidate
+
+    acme = organization_upsert(
+        actor="t",
+        data=OrganizationInput(
+            code="acme", name="Acme", subscriptions=(Interval(dt.date(2020, 1, 1)),)
+        ),
+        as_of=TODAY,
+    )
+    sales = holding_record(
+        actor="t", organization=acme, candidate=candidate("sales", "lea@example.com"), today=TODAY
+    )
+    service = holding_record(
+        actor="t",
+        organization=acme,
+        candidate=candidate("customer_service", "lea@example.com"),
+        today=TODAY,
+    )
+    rights = fulfil(verified(officer, "erasure", "lea@example.com"), officer)
+    sales.refresh_from_db()
+    assert (sales.retention_rule, sales.due_at) == ("sales_erasure_request", TODAY)
+    assert rights.state == "partially_fulfilled"
+    assert rights.outcome == {
+        "erased": [{"holding": str(sales.public_id), "deadline": "2027-01-24"}],
+        "retained": [
+            {"holding": str(service.public_id), "clause": "customer_service", "until": None}
+        ],
+    }
+
+
 def frozen_now():
     from omni_privacy.core import clock
 

@@ -60,7 +60,7 @@ class Registry:
     """Fictional holdings with known retention answers on 2026-11-25 (see ``registry``)."""
 
     overdue: Any  # sales, last contact 2021-08-01: due 2026-08-01, deadline 2026-09-30
-    due: Any  # customer service, subscription ended 2026-10-31: due 2026-11-01
+    due: Any  # customer service, subscription ended 2026-10-31: due 2026-11-01, by 2026-12-30
     scheduled: Any  # sales, last contact 2021-12-01: due 2026-12-01
     later: Any  # sales, last contact 2024-03-01: due 2029-03-01
     kept: Any  # software profile, subscription ongoing: no due date

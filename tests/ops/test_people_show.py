@@ -73,7 +73,7 @@ def test_json_shows_the_person_and_every_holding(run, registry) -> None:
                 "collected_at": "2025-06-02",
                 "last_contact_at": None,
                 "due_at": "2026-11-01",
-                "deadline_at": "2026-12-31",
+                "deadline_at": "2026-12-30",
                 "action": "anonymize",
                 "rule": "service_not_renewed",
                 "clause": "§4 ¶2",

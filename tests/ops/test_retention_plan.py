@@ -48,7 +48,7 @@ def expected(registry) -> dict[str, dict]:
             rule="service_not_renewed",
             action="anonymize",
             due="2026-11-01",
-            deadline="2026-12-31",
+            deadline="2026-12-30",
             status="due",
         ),
         "scheduled": _row(
@@ -160,7 +160,7 @@ def test_text_output_is_a_table(run, registry) -> None:
         ],
         [
             "2026-11-01",
-            "2026-12-31",
+            "2026-12-30",
             "due",
             "anonymize",
             "customer_service",

@@ -267,7 +267,7 @@ def test_organization_upsert_reschedules_service_holdings() -> None:
     holding.refresh_from_db()
     assert (holding.due_at, holding.deadline_at, holding.retention_rule) == (
         dt.date(2027, 1, 1),
-        dt.date(2027, 3, 2),
+        dt.date(2027, 3, 1),
         "service_not_renewed",
     )
     assert holding.retention_action == "anonymize"
@@ -409,15 +409,15 @@ def test_stored_retention_columns_equal_the_evaluator(policy: Policy) -> None:
     assert sorted(stored) == [
         (
             "administrative",
-            dt.date(2032, 1, 1),
-            dt.date(2032, 3, 1),
+            dt.date(2031, 12, 31),
+            dt.date(2032, 2, 29),
             "administrative_not_renewed",
             "anonymize",
         ),
         (
             "customer_service",
             dt.date(2027, 1, 1),
-            dt.date(2027, 3, 2),
+            dt.date(2027, 3, 1),
             "service_not_renewed",
             "anonymize",
         ),

@@ -11,15 +11,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
 
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.registry.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
-from omni_privacy.registry.models import LIVE_STATES, Holding, Organization, Person
-from omni_privacy.registry.retention_columns import apply_decision
-from omni_privacy.registry.selectors import organization_facts
-from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
+from omni_privacy.registry.models import Holding, Organization, Person
+from omni_privacy.registry.services import (
+    OrganizationInput,
+    holding_record,
+    organization_upsert,
+    person_erasure_request_record,
+)
 
 TODAY = dt.date(2026, 11, 25)
 ACTOR = "test"
@@ -86,18 +88,10 @@ def record(
     )
 
 
-def request_erasure(person: Person, day: dt.date, *, as_of: dt.date = TODAY) -> None:
-    """Stand-in for the missing service: no registry service sets
-    ``Person.erasure_requested_at`` yet (notice §4 ¶3, §5), so set it and re-apply the
-    evaluator to the person's live holdings, as such a service would in one transaction."""
-    with transaction.atomic():
-        Person.objects.filter(pk=person.pk).update(erasure_requested_at=day)
-        holdings = Holding.objects.filter(person=person, state__in=LIVE_STATES).select_related(
-            "person", "organization"
-        )
-        for holding in holdings:
-            apply_decision(holding, organization_facts(holding.organization), as_of=as_of)
-            holding.save()
+def request_erasure(person: Person, day: dt.date) -> None:
+    """The person's erasure request on ``day``, through the registry's service (notice §4 ¶3,
+    §5, §9.1)."""
+    person_erasure_request_record(actor="test", person=person, requested_on=day)
 
 
 def live(holding: Holding) -> dict[str, Any] | None:

@@ -38,6 +38,8 @@ class Case:
     rule: str
     action: str
     due_at: dt.date
+    deadline_at: dt.date | None = None
+    """Where it is not due + 60 days: non-renewal clocks count from the last subscribed day."""
 
 
 def role_removed() -> Case:
@@ -60,7 +62,13 @@ def profile_not_renewed() -> Case:
     """§3 ¶1, §4 ¶2: last subscription ended 2026-06-30, not renewed on 2026-07-01."""
     acme = organization("acme", Interval(START, dt.date(2026, 6, 30)))
     holding = record(acme, "software_profile", "ines@example.com", collected_at=dt.date(2025, 1, 5))
-    return Case(holding, "profile_subscription_not_renewed", "delete", dt.date(2026, 7, 1))
+    return Case(
+        holding,
+        "profile_subscription_not_renewed",
+        "delete",
+        dt.date(2026, 7, 1),
+        deadline_at=dt.date(2026, 8, 29),
+    )
 
 
 def service_not_renewed() -> Case:
@@ -73,7 +81,9 @@ def service_not_renewed() -> Case:
         collected_at=dt.date(2025, 6, 2),
         phone="514 555 0100",
     )
-    return Case(holding, "service_not_renewed", "anonymize", dt.date(2026, 7, 1))
+    return Case(
+        holding, "service_not_renewed", "anonymize", dt.date(2026, 7, 1), dt.date(2026, 8, 29)
+    )
 
 
 def sales_last_contact() -> Case:
@@ -94,10 +104,11 @@ def sales_erasure_request() -> Case:
 
 
 def administrative_not_renewed() -> Case:
-    """§4 ¶4: five years after the non-renewal (subscription ended 2021-04-30)."""
+    """§4 ¶4: five years after the non-renewal, counted from the last subscribed day
+    (2021-04-30), as the sales clock counts from the last contact (docs/retention.md)."""
     acme = organization("acme", Interval(dt.date(2018, 1, 1), dt.date(2021, 4, 30)))
     holding = record(acme, "administrative", "ines@example.com", collected_at=dt.date(2019, 3, 1))
-    return Case(holding, "administrative_not_renewed", "anonymize", dt.date(2026, 5, 1))
+    return Case(holding, "administrative_not_renewed", "anonymize", dt.date(2026, 4, 30))
 
 
 CASES: dict[str, Callable[[], Case]] = {
@@ -120,7 +131,7 @@ def test_the_run_of_the_due_day_acts_and_the_day_before_does_not(rule: str) -> N
         case.action,
         case.due_at,
     )
-    assert before["deadline_at"] == case.due_at + dt.timedelta(days=60)
+    assert before["deadline_at"] == (case.deadline_at or case.due_at + dt.timedelta(days=60))
 
     early = retention_run(actor=ACTOR, as_of=case.due_at - DAY)
     assert (early.processed, early.counts) == (0, {})
@@ -190,17 +201,28 @@ def test_an_ongoing_renewal_keeps_the_holding() -> None:
     assert live(case.holding) == before
 
 
-def test_an_erasure_request_of_a_subscriber_does_not_trigger_deletion() -> None:
-    """§4 ¶3, §5: the right applies when the organisation is not subscribed; a subscriber's
-    sales contact stays under the five-year clock."""
+def test_an_erasure_request_of_a_subscriber_erases_the_sales_data() -> None:
+    """Issue 12 case 3, notice §9.1: no clause requires keeping a subscriber's sales contact
+    (legitimate interest or consent, "kept up to 5 years" is a limit, not an obligation), so
+    the request makes it due; the customer-service data the subscription requires stays."""
     acme = organization("acme", Interval(START))
-    holding = record(acme, "sales", "ines@example.com", collected_at=dt.date(2025, 2, 3))
-    assert holding.person is not None
-    request_erasure(holding.person, dt.date(2026, 9, 15))
-    after = live(holding)
+    sales = record(acme, "sales", "ines@example.com", collected_at=dt.date(2025, 2, 3))
+    service = record(acme, "customer_service", "ines@example.com", collected_at=dt.date(2025, 6, 2))
+    assert sales.person is not None
+    request_erasure(sales.person, dt.date(2026, 9, 15))
+    after = live(sales)
     assert after is not None
-    assert (after["retention_rule"], after["due_at"]) == ("sales_last_contact", dt.date(2030, 2, 3))
-    assert retention_run(actor=ACTOR, as_of=dt.date(2026, 9, 15)).processed == 0
+    assert (after["retention_rule"], after["due_at"], after["deadline_at"]) == (
+        "sales_erasure_request",
+        dt.date(2026, 9, 15),
+        dt.date(2026, 11, 14),
+    )
+    report = retention_run(actor=ACTOR, as_of=dt.date(2026, 9, 15))
+    assert (report.processed, report.counts) == (1, {"sales_erasure_request": {"delete": 1}})
+    assert live(sales) is None
+    kept = live(service)
+    assert kept is not None
+    assert (kept["retention_rule"], kept["due_at"]) == ("", None)
 
 
 def test_a_second_run_on_the_same_day_changes_nothing(ledger_file) -> None:

@@ -33,6 +33,14 @@ class OrganizationFacts:
     def has_subscription(self) -> bool:
         return bool(self.subscriptions)
 
+    def last_subscription_end(self) -> dt.date | None:
+        """The last day of the last subscription, once none is ongoing: the day non-renewal
+        clocks count from (notice §4 ¶2, ¶4; docs/retention.md). None while a subscription is
+        ongoing, or if the organisation never subscribed."""
+        if not self.subscriptions or any(p.end is None for p in self.subscriptions):
+            return None
+        return max(p.end for p in self.subscriptions if p.end is not None)
+
     def non_renewal_on(self) -> dt.date | None:
         """The first day without a subscription after the last one ends, if it ends.
 
@@ -40,10 +48,8 @@ class OrganizationFacts:
         A subscription covers its end day, so non-renewal happens the day after. None while a
         subscription is ongoing, or if the organisation never subscribed.
         """
-        if not self.subscriptions or any(p.end is None for p in self.subscriptions):
-            return None
-        last_end = max(p.end for p in self.subscriptions if p.end is not None)
-        return last_end + ONE_DAY
+        last_end = self.last_subscription_end()
+        return None if last_end is None else last_end + ONE_DAY
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class HoldingFacts:
     last_contact_at: dt.date | None = None
     role_removed_at: dt.date | None = None
     erasure_requested_at: dt.date | None = None
+    """The erasure request that covered this holding (never one made before it was collected)."""
     roles: tuple[str, ...] = field(default=())
 
     @property

@@ -168,7 +168,7 @@ def test_shipped_retention_rules() -> None:
             60,
             ("delete",),
             "delete",
-            "§4 ¶3, §5",
+            "§4 ¶3, §5, §9.1",
         ),
         (
             "administrative_not_renewed",

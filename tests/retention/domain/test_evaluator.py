@@ -16,6 +16,7 @@ from omni_privacy.registry.domain.facts import HoldingFacts, Interval, Organizat
 from omni_privacy.retention.domain.evaluator import Decision, Status, evaluate, status_of
 
 POLICY = load_policy_file(SHIPPED_POLICY)
+D = dt.date
 DAY = dt.timedelta(days=1)
 DAYS_60 = dt.timedelta(days=60)
 AS_OF = dt.date(2026, 11, 25)
@@ -63,7 +64,7 @@ def test_profile_of_an_organisation_that_did_not_renew() -> None:
     assert (decision.rule_id, decision.due_at, decision.deadline_at) == (
         "profile_subscription_not_renewed",
         dt.date(2026, 7, 1),
-        dt.date(2026, 8, 30),
+        dt.date(2026, 8, 29),
     )
 
 
@@ -86,17 +87,26 @@ def test_earliest_applicable_rule_wins(removed: dt.date, end: dt.date, winner: s
 
 
 def test_service_due_the_day_after_the_subscription_ends() -> None:
+    """Due on the first uncovered day; the 60 days count from the end day (the strict
+    reading: docs/retention.md)."""
     end = dt.date(2026, 6, 30)
     holding = HoldingFacts("customer_service", dt.date(2025, 4, 2))
     assert decide(holding, ended(end)) == Decision(
         rule_id="service_not_renewed",
         clause="§4 ¶2",
         action="anonymize",
-        trigger_at=end + DAY,
+        trigger_at=end,
         due_at=end + DAY,
-        deadline_at=end + dt.timedelta(days=61),
+        deadline_at=end + DAYS_60,
         provisional=False,
     )
+
+
+def test_service_deadline_for_a_subscription_ending_29_february() -> None:
+    """Issue 12 case 4: 60 days from 29 February 2024 is 29 April, not 30 April."""
+    decision = decide(HoldingFacts("customer_service", dt.date(2023, 4, 2)), ended(D(2024, 2, 29)))
+    assert decision is not None
+    assert (decision.due_at, decision.deadline_at) == (D(2024, 3, 1), D(2024, 4, 29))
 
 
 def test_service_kept_while_subscribed() -> None:
@@ -135,7 +145,14 @@ def test_not_provisional_once_the_trigger_day_has_come() -> None:
     end = AS_OF - DAY
     decision = decide(HoldingFacts("customer_service", dt.date(2025, 4, 2)), ended(end))
     assert decision is not None
-    assert (decision.trigger_at, decision.provisional) == (AS_OF, False)
+    assert (decision.trigger_at, decision.due_at, decision.provisional) == (end, AS_OF, False)
+
+
+def test_provisional_on_the_last_subscribed_day() -> None:
+    """On its last day a subscription may still be renewed."""
+    decision = decide(HoldingFacts("customer_service", dt.date(2025, 4, 2)), ended(AS_OF))
+    assert decision is not None
+    assert (decision.trigger_at, decision.provisional) == (AS_OF, True)
 
 
 # --- administrative (§4 ¶4) --------------------------------------------------------------------
@@ -148,9 +165,9 @@ def test_administrative_due_five_years_after_non_renewal() -> None:
         rule_id="administrative_not_renewed",
         clause="§4 ¶4",
         action="anonymize",
-        trigger_at=dt.date(2026, 7, 1),
-        due_at=dt.date(2031, 7, 1),
-        deadline_at=dt.date(2031, 8, 30),
+        trigger_at=end,
+        due_at=dt.date(2031, 6, 30),
+        deadline_at=dt.date(2031, 8, 29),
         provisional=False,
     )
 
@@ -160,7 +177,21 @@ def test_administrative_non_renewal_on_29_february() -> None:
         HoldingFacts("administrative", dt.date(2021, 4, 2)), ended(dt.date(2028, 2, 28))
     )
     assert decision is not None
-    assert (decision.trigger_at, decision.due_at) == (dt.date(2028, 2, 29), dt.date(2033, 2, 28))
+    assert (decision.trigger_at, decision.due_at) == (dt.date(2028, 2, 28), dt.date(2033, 2, 28))
+
+
+def test_administrative_ending_29_february_counts_like_sales() -> None:
+    """Both 5-year clocks count from their event day: 29 February + 5 years = 28 February,
+    for the last day of a subscription as for a last contact."""
+    end = dt.date(2024, 2, 29)
+    administrative = decide(HoldingFacts("administrative", dt.date(2021, 4, 2)), ended(end))
+    sales = decide(HoldingFacts("sales", dt.date(2021, 4, 2), last_contact_at=end), NEVER)
+    assert administrative is not None
+    assert sales is not None
+    assert (administrative.due_at, administrative.deadline_at) == (
+        (sales.due_at, sales.deadline_at)
+    )
+    assert (sales.due_at, sales.deadline_at) == (dt.date(2029, 2, 28), dt.date(2029, 4, 29))
 
 
 def test_administrative_kept_while_subscribed() -> None:
@@ -202,7 +233,7 @@ def test_erasure_request_by_a_non_subscriber_is_due_at_request() -> None:
     holding = HoldingFacts("sales", dt.date(2024, 5, 6), erasure_requested_at=requested)
     assert decide(holding, NEVER) == Decision(
         rule_id="sales_erasure_request",
-        clause="§4 ¶3, §5",
+        clause="§4 ¶3, §5, §9.1",
         action="delete",
         trigger_at=requested,
         due_at=requested,
@@ -211,11 +242,12 @@ def test_erasure_request_by_a_non_subscriber_is_due_at_request() -> None:
     )
 
 
-def test_erasure_request_while_subscribed_does_not_apply() -> None:
+def test_erasure_request_while_subscribed_applies_to_sales_data() -> None:
+    """Issue 12 case 3: §9.1, no clause requires keeping a subscriber's sales data."""
     holding = HoldingFacts("sales", dt.date(2024, 5, 6), erasure_requested_at=dt.date(2026, 10, 1))
     decision = decide(holding, ONGOING)
     assert decision is not None
-    assert (decision.rule_id, decision.due_at) == ("sales_last_contact", dt.date(2029, 5, 6))
+    assert (decision.rule_id, decision.due_at) == ("sales_erasure_request", dt.date(2026, 10, 1))
 
 
 def test_erasure_request_on_the_last_and_first_unsubscribed_days() -> None:
@@ -226,8 +258,17 @@ def test_erasure_request_on_the_last_and_first_unsubscribed_days() -> None:
     second = decide(day_after, ended(end))
     assert first is not None
     assert second is not None
-    assert first.rule_id == "sales_last_contact"
+    assert (first.rule_id, first.due_at) == ("sales_erasure_request", end)
     assert (second.rule_id, second.due_at) == ("sales_erasure_request", end + DAY)
+
+
+def test_holding_collected_after_its_period_ran_is_not_born_overdue() -> None:
+    """Administrative data recorded six years after the last subscription ended: due on the
+    day it was collected, and gone within 60 days of it."""
+    collected = dt.date(2030, 5, 1)
+    decision = decide(HoldingFacts("administrative", collected), ended(dt.date(2024, 3, 31)))
+    assert decision is not None
+    assert (decision.due_at, decision.deadline_at) == (collected, collected + DAYS_60)
 
 
 # --- status ------------------------------------------------------------------------------------
@@ -285,24 +326,20 @@ def cases(draw: st.DrawFn) -> tuple[HoldingFacts, OrganizationFacts, dt.date]:
 
 
 def expected_triggers(holding: HoldingFacts, organization: OrganizationFacts) -> dict[str, dt.date]:
-    """An independent reading of notice §4-§5: the day each applicable rule's clock starts."""
+    """An independent reading of notice §4-§5 and §9.1: the event day each applicable rule's
+    clock counts from (the last day its condition held: docs/retention.md)."""
     subscriptions = organization.subscriptions
-    non_renewal = None
+    last_end = None
     if subscriptions and all(period.end is not None for period in subscriptions):
-        non_renewal = max(period.end for period in subscriptions if period.end) + DAY
-    requested = holding.erasure_requested_at
-    subscribed_at_request = requested is not None and any(
-        period.start <= requested and (period.end is None or requested <= period.end)
-        for period in subscriptions
-    )
+        last_end = max(period.end for period in subscriptions if period.end)
     contact = max(day for day in (holding.collected_at, holding.last_contact_at) if day)
     candidates = {
         "profile_role_removed": holding.role_removed_at,
-        "profile_subscription_not_renewed": non_renewal,
-        "service_not_renewed": non_renewal,
+        "profile_subscription_not_renewed": last_end,
+        "service_not_renewed": last_end,
         "sales_last_contact": contact,
-        "sales_erasure_request": None if subscribed_at_request else requested,
-        "administrative_not_renewed": non_renewal,
+        "sales_erasure_request": holding.erasure_requested_at,
+        "administrative_not_renewed": last_end,
     }
     return {
         rule.id: day
@@ -311,7 +348,18 @@ def expected_triggers(holding: HoldingFacts, organization: OrganizationFacts) ->
     }
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def expected_due(rule_id: str, event: dt.date, holding: HoldingFacts) -> tuple[dt.date, dt.date]:
+    """(due, deadline): the period run from the event day, never on a subscribed day nor before
+    collection; the deadline the delay after the later of the period's end and collection."""
+    rule = POLICY.rule(rule_id)
+    ends = rule.period.add_to(event)
+    floor = holding.collected_at
+    if rule.trigger == "subscription_not_renewed":
+        floor = max(floor, event + DAY)
+    return max(ends, floor), max(ends, holding.collected_at) + DAYS_60
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=cases())
 def test_decision_respects_the_notice(
     case: tuple[HoldingFacts, OrganizationFacts, dt.date],
@@ -326,17 +374,22 @@ def test_decision_respects_the_notice(
     rule = POLICY.rule(decision.rule_id)
     assert rule.source == holding.source
     assert decision.trigger_at == triggers[rule.id]
-    # Never due before the notice allows: the whole period has run from the trigger.
-    assert decision.due_at >= decision.trigger_at
-    assert decision.due_at == rule.period.add_to(decision.trigger_at)
+    # Never due before the notice allows: the whole period has run from the event day.
+    assert decision.due_at >= rule.period.add_to(decision.trigger_at)
     if rule.period.years:
         elapsed = (decision.due_at - decision.trigger_at).days
-        assert 365 * rule.period.years <= elapsed <= 366 * rule.period.years
-    # Never later than the promised delay.
-    assert decision.deadline_at == decision.due_at + DAYS_60
+        assert elapsed >= 365 * rule.period.years
+    # No holding is ever due before it was collected, nor past its deadline when it arrives.
+    assert holding.collected_at <= decision.due_at <= decision.deadline_at
+    assert decision.deadline_at >= holding.collected_at + DAYS_60
+    # Never later than the promised delay, counted the strict way.
+    assert (decision.due_at, decision.deadline_at) == expected_due(
+        rule.id, decision.trigger_at, holding
+    )
     # The earliest applicable rule wins.
-    dues = {ident: POLICY.rule(ident).period.add_to(day) for ident, day in triggers.items()}
-    assert decision.due_at == min(dues.values())
+    dues = {ident: expected_due(ident, day, holding) for ident, day in triggers.items()}
+    assert (decision.due_at, decision.deadline_at) == min(dues.values())
     assert decision.action == rule.default_action
     assert decision.clause == rule.section
-    assert decision.provisional == (decision.trigger_at > as_of)
+    known = decision.trigger_at + (DAY if rule.trigger == "subscription_not_renewed" else 0 * DAY)
+    assert decision.provisional == (known > as_of)
