@@ -8,12 +8,17 @@ import io
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import audit_verify
 from omni_privacy.intake.models import SyncRun
 from omni_privacy.intake.services import SyncRefusedError, sync_import
+from omni_privacy.registry.domain.facts import Interval
 from omni_privacy.registry.models import Holding, Person
+from omni_privacy.registry.services import instance_create
 from tests.intake.conftest import ADMIN, SECURITY, UPDATES, as_csv, as_jsonl, user
 from tests.retention.factory import ACTOR, organization, record, registry_dump
 from tests.retention.scan import Identity, scan_django_database
@@ -405,3 +410,35 @@ def test_a_user_still_without_a_role_is_unchanged_and_keeps_the_first_removal_da
     ) == (2, 0, 1)
     marc = Holding.objects.get(email=MARC["email"])
     assert (marc.state, marc.role_removed_at) == ("pending_deletion", NOV)
+
+
+_snapshot_counter = iter(range(10**6))
+
+
+@hypothesis_settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(days=st.lists(st.integers(min_value=0, max_value=90), min_size=2, max_size=5))
+def test_a_snapshot_never_moves_the_clock_backwards(db, days) -> None:
+    """Issue 12 case 2 as a property: whatever order snapshots arrive in, the days applied to an
+    instance never decrease, and a refused one changes nothing."""
+    acme = organization("acme", Interval(dt.date(2020, 1, 1)))
+    instance = instance_create(
+        actor=ACTOR, organization=acme, code=f"acme-{next(_snapshot_counter)}"
+    )
+    applied: list[dt.date] = []
+    for offset in days:
+        as_of = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
+        users = [user(1, "Ana", "ana.prop@example.com")] if offset % 2 else []
+        before = profiles(instance)
+        try:
+            apply(instance, users, as_of)
+        except SyncRefusedError:
+            assert applied
+            assert as_of < max(applied)
+            assert profiles(instance) == before
+            continue
+        assert not applied or as_of >= max(applied)
+        applied.append(as_of)
+    finished = SyncRun.objects.filter(instance=instance, status="finished")
+    assert list(finished.order_by("started_at", "id").values_list("as_of", flat=True)) == applied
