@@ -1,73 +1,63 @@
 """Migrations registry 0005 and retention 0003: an installation upgraded from the old counting
-carries each erasure request onto the holdings it covered and stores the new answer."""
+carries each erasure request onto the holdings it covered and stores the new answer.
+
+The data steps run on rows stored the old way (the schema step is Django's own AddField)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.apps import apps
 
-BEFORE = [
-    ("registry", "0004_holding_fewer_indexes_fillfactor"),
-    ("retention", "0002_anonymised_fact"),
-]
-AFTER = [
-    ("registry", "0005_holding_erasure_requested_at"),
-    ("retention", "0003_reevaluate_holdings"),
-]
+from omni_privacy.registry.models import Holding, Organization, Person, Subscription
 
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+registry_0005 = importlib.import_module(
+    "omni_privacy.registry.migrations.0005_holding_erasure_requested_at"
+)
+retention_0003 = importlib.import_module(
+    "omni_privacy.retention.migrations.0003_reevaluate_holdings"
+)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_upgrade_carries_the_request_and_recounts_the_deadlines() -> None:
-    old = _migrate(BEFORE)
-    organization = old.get_model("registry", "Organization").objects.create(
-        code="acme", name="Acme"
-    )
-    old.get_model("registry", "Subscription").objects.create(
+    organization = Organization.objects.create(code="acme", name="Acme")
+    Subscription.objects.create(
         organization=organization, start=dt.date(2020, 1, 1), end=dt.date(2024, 2, 29)
     )
-    person = old.get_model("registry", "Person").objects.create(
-        email_digest="d" * 64, erasure_requested_at=dt.date(2025, 6, 1)
-    )
-    holdings = old.get_model("registry", "Holding").objects
+    person = Person.objects.create(email_digest="d" * 64, erasure_requested_at=dt.date(2025, 6, 1))
     common = {"person": person, "organization": organization, "channel": "email"}
     # Stored the old way: service data's deadline counted from the first uncovered day, and a
     # sales contact made after the request inheriting it.
-    service = holdings.create(
+    service = Holding.objects.create(
         source="customer_service", purpose="service_obligations", legal_basis="contract",
         collected_at=dt.date(2023, 1, 5), due_at=dt.date(2024, 3, 1),
         deadline_at=dt.date(2024, 4, 30), retention_rule="service_not_renewed",
         retention_action="anonymize", **common,
     )  # fmt: skip
-    later_sales = holdings.create(
+    later_sales = Holding.objects.create(
         source="sales", purpose="sales_information", legal_basis="consent",
         collected_at=dt.date(2025, 9, 1), due_at=dt.date(2025, 6, 1),
         deadline_at=dt.date(2025, 7, 31), retention_rule="sales_erasure_request",
         retention_action="delete", **common,
     )  # fmt: skip
 
-    new = _migrate(AFTER)
-    upgraded = new.get_model("registry", "Holding").objects
-    service_now = upgraded.get(pk=service.pk)
-    sales_now = upgraded.get(pk=later_sales.pk)
+    registry_0005.copy_requests_to_holdings(apps, None)
+    retention_0003.reevaluate_live_holdings(apps, None)
+
+    service.refresh_from_db()
+    later_sales.refresh_from_db()
     assert (
-        service_now.erasure_requested_at,
-        service_now.due_at,
-        service_now.deadline_at,
-        service_now.retention_rule,
+        service.erasure_requested_at,
+        service.due_at,
+        service.deadline_at,
+        service.retention_rule,
     ) == (dt.date(2025, 6, 1), dt.date(2024, 3, 1), dt.date(2024, 4, 29), "service_not_renewed")
     assert (
-        sales_now.erasure_requested_at,
-        sales_now.due_at,
-        sales_now.deadline_at,
-        sales_now.retention_rule,
+        later_sales.erasure_requested_at,
+        later_sales.due_at,
+        later_sales.deadline_at,
+        later_sales.retention_rule,
     ) == (None, dt.date(2030, 9, 1), dt.date(2030, 10, 31), "sales_last_contact")
