@@ -40,9 +40,6 @@ class NoticeVersionView:
     def summary(self, language: str) -> str:
         return self.summary_en if language == "en" else self.summary_fr
 
-    def in_force(self, at: dt.date) -> bool:
-        return self.published and self.effective_on <= at
-
 
 def _view(row: NoticeVersion) -> NoticeVersionView:
     return NoticeVersionView(
