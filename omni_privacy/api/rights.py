@@ -24,6 +24,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from omni_privacy.accounts.models import Team, User
+from omni_privacy.accounts.tokens import api_token_user
 from omni_privacy.audit.services import actor_for
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
@@ -31,7 +32,6 @@ from omni_privacy.dsr.domain.states import DRP_STATUS, State, TransitionRefusedE
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import request_by_id, request_queue
 from omni_privacy.dsr.services import dsr_request_deny, dsr_request_submit, dsr_request_transition
-from omni_privacy.dsr.tokens import api_token_user
 
 router = Router(tags=["rights requests"])
 
