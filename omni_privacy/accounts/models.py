@@ -84,3 +84,23 @@ class PrivacyOfficerDelegation(PublicIdModel):
             and (self.valid_until is None or day <= self.valid_until)
             and (self.revoked_on is None or day < self.revoked_on)
         )
+
+
+class StaffApiToken(PublicIdModel):
+    """A staff member's API token (`omni-privacy api-token create`). Only its SHA-256 is
+    stored: the token is 256 random bits, so no slow hash is needed to resist guessing.
+
+    The table keeps the name it had when the model lived in dsr (moved by state only:
+    accounts migration 0003, dsr migration 0002)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "dsr_staffapitoken"
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}…"

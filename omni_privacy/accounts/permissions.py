@@ -1,23 +1,38 @@
-"""Who may see and record what: least privilege by team (notice §8, REQUIREMENTS #15).
+"""Who may do what: the one module that answers every "may this person do this" (notice §8:
+least privilege; §12: the privacy officers; REQUIREMENTS #15, #26). The console, the API, the
+CLI and the domain services ask these predicates; none decides for itself.
 
-A team sees and records only the source it owns; privacy officers (notice §12: the CEO and
-the QA team leader, jointly) see every source. Software-profile data arrives by the monthly
-sync, never by hand, so no team records it; only privacy officers see it.
+- A team sees and records only the source it owns (``TEAM_SOURCES``); privacy officers see
+  every source of the policy file. A source that arrives only by the monthly sync (the
+  software profiles) is recorded by nobody by hand.
+- A privacy officer is an active member of the privacy office (notice §12: the CEO and the QA
+  team leader, jointly). Only they handle rights requests, legal holds, notice versions and
+  delegations, and they may follow every rights request submitted over the API.
+- Who holds the role on a given day, to be assigned rights requests and reminded of them,
+  follows the written delegations (QC s.3.1): ``request_officers``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
-from omni_privacy.accounts.models import Team
+from django.db.models import QuerySet
 
+from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
+from omni_privacy.accounts.selectors import privacy_officers
+from omni_privacy.policy.loader import active_policy
+
+# The source each team owns (a policy source id). The sources themselves, their channels and
+# fields are the policy file's; only this pairing with accounts' teams is accounts' own.
 TEAM_SOURCES: dict[str, frozenset[str]] = {
     Team.CUSTOMER_SERVICE: frozenset({"customer_service"}),
     Team.SALES: frozenset({"sales"}),
     Team.ADMINISTRATION: frozenset({"administrative"}),
 }
 
-ALL_SOURCES = frozenset({"software_profile", "customer_service", "sales", "administrative"})
+# The policy's channel of data that arrives from customers' instances, never typed in.
+SYNC_CHANNEL = "monthly_sync"
 
 
 class StaffLike(Protocol):
@@ -31,8 +46,20 @@ class StaffLike(Protocol):
     def is_authenticated(self) -> bool: ...
 
 
+def all_sources() -> frozenset[str]:
+    """Every source of the policy in force (what a privacy officer sees)."""
+    return frozenset(active_policy().sources)
+
+
 def is_privacy_officer(user: StaffLike) -> bool:
+    """An active member of the privacy office: may act as privacy officer (notice §12)."""
     return bool(user.is_authenticated and user.is_active and user.team == Team.PRIVACY_OFFICE)
+
+
+def require_privacy_officer(user: StaffLike) -> None:
+    """Refuse (PermissionError) anyone but a privacy officer: the domain services' guard."""
+    if not is_privacy_officer(user):
+        raise PermissionError("only privacy officers may do this")
 
 
 def visible_sources(user: StaffLike) -> frozenset[str]:
@@ -40,8 +67,8 @@ def visible_sources(user: StaffLike) -> frozenset[str]:
     if not (user.is_authenticated and user.is_active):
         return frozenset()
     if is_privacy_officer(user):
-        return ALL_SOURCES
-    return TEAM_SOURCES.get(user.team, frozenset())
+        return all_sources()
+    return TEAM_SOURCES.get(user.team, frozenset()) & all_sources()
 
 
 def can_view_source(user: StaffLike, source: str) -> bool:
@@ -49,7 +76,35 @@ def can_view_source(user: StaffLike, source: str) -> bool:
 
 
 def can_record_source(user: StaffLike, source: str) -> bool:
-    """Recording by hand: a team records its own source; the monthly sync records profiles."""
-    if source == "software_profile":
+    """Recording by hand: a team records its own source; what the policy collects only by the
+    monthly sync (software profiles) nobody records by hand."""
+    policy_source = active_policy().sources.get(source)
+    if policy_source is None or not set(policy_source.channels) - {SYNC_CHANNEL}:
         return False
     return can_view_source(user, source)
+
+
+def can_follow_api_request(user: User, *, submitted_by_id: int | None) -> bool:
+    """A rights request submitted over the API may be followed (status, revocation) by the
+    account that submitted it, and by privacy officers."""
+    return submitted_by_id == user.pk or is_privacy_officer(user)
+
+
+def may_hold_delegation(user: StaffLike) -> bool:
+    """Only an active member of the privacy office may be delegated the role (notice §12)."""
+    return bool(user.is_active and user.team == Team.PRIVACY_OFFICE)
+
+
+def delegation_candidates() -> QuerySet[User]:
+    """The accounts ``may_hold_delegation`` accepts, by username."""
+    return User.objects.filter(team=Team.PRIVACY_OFFICE, is_active=True).order_by("username")
+
+
+def request_officers(*, at: dt.date) -> list[User]:
+    """Who holds the privacy-officer role on ``at``, to be assigned rights requests and sent
+    their reminders: the holders of a written delegation (notice §12; QC s.3.1); before any
+    delegation is recorded at all (a new installation), the active members of the privacy
+    office, so that no request is left without an officer."""
+    if PrivacyOfficerDelegation.objects.exists():
+        return privacy_officers(at=at)
+    return list(delegation_candidates())

@@ -1,4 +1,5 @@
-"""Reads about staff: who holds the privacy-officer role on a given day (notice §12)."""
+"""Reads about staff: the written delegations of the privacy-officer role (notice §12). Who may
+do what, including who holds the role today, is accounts.permissions'."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
+from omni_privacy.accounts.models import PrivacyOfficerDelegation, User
 
 
 def delegations_holding(*, at: dt.date) -> QuerySet[PrivacyOfficerDelegation]:
@@ -30,13 +31,3 @@ def delegations() -> list[PrivacyOfficerDelegation]:
     return list(
         PrivacyOfficerDelegation.objects.select_related("user", "recorded_by", "revoked_by")
     )
-
-
-def request_officers(*, at: dt.date) -> list[User]:
-    """Who rights requests are assigned to and reminders go to: the holders of a written
-    delegation on ``at`` (notice §12); before any delegation is recorded at all (a new
-    installation), the active members of the privacy office, so that no request is left
-    without an officer."""
-    if PrivacyOfficerDelegation.objects.exists():
-        return privacy_officers(at=at)
-    return list(User.objects.filter(team=Team.PRIVACY_OFFICE, is_active=True).order_by("username"))

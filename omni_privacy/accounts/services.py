@@ -1,14 +1,17 @@
-"""Writes about staff: the written delegation of the privacy-officer role (notice §12; QC s.3.1).
-Each is one transaction with its audit event, which names accounts by public id only."""
+"""Writes about staff: accounts, and the written delegation of the privacy-officer role (notice
+§12; QC s.3.1). Each is one transaction with its audit event, which names accounts by public id
+only. Staff API tokens are in accounts/tokens.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
-from omni_privacy.accounts.permissions import is_privacy_officer
+from omni_privacy.accounts.permissions import is_privacy_officer, may_hold_delegation
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core.errors import FieldError, InvalidInputError
 
@@ -27,6 +30,37 @@ def _label(actor: User | str | None) -> str:
     return actor_for(actor) if isinstance(actor, User) else (actor or "system")
 
 
+def staff_create(*, actor: str, username: str, team: str, password: str) -> User:
+    """Create a staff account in ``team``; the audit event names the team only (the username
+    may be a person's name). Refuses (InvalidInputError, nothing written) an unknown team
+    (code ``unknown``), an empty or taken username (``empty``, ``taken``) and a password the
+    password validators refuse (``weak``: their messages, in the active language)."""
+    if team not in Team.values:
+        raise InvalidInputError([FieldError("team", "is not a team", code="unknown")])
+    if not username:
+        raise InvalidInputError([FieldError("username", "is empty", code="empty")])
+    if User.objects.filter(username=username).exists():
+        raise InvalidInputError([FieldError("username", "already exists", code="taken")])
+    try:
+        validate_password(password, User(username=username, team=team))
+    except ValidationError as exc:
+        raise InvalidInputError(
+            [FieldError("password", " ".join(exc.messages), code="weak")]
+        ) from exc
+    with transaction.atomic():
+        user = User(username=username, team=team)
+        user.set_password(password)
+        user.save()
+        audit_record(
+            actor=actor,
+            action="staff.created",
+            object_type="user",
+            object_id=str(user.public_id),
+            payload={"team": team},
+        )
+    return user
+
+
 def privacy_officer_delegate(
     *,
     user: User,
@@ -39,7 +73,7 @@ def privacy_officer_delegate(
     """Record a written delegation of the role to ``user``, a privacy-office account."""
     recorder = _recorder(actor, "recorded_by")
     errors = []
-    if user.team != Team.PRIVACY_OFFICE or not user.is_active:
+    if not may_hold_delegation(user):
         errors.append(FieldError("user", "must be an active account of the privacy office team"))
     document = document.strip()
     if not document:

@@ -23,7 +23,9 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from omni_privacy.accounts.models import Team, User
+from omni_privacy.accounts.models import User
+from omni_privacy.accounts.permissions import can_follow_api_request, is_privacy_officer
+from omni_privacy.accounts.tokens import api_token_user
 from omni_privacy.audit.services import actor_for
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
@@ -31,7 +33,6 @@ from omni_privacy.dsr.domain.states import DRP_STATUS, State, TransitionRefusedE
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import request_by_id, request_queue
 from omni_privacy.dsr.services import dsr_request_deny, dsr_request_submit, dsr_request_transition
-from omni_privacy.dsr.tokens import api_token_user
 
 router = Router(tags=["rights requests"])
 
@@ -46,7 +47,7 @@ class StaffToken(HttpBearer):
 class OfficerToken(StaffToken):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = super().authenticate(request, token)
-        return user if user is not None and user.team == Team.PRIVACY_OFFICE else None
+        return user if user is not None and is_privacy_officer(user) else None
 
 
 class Identity(Schema):
@@ -106,7 +107,7 @@ def _owned(request: HttpRequest, request_id: str) -> RightsRequest:
     rights = request_by_id(request_id)
     if rights is None or rights.channel != "api":
         raise HttpError(404, "no such request")
-    if rights.submitted_by_id != user.pk and user.team != Team.PRIVACY_OFFICE:
+    if not can_follow_api_request(user, submitted_by_id=rights.submitted_by_id):
         raise HttpError(404, "no such request")
     return rights
 

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from omni_privacy.accounts.models import Team, User
+from omni_privacy.accounts.models import User
+from omni_privacy.accounts.permissions import delegation_candidates
 
 MAX_TEXT_BYTES = 1_000_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -90,6 +91,4 @@ class DelegationForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        field.queryset = User.objects.filter(team=Team.PRIVACY_OFFICE, is_active=True).order_by(
-            "username"
-        )
+        field.queryset = delegation_candidates()

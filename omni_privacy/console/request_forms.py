@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from omni_privacy.accounts.models import User
-from omni_privacy.accounts.selectors import request_officers
+from omni_privacy.accounts.permissions import request_officers
 from omni_privacy.core import clock
 
 DENIAL_REASONS = [
@@ -23,7 +23,7 @@ DENIAL_REASONS = [
 
 
 class AssignForm(forms.Form):
-    """The officers holding a written delegation today (notice §12; accounts.selectors)."""
+    """The officers holding a written delegation today (notice §12; accounts.permissions)."""
 
     assignee = forms.ModelChoiceField(label=_("Privacy officer"), queryset=User.objects.none())
 

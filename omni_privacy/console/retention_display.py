@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.translation import pgettext
 
+from omni_privacy.console.chart import PALETTE, Bar, Segment, StackedBars, stacked_bars
 from omni_privacy.console.labels import policy_label
 from omni_privacy.console.retention_labels import (
     RISK_ANALYSIS_LABELS,
@@ -22,7 +23,6 @@ from omni_privacy.console.retention_labels import (
     column_label,
 )
 from omni_privacy.policy.domain.schema import Policy
-from omni_privacy.retention.domain.chart import PALETTE, Bar, Segment, StackedBars, stacked_bars
 from omni_privacy.retention.selectors import DueByClause, DueWeek, RegisterEntry, RunSummary
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from omni_privacy.accounts.models import User
-from omni_privacy.accounts.permissions import ALL_SOURCES
+from omni_privacy.accounts.permissions import all_sources
 from omni_privacy.console.forms import LegalHoldForm, OrganizationHoldForm
 from omni_privacy.console.retention_display import due_chart, register_view, run_view
 from omni_privacy.console.views import dashboard, done_notice, person_page, require_officer
@@ -80,8 +80,8 @@ def retention_page(
         "console/retention.html",
         {
             "as_of": as_of,
-            **dashboard(request, as_of=as_of, sources=ALL_SOURCES),
-            "due": due_chart(due_by_clause(as_of=as_of, sources=ALL_SOURCES), policy),
+            **dashboard(request, as_of=as_of, sources=all_sources()),
+            "due": due_chart(due_by_clause(as_of=as_of, sources=all_sources()), policy),
             "active_holds": [hold for hold in holds if hold.active],
             "past_holds": [hold for hold in holds if not hold.active],
             "runs": [run_view(run) for run in retention_runs(limit=RUNS_SHOWN)],

@@ -13,7 +13,7 @@ from omni_privacy.audit.services import audit_record
 from omni_privacy.consent.services import consent_record, suppression_add
 from omni_privacy.core.crypto import unseal
 from omni_privacy.dsr.models import BridgedPreference, RightsRequest
-from omni_privacy.notices.selectors import current_notice
+from omni_privacy.notices.selectors import notice_version_in_force
 from omni_privacy.policy.loader import active_policy
 
 
@@ -30,15 +30,6 @@ def _record(
         payload={"scopes": scopes},
     )
     return scopes
-
-
-def _notice_in_force(day: dt.date) -> tuple[str, str]:
-    """The notice version the person could read when withdrawing (the ledger records it)."""
-    notice = active_policy().notice
-    current = current_notice(identifier=notice.identifier, at=day)
-    if current is not None:
-        return current.identifier, current.version
-    return notice.identifier, str(notice.version)
 
 
 def record_objection(
@@ -59,7 +50,8 @@ def record_withdrawal(
 ) -> list[str]:
     """Consent withdrawal, one scope per purpose processed on consent ("all" when none is
     known). Call inside the service's transaction."""
-    identifier, version = _notice_in_force(at.date())
+    # The notice version the person could read when withdrawing (the ledger records it).
+    identifier, version = notice_version_in_force(at=at.date())
     purposes = active_policy().purposes
     if request.person is not None:
         for scope in scopes:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from omni_privacy.accounts.selectors import request_officers
+from omni_privacy.accounts.permissions import request_officers
 from omni_privacy.audit.services import audit_record
 from omni_privacy.dsr.domain.states import CLOSED, State
 from omni_privacy.dsr.exports import export_delete

@@ -127,19 +127,3 @@ class BridgedPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.scope}"
-
-
-class StaffApiToken(PublicIdModel):
-    """A staff member's API token (`omni-privacy api-token create`). Only its SHA-256 is
-    stored: the token is 256 random bits, so no slow hash is needed to resist guessing."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    token_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"token {self.prefix}…"

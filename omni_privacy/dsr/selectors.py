@@ -53,11 +53,6 @@ def request_queue(*, today: dt.date, closed: bool = False, limit: int = 200) -> 
     return [queue_row(r, today=today) for r in rows.select_related("assigned_to")[:limit]]
 
 
-def overdue_requests(*, today: dt.date) -> list[RightsRequest]:
-    """Open requests past their due day (an alarm: the law's deadline has passed)."""
-    return list(open_requests().filter(due_on__lt=today).order_by("due_on", "id"))
-
-
 def awaiting_verification(*, today: dt.date) -> QuerySet[RightsRequest]:
     """Requests never verified whose due day has passed: they expire."""
     return RightsRequest.objects.filter(state=State.AWAITING_VERIFICATION, due_on__lt=today)

@@ -14,7 +14,8 @@ from typing import Any
 from django.db import transaction
 from email_validator import EmailNotValidError
 
-from omni_privacy.accounts.models import Team, User
+from omni_privacy.accounts.models import User
+from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core.crypto import seal, unseal
 from omni_privacy.core.digest import email_digest
@@ -80,6 +81,11 @@ def move(
         action="rights_request.transitioned",
         **{"from": previous, "to": str(target), **payload},
     )
+
+
+# Rights requests are handled by privacy officers only; accounts.permissions decides. The old
+# name stays importable for dsr/fulfilment.py.
+require_officer = require_privacy_officer
 
 
 def locked(request: RightsRequest) -> RightsRequest:
@@ -219,16 +225,11 @@ def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> Co
     return result
 
 
-def require_officer(user: User) -> None:
-    if not (user.is_active and user.team == Team.PRIVACY_OFFICE):
-        raise PermissionError("only privacy officers handle rights requests")
-
-
 def dsr_request_verify_by_phone(
     *, request: RightsRequest, user: User, now: dt.datetime
 ) -> RightsRequest:
     """A privacy officer confirmed the person's identity by telephone (recorded as such)."""
-    require_officer(user)
+    require_privacy_officer(user)
     with transaction.atomic():
         request = locked(request)
         VerificationCode.objects.filter(request=request, used_at__isnull=True).update(used_at=now)
@@ -237,8 +238,8 @@ def dsr_request_verify_by_phone(
 
 
 def dsr_request_assign(*, request: RightsRequest, assignee: User, user: User) -> RightsRequest:
-    require_officer(user)
-    require_officer(assignee)
+    require_privacy_officer(user)
+    require_privacy_officer(assignee)
     with transaction.atomic():
         request = locked(request)
         request.assigned_to = assignee
@@ -261,7 +262,7 @@ def dsr_request_transition(
     if goal in (State.DENIED, State.FULFILLED, State.PARTIALLY_FULFILLED, State.VERIFIED):
         raise ValueError(f"use the dedicated service to make a request {goal}")
     if user is not None:
-        require_officer(user)
+        require_privacy_officer(user)
     with transaction.atomic():
         request = locked(request)
         move(request, goal, actor=actor or actor_for(user), now=now)
@@ -271,7 +272,7 @@ def dsr_request_transition(
 def dsr_request_extend(*, request: RightsRequest, user: User, today: dt.date) -> RightsRequest:
     """Extend the time to answer where the law allows it, notice sent now (before the limit):
     PIPEDA +30 days, GDPR +2 months. Raises ExtensionRefusedError otherwise (Quebec: never)."""
-    require_officer(user)
+    require_privacy_officer(user)
     with transaction.atomic():
         request = locked(request)
         if is_closed(request.state):
@@ -311,7 +312,7 @@ def dsr_request_deny(
     if reason not in set(DenialReason):
         raise InvalidInputError([FieldError("reason", "must be one of " + ", ".join(DenialReason))])
     if user is not None:
-        require_officer(user)
+        require_privacy_officer(user)
     with transaction.atomic():
         request = locked(request)
         request.denial_reason = reason
@@ -341,7 +342,7 @@ def dsr_request_deny(
 
 def dsr_note_add(*, request: RightsRequest, user: User, text: str, now: dt.datetime) -> RequestNote:
     """An internal note on the case file (never sent; purged with the case file)."""
-    require_officer(user)
+    require_privacy_officer(user)
     if not text.strip():
         raise InvalidInputError([FieldError("text", "is empty")])
     with transaction.atomic():

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from omni_privacy.notices.models import NoticeState, NoticeVersion
+from omni_privacy.policy.loader import active_policy
 
 DEFAULT_IDENTIFIER = "QAC-REC-004"
 
@@ -40,9 +41,6 @@ class NoticeVersionView:
     def summary(self, language: str) -> str:
         return self.summary_en if language == "en" else self.summary_fr
 
-    def in_force(self, at: dt.date) -> bool:
-        return self.published and self.effective_on <= at
-
 
 def _view(row: NoticeVersion) -> NoticeVersionView:
     return NoticeVersionView(
@@ -76,6 +74,17 @@ def current_notice(
         .first()
     )
     return None if row is None else _view(row)
+
+
+def notice_version_in_force(*, at: dt.date) -> tuple[str, str]:
+    """The identifier and version of the notice in force on ``at``, as consents and objections
+    record it (notice §11): the latest published version of the policy's notice, or the policy
+    file's own version until one is published."""
+    policy_notice = active_policy().notice
+    current = current_notice(identifier=policy_notice.identifier, at=at)
+    if current is not None:
+        return current.identifier, current.version
+    return policy_notice.identifier, str(policy_notice.version)
 
 
 def published_versions(*, identifier: str = DEFAULT_IDENTIFIER) -> list[NoticeVersionView]:

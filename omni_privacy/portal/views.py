@@ -1,5 +1,6 @@
 """The public information-request form (notice §2.4 scenario 2: "punctual collection by
-form"): whoever asks is recorded as a sales contact by form, through the collection gate.
+form"): whoever asks is recorded as a sales contact by form, through the collection gate
+(`intake.web_form.information_request_record`).
 
 No cookie (notice §2.3): no session, no CSRF cookie; a signed form token and a same-origin
 check instead (core/formtoken.py). Spam: a honeypot field (a filled one gets the same thank-you
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,14 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from omni_privacy.consent.services import consent_record, suppression_add
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.core.formtoken import form_token, form_token_valid, same_origin
 from omni_privacy.core.throttle import Limit, allow
-from omni_privacy.intake.contacts import sales_contact_record
-from omni_privacy.notices.selectors import current_notice
-from omni_privacy.policy.loader import active_policy
+from omni_privacy.intake.web_form import information_request_record
 from omni_privacy.portal.forms import InformationRequestForm
 
 PURPOSE = "information-request"
@@ -69,57 +66,6 @@ def gpc_signal(request: HttpRequest) -> bool:
     return request.headers.get("Sec-GPC") == "1"
 
 
-def _notice_shown(today: dt.date) -> tuple[str, str]:
-    """The notice version in force, which the portal links to (the published registry's; the
-    policy file's until a version is published)."""
-    policy_notice = active_policy().notice
-    current = current_notice(identifier=policy_notice.identifier, at=today)
-    if current is not None:
-        return current.identifier, current.version
-    return policy_notice.identifier, str(policy_notice.version)
-
-
-def _record(data: dict, *, language: str, gpc: bool) -> None:
-    """The contact, the consent it carries (to be answered about our software: notice §3 ¶3,
-    §9 ¶1, tied to the notice version the page showed and its language) and, on a GPC signal,
-    the suppression of direct marketing for the address: all or nothing."""
-    today = clock.today()
-    now = clock.now()
-    identifier, version = _notice_shown(today)
-    with transaction.atomic():
-        holding = sales_contact_record(
-            actor="portal",
-            email=data["email"],
-            full_name=data["full_name"],
-            phone=data["phone"] or None,
-            preferred_language=language,
-            channel="form",
-            day=today,
-            as_of=today,
-        )
-        assert holding.person is not None  # noqa: S101 - a recorded holding has its person
-        consent_record(
-            person=holding.person,
-            purpose=holding.purpose,
-            given=True,
-            notice_identifier=identifier,
-            notice_version=version,
-            language=language,
-            channel="form",
-            at=now,
-            actor="portal",
-        )
-        if gpc:
-            suppression_add(
-                email=data["email"],
-                scope="direct_marketing",
-                reason="Sec-GPC: 1 on the information-request form",
-                source="gpc",
-                at=now,
-                actor="portal",
-            )
-
-
 @csrf_exempt  # the signed token and the Origin check replace the CSRF cookie (no cookie here)
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -145,7 +91,15 @@ def information_request(request: HttpRequest, language: str) -> HttpResponse:
         if not allow([(PER_ADDRESS, data["email"]), (PER_IP, _client_ip(request))]):
             return _page(request, language, {"form": form, "throttled": True}, status=429)
         try:
-            _record(data, language=language, gpc=gpc_signal(request))
+            information_request_record(
+                email=data["email"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                language=language,
+                gpc=gpc_signal(request),
+                today=clock.today(),
+                now=clock.now(),
+            )
         except InvalidInputError as refused:
             for problem in refused.errors:
                 name = FIELDS.get(problem.field)

@@ -36,7 +36,6 @@ from omni_privacy.retention.domain.anonymisation import by_source_and_purpose
 from omni_privacy.retention.models import AnonymisedFact
 
 DELETE = "delete"
-ANONYMIZE = "anonymize"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import pytest
 from django.core.management.base import CommandError
 
 from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
-from omni_privacy.accounts.selectors import privacy_officers, request_officers
+from omni_privacy.accounts.permissions import request_officers
+from omni_privacy.accounts.selectors import privacy_officers
 from omni_privacy.accounts.services import privacy_officer_delegate, privacy_officer_revoke
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.core.errors import FieldError, InvalidInputError

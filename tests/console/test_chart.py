@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omni_privacy.retention.domain.chart import (
+from omni_privacy.console.chart import (
     PALETTE,
     Layout,
     nice_maximum,

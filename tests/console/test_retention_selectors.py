@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from omni_privacy.accounts.permissions import ALL_SOURCES
+from omni_privacy.accounts.permissions import all_sources
 from omni_privacy.retention.models import LegalHold, RetentionRun
 from omni_privacy.retention.selectors import (
     RunClause,
@@ -63,7 +63,7 @@ def figures(overview) -> tuple[int, int, int, int]:
 
 
 def test_overview_for_all_sources(registry) -> None:
-    overview = retention_overview(as_of=AS_OF, sources=ALL_SOURCES)
+    overview = retention_overview(as_of=AS_OF, sources=all_sources())
     assert figures(overview) == (3, 1, 2, 5)
     assert (overview.as_of, overview.days, overview.last_run) == (AS_OF, 90, None)
 
@@ -71,7 +71,7 @@ def test_overview_for_all_sources(registry) -> None:
 def test_overview_splits_exactly_the_late_holdings(registry) -> None:
     """Overdue + past due + held = every live holding past its due day (retention check)."""
     late = list(late_holdings(as_of=AS_OF))
-    overview = retention_overview(as_of=AS_OF, sources=ALL_SOURCES)
+    overview = retention_overview(as_of=AS_OF, sources=all_sources())
     assert overview.overdue + overview.late + overview.held == len(late) == 6
     assert overview.held == sum(row.held for row in late)
 
@@ -92,14 +92,14 @@ def test_overview_counts_only_the_sources_given(registry, sources, expected) -> 
 def test_a_released_or_expired_hold_no_longer_holds(registry, officer) -> None:
     legal_hold_release(user=officer, hold=registry.org_hold)
     # The person hold's last day was 2027-03-31: on 2027-04-01 it has expired.
-    assert figures(retention_overview(as_of=AS_OF, sources=ALL_SOURCES)) == (4, 1, 1, 5)
+    assert figures(retention_overview(as_of=AS_OF, sources=all_sources())) == (4, 1, 1, 5)
     later = dt.date(2027, 4, 1)
-    overview = retention_overview(as_of=later, sources=ALL_SOURCES)
+    overview = retention_overview(as_of=later, sources=all_sources())
     assert (overview.held, overview.overdue + overview.late) == (0, 12)
 
 
 def test_due_by_clause_counts_per_week_and_rule(registry) -> None:
-    due = due_by_clause(as_of=AS_OF, sources=ALL_SOURCES)
+    due = due_by_clause(as_of=AS_OF, sources=all_sources())
     assert [rule.rule for rule in due.rules] == list(RULES)
     assert [rule.clause for rule in due.rules] == [
         "§4 ¶1",
@@ -135,7 +135,7 @@ def test_due_by_clause_for_one_source_charts_only_its_rules(registry) -> None:
 
 def test_due_by_clause_is_one_query(registry, django_assert_num_queries) -> None:
     with django_assert_num_queries(1):
-        due_by_clause(as_of=AS_OF, sources=ALL_SOURCES)
+        due_by_clause(as_of=AS_OF, sources=all_sources())
 
 
 def test_runs_summarise_counts_per_clause(registry) -> None:
@@ -154,7 +154,7 @@ def test_runs_summarise_counts_per_clause(registry) -> None:
         RunClause("service_not_renewed", "§4 ¶2", delete=0, anonymize=1, held=0),
     )
     assert run.receipt_event == report.receipt_event
-    overview = retention_overview(as_of=AS_OF, sources=ALL_SOURCES)
+    overview = retention_overview(as_of=AS_OF, sources=all_sources())
     assert figures(overview) == (0, 0, 2, 4)
     assert overview.last_run == run
 

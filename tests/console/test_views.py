@@ -380,3 +380,20 @@ def test_sign_in_without_a_valid_token_or_from_another_origin_is_refused(
     )
     assert foreign.status_code == 403
     assert client.get(REGISTRY).status_code == 302
+
+
+def test_the_officers_sections_are_in_the_menu_of_privacy_officers_only(
+    client: Client, officer, sales_user
+) -> None:
+    """The menu asks accounts.permissions (the `is_privacy_officer` template filter)."""
+    sections = re.compile(r'<nav class="sections"[^>]*>(.*?)</nav>', re.S)
+    links = re.compile(r'<a href="(/console/[^"]*)"')
+    menus = {}
+    for user in (officer, sales_user):
+        client.force_login(user)
+        match = sections.search(client.get(REGISTRY).content.decode())
+        assert match is not None
+        menus[user.team] = links.findall(match[1])
+    assert menus["sales"] == ["/console/", "/console/record/"]
+    assert menus["privacy_office"][:3] == ["/console/", "/console/record/", "/console/retention/"]
+    assert len(menus["privacy_office"]) == 10

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 
 from django.test import override_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from omni_privacy.core.digest import profile_key, profile_keyer
+from omni_privacy.core.digest import profile_key, profile_keying
+from omni_privacy.core.keyed import hmac_sha256_keyer
+
+
+def profile_keyer(instance_id: int) -> Callable[[str], str]:
+    """As the sync's parsing processes key profiles: once per instance."""
+    return hmac_sha256_keyer(*profile_keying(instance_id))
 
 
 @given(instance_id=st.integers(min_value=1, max_value=10**9), user_id=st.text(max_size=80))

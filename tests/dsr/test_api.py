@@ -9,8 +9,9 @@ import re
 import pytest
 from django.test import Client
 
-from omni_privacy.dsr.models import RightsRequest, StaffApiToken
-from omni_privacy.dsr.tokens import api_token_create
+from omni_privacy.accounts.models import StaffApiToken
+from omni_privacy.accounts.tokens import api_token_create
+from omni_privacy.dsr.models import RightsRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from omni_privacy.dsr.models import StaffApiToken
+from omni_privacy.accounts.models import StaffApiToken
+from omni_privacy.accounts.tokens import api_token_user
 from omni_privacy.dsr.services import dsr_request_submit
-from omni_privacy.dsr.tokens import api_token_user
 from tests.dsr.conftest import NOW, TODAY
 
 pytestmark = pytest.mark.django_db

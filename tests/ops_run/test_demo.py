@@ -9,7 +9,7 @@ from django.utils import translation
 
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import audit_verify
-from omni_privacy.registry.demo import active_statuses, demo_generate, holding_counts
+from omni_privacy.demo.generate import active_statuses, demo_generate, holding_counts
 from omni_privacy.registry.models import Holding, HoldingState, Organization, Source
 
 AS_OF = dt.date(2026, 11, 25)

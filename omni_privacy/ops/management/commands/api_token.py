@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import User
-from omni_privacy.dsr.tokens import api_token_create
+from omni_privacy.accounts.tokens import api_token_create
 
 
 class Command(BaseCommand):

@@ -18,12 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import Team
-from omni_privacy.accounts.services import privacy_officer_delegate
+from omni_privacy.accounts.permissions import may_hold_delegation
+from omni_privacy.accounts.services import privacy_officer_delegate, staff_create
 from omni_privacy.core import clock
 from omni_privacy.notices.shipped import EFFECTIVE, shipped_notice_publish
 from omni_privacy.registry.models import Person
-
-from .createstaff import staff_create
 
 DEMO_PEOPLE = 200
 DEMO_SEED = 2024
@@ -77,7 +76,7 @@ class Command(BaseCommand):
                 team=team,
                 password=settings.OMNI_DEMO_PASSWORD,
             )
-            if team == Team.PRIVACY_OFFICE:
+            if may_hold_delegation(user):
                 privacy_officer_delegate(
                     user=user,
                     valid_from=EFFECTIVE,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from omni_privacy.core.clock import parse_as_of
 from omni_privacy.core.errors import InvalidInputError
-from omni_privacy.registry.demo import demo_generate
+from omni_privacy.demo.generate import demo_generate
 from omni_privacy.registry.models import HoldingState, Source
 
 

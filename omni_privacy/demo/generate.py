@@ -5,10 +5,11 @@ Deterministic: the same ``seed`` and ``as_of`` give the same organisations, peop
 locale); every address is built here on example.com / example.org, never by Faker, and every
 telephone number lies in the fictional 555-01XX range.
 
-Everything is recorded through `organization_upsert` and `holding_record` (the collection
-gate), so demo data obeys the notice like real data. Holdings the demo shows as already handled
-(pending deletion, deleted, anonymised) are then moved there by a bulk update with one audit
-event per bulk change, inside the same transaction: a demo does not replay years of sweeps.
+Everything is recorded through the registry's services: `organization_upsert` and
+`holding_record` (the collection gate), so demo data obeys the notice like real data. Holdings the
+demo shows as already handled (pending deletion, deleted, anonymised) are then moved there by
+`registry.demo_states.demo_holding_states_set` (a bulk update with one audit event per state),
+inside the same transaction: a demo does not replay years of sweeps.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from django.db.models import Count
 from django.utils.text import slugify
 from faker import Faker
 
-from omni_privacy.audit.services import audit_record
-from omni_privacy.core import clock
+from omni_privacy.registry.demo_states import demo_holding_states_set
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, HoldingState, Instance, Organization
@@ -347,37 +347,6 @@ def _candidate(
     )
 
 
-_PERSONAL = {"full_name": None, "email": None, "phone": None, "preferred_language": None}
-
-
-def _set_states(*, actor: str, by_state: dict[str, list[int]]) -> None:
-    """Move the demo's already-handled holdings to their state: one bulk update and one audit
-    event (holding UUIDs and counts only) per state."""
-    ended = clock.now()
-    for state in (HoldingState.PENDING_DELETION, HoldingState.DELETED, HoldingState.ANONYMIZED):
-        ids = sorted(by_state.get(state, []))
-        if not ids:
-            continue
-        holdings = Holding.objects.filter(pk__in=ids)
-        public_ids = [
-            str(value) for value in holdings.order_by("pk").values_list("public_id", flat=True)
-        ]
-        changes: dict[str, object] = {"state": state}
-        if state == HoldingState.DELETED:
-            changes |= _PERSONAL | {"ended_at": ended}
-        elif state == HoldingState.ANONYMIZED:
-            changes |= _PERSONAL | {"ended_at": ended, "person": None}
-        with transaction.atomic():
-            holdings.update(**changes)
-            audit_record(
-                actor=actor,
-                action="demo.holdings_state_set",
-                object_type="holding",
-                object_id="bulk",
-                payload={"state": str(state), "count": len(ids), "holdings": public_ids},
-            )
-
-
 def demo_generate(*, actor: str, people: int, seed: int, as_of: dt.date) -> DemoSummary:
     """Fill the registry with ``people`` fictional people (see module docstring)."""
     if people < 1:
@@ -414,7 +383,7 @@ def demo_generate(*, actor: str, people: int, seed: int, as_of: dt.date) -> Demo
                 )
                 if plan.state != HoldingState.ACTIVE:
                     by_state.setdefault(plan.state, []).append(holding.pk)
-        _set_states(actor=actor, by_state=by_state)
+        demo_holding_states_set(actor=actor, by_state=by_state)
     return DemoSummary(
         organizations=dict(Counter(org.kind for org in orgs)),
         people=people,

@@ -8,9 +8,8 @@ import secrets
 
 from django.db import transaction
 
-from omni_privacy.accounts.models import User
+from omni_privacy.accounts.models import StaffApiToken, User
 from omni_privacy.audit.services import audit_record
-from omni_privacy.dsr.models import StaffApiToken
 
 PREFIX = "op_"
 
