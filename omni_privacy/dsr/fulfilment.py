@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from omni_privacy.accounts.models import User
-from omni_privacy.audit.services import actor_for, audit_record
+from omni_privacy.audit.services import actor_for
 from omni_privacy.core.errors import FieldError, InvalidInputError
 from omni_privacy.dsr import consent_bridge
 from omni_privacy.dsr.domain import portability
@@ -39,6 +39,7 @@ from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
 from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.registry.services import person_erasure_request_record
+from omni_privacy.registry.writers import holdings_rectify
 from omni_privacy.retention.selectors import active_holds
 
 RECTIFIABLE = ("full_name", "phone", "preferred_language")
@@ -199,33 +200,15 @@ def _rectification(
     request: RightsRequest, corrections: dict[str, str], *, actor: str, today: dt.date
 ) -> Result:
     clean = check_corrections(corrections)
-    policy = active_policy()
     changed = 0
     if request.person is not None:
-        for holding in Holding.objects.select_for_update().filter(
-            person=request.person, state__in=LIVE_STATES
-        ):
-            allowed = set(policy.sources[holding.source].fields)
-            fields = [
-                name for name in clean if name in allowed and getattr(holding, name) != clean[name]
-            ]
-            if not fields:
-                continue
-            for name in fields:
-                setattr(holding, name, clean[name])
-            holding.save(update_fields=[*fields, "updated_at"])
-            changed += 1
-            audit_record(
-                actor=actor,
-                action="holding.rectified",
-                object_type="holding",
-                object_id=str(holding.public_id),
-                payload={
-                    "rights_request": str(request.public_id),
-                    "fields": fields,
-                    "on": today.isoformat(),
-                },
-            )
+        changed = holdings_rectify(
+            actor=actor,
+            person=request.person,
+            values=clean,
+            rights_request=str(request.public_id),
+            on=today,
+        )
     return Result(
         lines=[
             {

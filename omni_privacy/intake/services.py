@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from typing import IO, Any, BinaryIO, cast
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field, QuerySet
+from django.db.models import QuerySet
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
@@ -73,6 +72,13 @@ from omni_privacy.registry.retention_columns import (
     decision_columns,
 )
 from omni_privacy.registry.selectors import organization_facts
+from omni_privacy.registry.writers import (
+    holdings_create,
+    holdings_set_columns,
+    holdings_write,
+    people_delete_unheld,
+    people_for_digests,
+)
 
 SOURCE = "software_profile"
 PURPOSE = "communication_obligations"
@@ -85,48 +91,6 @@ MAX_PROBLEMS = 50
 _WRITTEN = ("full_name", "email", "preferred_language", "roles", "person", "role_removed_at",
             "state", "instance", "source_key", "due_at", "deadline_at", "retention_rule",
             "retention_action", "updated_at")  # fmt: skip
-
-
-def _update(holdings: list[Holding]) -> None:
-    """Write the sync's columns of ``holdings`` in one statement on PostgreSQL (``UPDATE ...
-    FROM unnest(arrays)``), and one prepared UPDATE run per row on SQLite, where statements
-    cost no round trip. Django's bulk_update builds a CASE per row and column instead."""
-    if not holdings:
-        return
-    fields = [cast("Field[Any, Any]", Holding._meta.get_field(name)) for name in _WRITTEN]
-    table = connection.ops.quote_name(Holding._meta.db_table)
-    columns = [connection.ops.quote_name(f.column) for f in fields]
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            assignments = ", ".join(f"{column} = %s" for column in columns)
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
-                [
-                    [f.get_db_prep_save(getattr(h, f.attname), connection) for f in fields] + [h.pk]
-                    for h in holdings
-                ],
-            )
-            return
-        # One array per column (16 parameters, not 16 per row): psycopg has little to parse,
-        # and the planner, expecting few rows from unnest, probes the primary key. The values
-        # are the plain attributes (dates, text, ids); JSON goes as text, cast by the server.
-        arrays: list[str] = ["%s::bigint[]"]
-        values: list[list[Any]] = [[h.pk for h in holdings]]
-        for f in fields:
-            kind = f.db_type(connection)
-            column = [getattr(h, f.attname) for h in holdings]
-            if kind == "jsonb":
-                arrays.append("%s::text[]::jsonb[]")
-                values.append([json.dumps(value) for value in column])
-            else:
-                arrays.append(f"%s::{kind}[]")
-                values.append(column)
-        assignments = ", ".join(f"{column} = v.{column}" for column in columns)
-        cursor.execute(
-            f"UPDATE {table} AS h SET {assignments} FROM unnest({', '.join(arrays)}) "  # noqa: S608
-            f"AS v(id, {', '.join(columns)}) WHERE h.id = v.id",
-            values,
-        )
 
 
 class SyncRefusedError(Exception):
@@ -222,15 +186,7 @@ def _offer(
 
 def _people(profiles: Iterable[Profile]) -> dict[str, Person]:
     """The person of each address (by keyed digest), created when new."""
-    digests = {email_digest(profile.email) for profile in profiles}
-    found = {
-        person.email_digest: person for person in Person.objects.filter(email_digest__in=digests)
-    }
-    missing = digests - set(found)
-    if missing:
-        Person.objects.bulk_create([Person(email_digest=digest) for digest in sorted(missing)])
-        found |= {p.email_digest: p for p in Person.objects.filter(email_digest__in=missing)}
-    return found
+    return people_for_digests(digests={email_digest(profile.email) for profile in profiles})
 
 
 def _held_profile(holding: Holding) -> HeldProfile:
@@ -511,11 +467,11 @@ class _Writes:
         apply_decision(holding, work.facts, as_of=work.as_of)
 
     def save(self, work: _Batch) -> None:
-        Holding.objects.bulk_create(self.created)
-        _update(self.updated)
+        holdings_create(holdings=self.created)
+        holdings_write(holdings=self.updated, fields=_WRITTEN)
         if self.left_people:
             # Whoever an address change left with no holding goes, with their keyed digest.
-            Person.objects.filter(id__in=self.left_people, holdings__isnull=True).delete()
+            people_delete_unheld(person_ids=sorted(self.left_people))
         if self.created or self.updated:
             _audit_changes(
                 work, {"added": self.added, "restored": self.restored, "updated": self.rectified}
@@ -565,11 +521,11 @@ def _schedule_unseen(work: _Batch, stage: Stage) -> None:
         ids_written = [held.id for held in batch]
         public_ids = [held.public_id for held in batch]
         due, deadline, rule, action = (list(column) for column in zip(*retention, strict=True))
-        _set_columns(
-            ids_written,
-            fixed,
-            {"due_at": due, "deadline_at": deadline, "retention_rule": rule,
-             "retention_action": action},
+        holdings_set_columns(
+            ids=ids_written,
+            fixed=fixed,
+            varying={"due_at": due, "deadline_at": deadline, "retention_rule": rule,
+                     "retention_action": action},
         )  # fmt: skip
         work.counts[Change.SCHEDULED] += len(ids_written)
         audit_record(
@@ -578,44 +534,6 @@ def _schedule_unseen(work: _Batch, stage: Stage) -> None:
             object_type="sync_run",
             object_id=str(work.run.public_id),
             payload={"instance": work.instance.code, Change.SCHEDULED.value: public_ids},
-        )
-
-
-def _set_columns(ids: list[int], fixed: dict[str, Any], varying: dict[str, list[Any]]) -> None:
-    """Set ``fixed`` columns to one value and ``varying`` ones to a value per id, on holdings
-    ``ids``: one ``UPDATE ... FROM unnest(arrays)`` on PostgreSQL, one prepared UPDATE run per
-    row on SQLite."""
-    if not ids:
-        return
-    table = connection.ops.quote_name(Holding._meta.db_table)
-
-    def field_of(name: str) -> Field[Any, Any]:
-        return cast("Field[Any, Any]", Holding._meta.get_field(name))
-
-    constants = [(field_of(name), value) for name, value in fixed.items()]
-    columns = [(field_of(name), values) for name, values in varying.items()]
-    quote = connection.ops.quote_name
-    set_fixed = [f"{quote(f.column)} = %s" for f, _value in constants]
-    fixed_params = [f.get_db_prep_save(value, connection) for f, value in constants]
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            assignments = ", ".join([*set_fixed, *(f"{quote(f.column)} = %s" for f, _ in columns)])
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
-                [
-                    [*fixed_params, *(f.get_db_prep_save(v[i], connection) for f, v in columns),
-                     row_id]
-                    for i, row_id in enumerate(ids)
-                ],
-            )  # fmt: skip
-            return
-        names = [quote(f.column) for f, _ in columns]
-        arrays = ["%s::bigint[]", *(f"%s::{f.db_type(connection)}[]" for f, _ in columns)]
-        assignments = ", ".join([*set_fixed, *(f"{name} = v.{name}" for name in names)])
-        cursor.execute(
-            f"UPDATE {table} AS h SET {assignments} FROM unnest({', '.join(arrays)}) "  # noqa: S608
-            f"AS v(id, {', '.join(names)}) WHERE h.id = v.id",
-            [*fixed_params, ids, *(values for _f, values in columns)],
         )
 
 

@@ -27,6 +27,7 @@ from django.db import connection
 
 from omni_privacy.intake.domain.snapshot import SnapshotProblem
 from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState
+from omni_privacy.registry.writers import holdings_rectify_from
 
 ROWS = "omni_sync_rows"
 DIFF = "omni_sync_diff"
@@ -318,8 +319,7 @@ class Stage:
         """Write the in-place rows' name and language to their holdings, ``batch`` rows per
         statement; yield each batch's (holding public id, fields changed) for its audit
         event. Two statements per batch (select, then update by line range) because
-        SQLite's RETURNING cannot name the joined table."""
-        table = connection.ops.quote_name(Holding._meta.db_table)
+        SQLite's RETURNING cannot name the joined table; the update is the registry's."""
         last = 0
         while True:
             self._cursor.execute(
@@ -332,12 +332,14 @@ class Stage:
             if not rows:
                 return
             first, last = last, rows[-1][0]
-            self._cursor.execute(
-                f"UPDATE {table} AS h SET full_name = c.full_name, "  # noqa: S608
-                "preferred_language = c.language, updated_at = %s "
-                f"FROM {DIFF} c WHERE c.in_place = h.id AND c.kind = 'changed' "
-                "AND c.in_place IS NOT NULL AND c.line > %s AND c.line <= %s",
-                [connection.ops.adapt_datetimefield_value(now), first, last],
+            holdings_rectify_from(
+                relation=DIFF,
+                holding_column="in_place",
+                values={"full_name": "full_name", "preferred_language": "language"},
+                where="c.kind = 'changed' AND c.in_place IS NOT NULL "
+                "AND c.line > %s AND c.line <= %s",
+                params=[first, last],
+                now=now,
             )
             yield [
                 (

@@ -22,7 +22,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import Q
@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core.sql import in_values, values_param
-from omni_privacy.registry.models import LIVE_STATES, Holding, Person
+from omni_privacy.registry.models import LIVE_STATES, Holding
+from omni_privacy.registry.writers import holdings_delete, people_delete_unheld
 from omni_privacy.retention import ledger
 from omni_privacy.retention.domain.anonymisation import by_source_and_purpose
 from omni_privacy.retention.models import AnonymisedFact
@@ -143,9 +144,9 @@ def apply_chunk(
     anonymised = [row for row in rows if row.action != DELETE]
     if anonymised:
         _keep_facts([row.id for row in anonymised], now=now)
-    _delete_holdings([row.id for row in rows])
-    outcome.people_erased = _delete_unheld_people(
-        sorted({row.person_id for row in rows if row.person_id is not None})
+    holdings_delete(ids=[row.id for row in rows])
+    outcome.people_erased = people_delete_unheld(
+        person_ids=sorted({row.person_id for row in rows if row.person_id is not None})
     )
     listed: dict[str, dict[str, list[str]]] = {}
     for row in rows:
@@ -244,50 +245,3 @@ def _keep_facts(ids: list[int], *, now: dt.datetime) -> None:
         ids,
         timezone.localdate(now).replace(day=1),
     )
-
-
-def _delete_holdings(ids: list[int]) -> None:
-    """One statement while nothing refers to a holding; through Django's collector (which
-    applies each on_delete) the day a model does."""
-    if Holding._meta.related_objects:
-        Holding.objects.filter(id__in=ids).delete()
-        return
-    _execute(f"DELETE FROM {_table(Holding)} WHERE {_in_ids('id')}", ids)  # noqa: S608
-
-
-def _delete_unheld_people(person_ids: list[int]) -> int:
-    """Delete the people among ``person_ids`` left with no holding at all (their keyed email
-    digest goes with them), set-based. Rows elsewhere that point to a person follow their
-    on_delete: SET_NULL as one UPDATE per relation; any other rule through Django's collector
-    (slower, but it applies CASCADE and PROTECT exactly)."""
-    if not person_ids:
-        return 0
-    people = _table(Person)
-    orphans = [
-        int(str(row[0]))
-        for row in _execute(
-            f"SELECT p.id FROM {people} p WHERE p.{_in_ids('id')} AND NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {_table(Holding)} h WHERE h.{_quote('person_id')} = p.id)",
-            person_ids,
-        )
-    ]
-    if not orphans:
-        return 0
-    relations = [
-        relation
-        for relation in Person._meta.related_objects
-        if relation.related_model is not Holding
-    ]
-    if any(relation.on_delete is not models.SET_NULL for relation in relations):
-        _count, by_model = Person.objects.filter(id__in=orphans).delete()
-        return int(by_model.get(Person._meta.label, 0))
-    for relation in relations:
-        column = relation.field.column
-        related = cast("type[models.Model]", relation.related_model)
-        _execute(
-            f"UPDATE {_table(related)} SET {_quote(column)} = NULL "  # noqa: S608
-            f"WHERE {_in_ids(column)}",
-            orphans,
-        )
-    _execute(f"DELETE FROM {people} WHERE {_in_ids('id')}", orphans)  # noqa: S608
-    return len(orphans)

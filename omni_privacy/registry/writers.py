@@ -1,0 +1,269 @@
+"""The registry's set-based writers: the only code, with registry/services.py, that writes
+holdings and people (tests/registry/test_table_owner.py enforces it).
+
+The sync (intake), rights-request fulfilment (dsr) and the retention sweep call these for
+their bulk work. Each writer runs **inside the caller's transaction** and opens none of its
+own (no savepoint, no commit): the caller's atomic block, with its audit event, stays the
+unit of work, and a statement costs what it cost before it moved here. Each refuses to run
+outside a transaction, where a half-applied batch could be committed on its own.
+
+The statements are chosen for speed (docs/benchmarks.md): one statement per batch, ids bound
+as one parameter or one array per column, and on SQLite prepared statements run per row,
+where a statement costs no round trip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from django.db import connection, models
+from django.db.models import Field
+
+from omni_privacy.audit.services import audit_record
+from omni_privacy.core.sql import in_values, values_param
+from omni_privacy.policy.loader import active_policy
+from omni_privacy.registry.models import LIVE_STATES, Holding, Person
+
+
+def _require_transaction(writer: str) -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError(f"{writer} must run inside the caller's transaction")
+
+
+def _quote(name: str) -> str:
+    return str(connection.ops.quote_name(name))
+
+
+def _table(model: type[models.Model]) -> str:
+    return _quote(model._meta.db_table)
+
+
+def _field(name: str) -> Field[Any, Any]:
+    return cast("Field[Any, Any]", Holding._meta.get_field(name))
+
+
+def _execute(sql: str, ids: Sequence[int], *before: Any) -> list[tuple[Any, ...]]:
+    """Run ``sql`` with ``before`` then the id list bound as one parameter; its rows, if any."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*before, values_param(ids)])
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+# -- people ------------------------------------------------------------------------------------
+
+
+def people_for_digests(*, digests: Iterable[str]) -> dict[str, Person]:
+    """The person of each keyed email digest, those not yet known created (one INSERT)."""
+    _require_transaction("people_for_digests")
+    wanted = set(digests)
+    found = {
+        person.email_digest: person for person in Person.objects.filter(email_digest__in=wanted)
+    }
+    missing = wanted - set(found)
+    if missing:
+        Person.objects.bulk_create([Person(email_digest=digest) for digest in sorted(missing)])
+        found |= {p.email_digest: p for p in Person.objects.filter(email_digest__in=missing)}
+    return found
+
+
+def people_delete_unheld(*, person_ids: Sequence[int]) -> int:
+    """Delete the people among ``person_ids`` left with no holding at all (their keyed email
+    digest goes with them), set-based; how many. Rows elsewhere that point to a person follow
+    their on_delete: SET_NULL as one UPDATE per relation; any other rule through Django's
+    collector (slower, but it applies CASCADE and PROTECT exactly)."""
+    _require_transaction("people_delete_unheld")
+    if not person_ids:
+        return 0
+    people = _table(Person)
+    orphans = [
+        int(str(row[0]))
+        for row in _execute(
+            f"SELECT p.id FROM {people} p WHERE p.{in_values(_quote('id'))} AND NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {_table(Holding)} h WHERE h.{_quote('person_id')} = p.id)",
+            person_ids,
+        )
+    ]
+    if not orphans:
+        return 0
+    relations = [
+        relation
+        for relation in Person._meta.related_objects
+        if relation.related_model is not Holding
+    ]
+    if any(relation.on_delete is not models.SET_NULL for relation in relations):
+        _count, by_model = Person.objects.filter(id__in=orphans).delete()
+        return int(by_model.get(Person._meta.label, 0))
+    for relation in relations:
+        column = relation.field.column
+        related = cast("type[models.Model]", relation.related_model)
+        _execute(
+            f"UPDATE {_table(related)} SET {_quote(column)} = NULL "  # noqa: S608
+            f"WHERE {in_values(_quote(column))}",
+            orphans,
+        )
+    _execute(f"DELETE FROM {people} WHERE {in_values(_quote('id'))}", orphans)  # noqa: S608
+    return len(orphans)
+
+
+# -- holdings ----------------------------------------------------------------------------------
+
+
+def holdings_create(*, holdings: Sequence[Holding]) -> None:
+    """Insert new ``holdings`` (built by the caller with their retention columns), in bulk."""
+    _require_transaction("holdings_create")
+    Holding.objects.bulk_create(holdings)
+
+
+def holdings_write(*, holdings: Sequence[Holding], fields: Sequence[str]) -> None:
+    """Write the columns ``fields`` of ``holdings`` as their attributes hold them: one statement
+    on PostgreSQL (``UPDATE ... FROM unnest(arrays)``), one prepared UPDATE run per row on
+    SQLite, where statements cost no round trip. Django's bulk_update builds a CASE per row
+    and column instead."""
+    _require_transaction("holdings_write")
+    if not holdings:
+        return
+    written = [_field(name) for name in fields]
+    table = _table(Holding)
+    columns = [_quote(f.column) for f in written]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{column} = %s" for column in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                [
+                    [f.get_db_prep_save(getattr(h, f.attname), connection) for f in written]
+                    + [h.pk]
+                    for h in holdings
+                ],
+            )
+            return
+        # One array per column (16 parameters, not 16 per row): psycopg has little to parse,
+        # and the planner, expecting few rows from unnest, probes the primary key. The values
+        # are the plain attributes (dates, text, ids); JSON goes as text, cast by the server.
+        arrays: list[str] = ["%s::bigint[]"]
+        values: list[list[Any]] = [[h.pk for h in holdings]]
+        for f in written:
+            kind = f.db_type(connection)
+            column = [getattr(h, f.attname) for h in holdings]
+            if kind == "jsonb":
+                arrays.append("%s::text[]::jsonb[]")
+                values.append([json.dumps(value) for value in column])
+            else:
+                arrays.append(f"%s::{kind}[]")
+                values.append(column)
+        assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+        cursor.execute(
+            f"UPDATE {table} AS h SET {assignments} FROM unnest({', '.join(arrays)}) "  # noqa: S608
+            f"AS v(id, {', '.join(columns)}) WHERE h.id = v.id",
+            values,
+        )
+
+
+def holdings_set_columns(
+    *, ids: Sequence[int], fixed: Mapping[str, Any], varying: Mapping[str, Sequence[Any]]
+) -> None:
+    """Set ``fixed`` columns to one value and ``varying`` ones to a value per id, on holdings
+    ``ids``: one ``UPDATE ... FROM unnest(arrays)`` on PostgreSQL, one prepared UPDATE run per
+    row on SQLite."""
+    _require_transaction("holdings_set_columns")
+    if not ids:
+        return
+    table = _table(Holding)
+    constants = [(_field(name), value) for name, value in fixed.items()]
+    columns = [(_field(name), values) for name, values in varying.items()]
+    set_fixed = [f"{_quote(f.column)} = %s" for f, _value in constants]
+    fixed_params = [f.get_db_prep_save(value, connection) for f, value in constants]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join([*set_fixed, *(f"{_quote(f.column)} = %s" for f, _ in columns)])
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                [
+                    [*fixed_params, *(f.get_db_prep_save(v[i], connection) for f, v in columns),
+                     row_id]
+                    for i, row_id in enumerate(ids)
+                ],
+            )  # fmt: skip
+            return
+        names = [_quote(f.column) for f, _ in columns]
+        arrays = ["%s::bigint[]", *(f"%s::{f.db_type(connection)}[]" for f, _ in columns)]
+        assignments = ", ".join([*set_fixed, *(f"{name} = v.{name}" for name in names)])
+        cursor.execute(
+            f"UPDATE {table} AS h SET {assignments} FROM unnest({', '.join(arrays)}) "  # noqa: S608
+            f"AS v(id, {', '.join(names)}) WHERE h.id = v.id",
+            [*fixed_params, list(ids), *(list(values) for _f, values in columns)],
+        )
+
+
+def holdings_rectify_from(
+    *,
+    relation: str,
+    holding_column: str,
+    values: Mapping[str, str],
+    where: str,
+    params: Sequence[Any],
+    now: dt.datetime,
+) -> None:
+    """Rectify holdings from rows of ``relation`` (a table of the caller's transaction, such as
+    the sync's staging table) in one statement: each holding whose id is the row's
+    ``holding_column``, among the rows matching ``where`` (SQL over alias ``c``, bound to
+    ``params``), takes the row's column ``values[field]`` for each holding ``field``, and
+    ``updated_at = now``. The caller records the audit event that names the holdings and the
+    fields, in the same transaction. ``relation``, ``holding_column``, ``where`` and the
+    column names are the caller's SQL, never input."""
+    _require_transaction("holdings_rectify_from")
+    table = _table(Holding)
+    assignments = ", ".join(
+        f"{_quote(_field(name).column)} = c.{column}" for name, column in values.items()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS h SET {assignments}, updated_at = %s "  # noqa: S608
+            f"FROM {relation} c WHERE c.{holding_column} = h.id AND {where}",
+            [connection.ops.adapt_datetimefield_value(now), *params],
+        )
+
+
+def holdings_rectify(
+    *, actor: str, person: Person, values: Mapping[str, str], rights_request: str, on: dt.date
+) -> int:
+    """Apply corrected ``values`` (already normalised) to every live holding of ``person`` whose
+    source may hold the field (the policy file's fields; notice §9.1: rectification), locking
+    them; one ``holding.rectified`` audit event per holding changed, naming the fields, never
+    the values. How many holdings changed."""
+    _require_transaction("holdings_rectify")
+    policy = active_policy()
+    changed = 0
+    for holding in Holding.objects.select_for_update().filter(person=person, state__in=LIVE_STATES):
+        allowed = set(policy.sources[holding.source].fields)
+        fields = [
+            name for name in values if name in allowed and getattr(holding, name) != values[name]
+        ]
+        if not fields:
+            continue
+        for name in fields:
+            setattr(holding, name, values[name])
+        holding.save(update_fields=[*fields, "updated_at"])
+        changed += 1
+        audit_record(
+            actor=actor,
+            action="holding.rectified",
+            object_type="holding",
+            object_id=str(holding.public_id),
+            payload={"rights_request": rights_request, "fields": fields, "on": on.isoformat()},
+        )
+    return changed
+
+
+def holdings_delete(*, ids: Sequence[int]) -> None:
+    """Delete holdings ``ids`` with every value they hold: one statement while nothing refers
+    to a holding; through Django's collector (which applies each on_delete) the day a model
+    does."""
+    _require_transaction("holdings_delete")
+    if Holding._meta.related_objects:
+        Holding.objects.filter(id__in=ids).delete()
+        return
+    _execute(f"DELETE FROM {_table(Holding)} WHERE {in_values(_quote('id'))}", ids)  # noqa: S608
