@@ -12,6 +12,7 @@ from omni_privacy.registry.models import HoldingState
 def test_json_shows_the_person_and_every_holding(run, registry) -> None:
     out = run("people", "show", " LEA@example.com ", "--as-of", "2026-11-25", "--json")
     assert out.json() == {
+        "status": "held",
         "person": str(registry.due.person.public_id),
         "erasure_requested_at": None,
         "as_of": "2026-11-25",
@@ -33,6 +34,8 @@ def test_json_shows_the_person_and_every_holding(run, registry) -> None:
                 "rule": "sales_last_contact",
                 "clause": "§4 ¶3",
                 "status": "scheduled",
+                "roles": [],
+                "role_removed_at": None,
             },
             {
                 "holding_id": str(registry.kept.public_id),
@@ -55,6 +58,8 @@ def test_json_shows_the_person_and_every_holding(run, registry) -> None:
                 "rule": None,
                 "clause": None,
                 "status": "kept",
+                "roles": ["system_administrator"],
+                "role_removed_at": None,
             },
             {
                 "holding_id": str(registry.due.public_id),
@@ -78,6 +83,8 @@ def test_json_shows_the_person_and_every_holding(run, registry) -> None:
                 "rule": "service_not_renewed",
                 "clause": "§4 ¶2",
                 "status": "due",
+                "roles": [],
+                "role_removed_at": None,
             },
         ],
     }
