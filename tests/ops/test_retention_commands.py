@@ -116,17 +116,9 @@ def test_hold_skips_and_reports_then_release_lets_the_next_run_act(run, registry
 
 def test_hold_by_someone_not_a_privacy_officer_is_refused(run, registry, db):
     User.objects.create_user(username="sam.sales", team=Team.SALES)
-    with pytest.raises(CommandError, match="^--by: only a privacy officer may place a legal hold$"):
-        run(
-            "retention",
-            "hold",
-            "--organization",
-            "globex",
-            "--reason",
-            "x",
-            "--by",
-            "sam.sales",
-        )
+    with pytest.raises(CommandError) as refused:
+        run("retention", "hold", "--organization", "globex", "--reason", "x", "--by", "sam.sales")
+    assert str(refused.value) == "--by: only a privacy officer may place a legal hold"
     assert LegalHold.objects.count() == 0
 
 
