@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import User
@@ -120,9 +121,11 @@ def hold_as_dict(hold: LegalHold, *, active: set[int]) -> dict[str, Any]:
         "organization": hold.organization.code if hold.organization else None,
         "reason": hold.reason,
         "placed_by": hold.placed_by.username,
-        "placed_at": hold.placed_at.isoformat(),
+        "placed_at": timezone.localtime(hold.placed_at).isoformat(),
         "until": _day(hold.until),
-        "released_at": hold.released_at.isoformat() if hold.released_at else None,
+        "released_at": timezone.localtime(hold.released_at).isoformat()
+        if hold.released_at
+        else None,
         "released_by": hold.released_by.username if hold.released_by else None,
         "active": hold.pk in active,
     }
