@@ -25,7 +25,7 @@ Commands:
   retention run|check|replay  sweep what is due; alarm on late holdings; replay erasures
   retention hold|release|holds  legal holds
   retention runs|register     runs and their receipts; the anonymisation register
-  people show EMAIL           show a person and their holdings
+  people show EMAIL           a person and their holdings (held, unknown or erased)
   people request-erasure EMAIL  record a deletion request
   import FILE.jsonl           import organisations and holdings through the gate
   instances add|list          customer instances (sources of the monthly sync)
@@ -40,12 +40,14 @@ Commands:
   mailings list               campaigns and their delivery
   outbox status|deliver       outgoing mail per status; one delivery round now
   dsr list|show|check         rights requests: the queue, one request; exit 1 if overdue
+  dsr submit|verify|extend|assign|answer|deny|withdraw  the workflow (--as OFFICER)
   api-token create USERNAME   a staff API token for /api/v1 (shown once)
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team
 
-Every time-dependent command takes --as-of YYYY-MM-DD. `omni-privacy COMMAND --help` for more.
+Every time-dependent command takes --as-of YYYY-MM-DD (what it records carries that day);
+every command reporting a result takes --json. `omni-privacy COMMAND --help` for more.
 """
 
 

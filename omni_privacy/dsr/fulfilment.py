@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from omni_privacy.accounts.models import User
+from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for
 from omni_privacy.core.errors import FieldError, InvalidInputError
 from omni_privacy.dsr import consent_bridge
@@ -34,7 +35,7 @@ from omni_privacy.dsr.exports import export_store, export_token, link_lifetime
 from omni_privacy.dsr.holdings import clause_text, readable_holdings
 from omni_privacy.dsr.letters import letter_send
 from omni_privacy.dsr.models import RightsRequest
-from omni_privacy.dsr.services import locked, move, require_officer
+from omni_privacy.dsr.services import locked, move
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
 from omni_privacy.registry.models import LIVE_STATES, Holding
@@ -64,7 +65,7 @@ def dsr_request_fulfil(
 ) -> RightsRequest:
     """Fulfil a verified request (moving it to in progress first when needed). ``base_url``
     (``https://host``) prefixes the download links; ``corrections`` are a rectification's."""
-    require_officer(user)
+    require_privacy_officer(user)
     actor = actor_for(user)
     with transaction.atomic():
         request = locked(request)

@@ -27,7 +27,7 @@ class RightsRequest(PublicIdModel):
     state = models.CharField(max_length=24, choices=_choices(State), default=State.RECEIVED)
     language = models.CharField(max_length=2, choices=[("fr", "fr"), ("en", "en")])
     jurisdiction = models.CharField(max_length=8, choices=_choices(Jurisdiction))
-    channel = models.CharField(max_length=8, default="portal")  # portal, api
+    channel = models.CharField(max_length=8, default="portal")  # portal, api, cli
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

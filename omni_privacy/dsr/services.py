@@ -83,11 +83,6 @@ def move(
     )
 
 
-# Rights requests are handled by privacy officers only; accounts.permissions decides. The old
-# name stays importable for dsr/fulfilment.py.
-require_officer = require_privacy_officer
-
-
 def locked(request: RightsRequest) -> RightsRequest:
     """The request's row, re-read and locked until the transaction ends."""
     return RightsRequest.objects.select_for_update().get(pk=request.pk)
@@ -186,9 +181,12 @@ def _verified(
     )
 
 
-def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> CodeCheck:
+def dsr_code_check(
+    *, request: RightsRequest, code: str, now: dt.datetime, actor: str = "portal"
+) -> CodeCheck:
     """One attempt at the code (it counts as a try, right or wrong). On success the request
-    is verified and matched to the person holding that address, if any."""
+    is verified and matched to the person holding that address, if any. ``actor``: who
+    entered it (the person on the portal, or an officer they read it to on the telephone)."""
     with transaction.atomic():
         request = locked(request)
         if request.state != State.AWAITING_VERIFICATION:
@@ -213,11 +211,11 @@ def dsr_code_check(*, request: RightsRequest, code: str, now: dt.datetime) -> Co
             current.used_at = now
         current.save()
         if result is CodeCheck.OK:
-            _verified(request, actor="portal", method="email_code", user=None, now=now)
+            _verified(request, actor=actor, method="email_code", user=None, now=now)
         else:
             record_event(
                 request,
-                actor="portal",
+                actor=actor,
                 action="rights_request.code_refused",
                 result=str(result),
                 tries=current.tries,

@@ -8,10 +8,12 @@ import uuid
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import User
 from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.ops.options import write_json
 from omni_privacy.ops.tables import Table, write_json_list
 from omni_privacy.registry.models import Organization
 from omni_privacy.registry.selectors import person_by_email
@@ -65,24 +67,51 @@ def do_hold(command: BaseCommand, options: dict[str, Any]) -> int:
             organization=organization,
             until=until,
             today=as_of,
+            now=options["now"],
         )
     except InvalidInputError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(_hold_refusal(exc)) from exc
+    if options["json"]:
+        write_json(command, _hold_json(hold, as_of))
+        return 0
     command.stdout.write(_("Legal hold placed: %(hold)s") % {"hold": hold.public_id})
     return 0
 
 
 def do_release(command: BaseCommand, options: dict[str, Any]) -> int:
     try:
-        hold = LegalHold.objects.get(public_id=uuid.UUID(options["hold_id"]))
+        hold = LegalHold.objects.select_related("person", "organization", "placed_by").get(
+            public_id=uuid.UUID(options["hold_id"])
+        )
     except (ValueError, LegalHold.DoesNotExist) as exc:
         raise CommandError(_("no legal hold %(hold)r") % {"hold": options["hold_id"]}) from exc
     try:
-        legal_hold_release(user=_officer(options["by"]), hold=hold)
+        hold = legal_hold_release(user=_officer(options["by"]), hold=hold, now=options["now"])
     except InvalidInputError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(_hold_refusal(exc)) from exc
+    if options["json"]:
+        write_json(command, _hold_json(hold, options["day"]))
+        return 0
     command.stdout.write(_("Legal hold released: %(hold)s") % {"hold": hold.public_id})
     return 0
+
+
+def _hold_refusal(error: InvalidInputError) -> str:
+    """The service's refusals, in the reader's words (one line per problem)."""
+    words = {
+        "reason": _("--reason: is required"),
+        "until": _("--until: is in the past"),
+        "placed_by": _("--by: only a privacy officer may place a legal hold"),
+        "released_by": _("--by: only a privacy officer may release a legal hold"),
+        "released_at": _("--as-of: is before the hold was placed"),
+        "hold": _("the legal hold is already released"),
+    }
+    return "; ".join(words.get(problem.field, str(problem)) for problem in error.errors)
+
+
+def _hold_json(hold: LegalHold, as_of: dt.date) -> dict[str, Any]:
+    active = set(active_holds(as_of=as_of).filter(pk=hold.pk).values_list("pk", flat=True))
+    return {"as_of": as_of.isoformat(), **hold_as_dict(hold, active=active)}
 
 
 def hold_as_dict(hold: LegalHold, *, active: set[int]) -> dict[str, Any]:
@@ -92,9 +121,12 @@ def hold_as_dict(hold: LegalHold, *, active: set[int]) -> dict[str, Any]:
         "organization": hold.organization.code if hold.organization else None,
         "reason": hold.reason,
         "placed_by": hold.placed_by.username,
-        "placed_at": hold.created_at.isoformat(),
+        "placed_at": timezone.localtime(hold.placed_at).isoformat(),
         "until": _day(hold.until),
-        "released_at": hold.released_at.isoformat() if hold.released_at else None,
+        "released_at": timezone.localtime(hold.released_at).isoformat()
+        if hold.released_at
+        else None,
+        "released_by": hold.released_by.username if hold.released_by else None,
         "active": hold.pk in active,
     }
 
@@ -102,7 +134,9 @@ def hold_as_dict(hold: LegalHold, *, active: set[int]) -> dict[str, Any]:
 def do_holds(command: BaseCommand, options: dict[str, Any]) -> int:
     as_of: dt.date = options["day"]
     active = set(active_holds(as_of=as_of).values_list("pk", flat=True))
-    holds = LegalHold.objects.select_related("person", "organization", "placed_by")
+    holds = LegalHold.objects.select_related(
+        "person", "organization", "placed_by", "released_by"
+    ).order_by("-placed_at", "-id")
     rows = [hold_as_dict(hold, active=active) for hold in holds]
     if options["json"]:
         write_json_list(command, rows)

@@ -21,6 +21,7 @@ from omni_privacy.registry.domain.gate import AcceptedHolding, HoldingCandidate,
 from omni_privacy.registry.models import (
     LIVE_STATES,
     Holding,
+    HoldingState,
     Instance,
     Organization,
     Person,
@@ -175,6 +176,13 @@ def holding_record(
         holding.last_contact_at = accepted.last_contact_at
         holding.roles = list(accepted.roles)
         holding.role_removed_at = accepted.role_removed_at
+        # As the monthly sync does (docs/collection.md): a profile whose roles were removed is
+        # pending deletion (notice §4 ¶1); one flagged again is active again.
+        holding.state = (
+            HoldingState.PENDING_DELETION
+            if accepted.role_removed_at is not None
+            else HoldingState.ACTIVE
+        )
         holding.full_name = accepted.full_name
         holding.email = accepted.email
         holding.phone = accepted.phone

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from omni_privacy.core.models import PublicIdModel
 from omni_privacy.registry.models import Organization, Person
@@ -18,7 +19,12 @@ from omni_privacy.registry.models import Organization, Person
 class LegalHold(PublicIdModel):
     """A privacy officer's order to keep a person's or an organisation's data past its due day
     (legal claim, litigation, an authority's request: QC s.28, GDPR 17(3)). While active, the
-    sweep skips what it covers and reports it; once released or expired, the next run acts."""
+    sweep skips what it covers and reports it; once released or expired, the next run acts.
+
+    In force on a day D when placed on or before D, not released on or before D (a hold
+    released on D no longer covers D: the run of D acts), and ``until`` not before D.
+    ``placed_at`` and ``released_at`` carry the day the operator acted for (``--as-of``), not
+    the wall clock, so that a year of holds can be replayed."""
 
     person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="legal_holds"
@@ -31,6 +37,10 @@ class LegalHold(PublicIdModel):
         related_name="legal_holds",
     )
     reason = models.TextField()
+    placed_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="in force from then (the start of --as-of's day when placed from the CLI)",
+    )
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -12,11 +12,16 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 
 from omni_privacy.accounts.models import User
+from omni_privacy.core import clock
+from omni_privacy.core.digest import email_digest
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.models import LIVE_STATES, Holding, Person
+from omni_privacy.retention import ledger
 from omni_privacy.retention.domain.evaluator import Status, status_on
 from omni_privacy.retention.models import AnonymisationEntry, LegalHold, RetentionRun
 
@@ -112,6 +117,9 @@ class PersonHolding:
     clause: str
     status: Status | None
     """None once the holding has ended (deleted or anonymised)."""
+    roles: tuple[str, ...] = ()
+    """Software profiles: the roles the snapshot flagged (empty once every role is removed)."""
+    role_removed_at: dt.date | None = None
 
 
 def person_holdings(*, person: Person, as_of: dt.date) -> list[PersonHolding]:
@@ -143,17 +151,59 @@ def person_holdings(*, person: Person, as_of: dt.date) -> list[PersonHolding]:
                 rule=holding.retention_rule,
                 clause=clause(holding.retention_rule),
                 status=status_on(holding.due_at, holding.deadline_at, as_of) if live else None,
+                roles=tuple(holding.roles or ()),
+                role_removed_at=holding.role_removed_at,
             )
         )
     result.sort(key=lambda row: row.status is None)
     return result
 
 
-def active_holds(*, as_of: dt.date) -> QuerySet[LegalHold]:
-    """Holds in force on ``as_of``: not released, and ``until`` (the last day held) not past."""
-    return LegalHold.objects.filter(released_at__isnull=True).filter(
-        Q(until__isnull=True) | Q(until__gte=as_of)
+@dataclass(frozen=True)
+class Erasure:
+    """What the erasure ledger says about an address no person row holds any more."""
+
+    erased_on: dt.date
+    """The day the last sweep that erased one of its holdings acted for (its ``--as-of``)."""
+    holdings: int
+
+
+def erasure_by_email(email: str) -> Erasure | None:
+    """When the person with this address was erased, from the erasure ledger (which names
+    people by the keyed digest of their address, never the address: notice §4-§5). None when
+    the ledger lists no holding of theirs. The address itself is only hashed, never kept."""
+    try:
+        digest = email_digest(normalize_email(email))
+    except ValueError:
+        return None
+    tombstones = [tombstone for tombstone in ledger.read() if tombstone.digest == digest]
+    if not tombstones:
+        return None
+    last = max(tombstones, key=lambda tombstone: tombstone.erased_at)
+    run_day = (
+        RetentionRun.objects.filter(public_id=uuid.UUID(last.run))
+        .values_list("as_of", flat=True)
+        .first()
     )
+    erased_on = run_day or timezone.localdate(last.erased_at)
+    return Erasure(erased_on=erased_on, holdings=len(tombstones))
+
+
+def _in_force(as_of: dt.date) -> Q:
+    """A hold is in force on ``as_of`` when placed by the end of that day, not released on or
+    before it (a hold released on a day no longer covers that day: its run acts), and its
+    ``until`` (the last day held) is not past."""
+    day_after = clock.start_of_day(as_of + dt.timedelta(days=1))
+    return (
+        (Q(until__isnull=True) | Q(until__gte=as_of))
+        & (Q(released_at__isnull=True) | Q(released_at__gte=day_after))
+        & Q(placed_at__lt=day_after)
+    )
+
+
+def active_holds(*, as_of: dt.date) -> QuerySet[LegalHold]:
+    """Holds in force on ``as_of`` (see ``_in_force``)."""
+    return LegalHold.objects.filter(_in_force(as_of))
 
 
 @dataclass(frozen=True)
@@ -454,6 +504,9 @@ def legal_holds(*, as_of: dt.date, person: uuid.UUID | None = None) -> list[Hold
     holds = LegalHold.objects.select_related("person", "organization", "placed_by", "released_by")
     if person is not None:
         holds = holds.filter(person__public_id=person)
+    holds = holds.annotate(
+        in_force=ExpressionWrapper(_in_force(as_of), output_field=BooleanField())
+    )
     return [
         HoldRow(
             hold_id=hold.public_id,
@@ -462,13 +515,13 @@ def legal_holds(*, as_of: dt.date, person: uuid.UUID | None = None) -> list[Hold
             organization_name=hold.organization.name if hold.organization else "",
             reason=hold.reason,
             placed_by=_staff_name(hold.placed_by),
-            placed_at=hold.created_at,
+            placed_at=hold.placed_at,
             until=hold.until,
             released_at=hold.released_at,
             released_by=_staff_name(hold.released_by),
-            active=hold.released_at is None and (hold.until is None or hold.until >= as_of),
+            active=bool(hold.in_force),
         )
-        for hold in holds.order_by("-created_at", "-id")
+        for hold in holds.order_by("-placed_at", "-id")
     ]
 
 

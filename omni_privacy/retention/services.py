@@ -485,8 +485,12 @@ def legal_hold_place(
     organization: Organization | None = None,
     until: dt.date | None = None,
     today: dt.date,
+    now: dt.datetime | None = None,
 ) -> LegalHold:
-    """Hold a person's or an organisation's data past its due day (privacy officers only)."""
+    """Hold a person's or an organisation's data past its due day (privacy officers only).
+
+    In force from ``now`` (default: the wall clock): an operator replaying a past day passes
+    the start of ``today``, so that the hold does not cover the days before it."""
     errors = []
     if (person is None) == (organization is None):
         errors.append(FieldError("target", "hold exactly one person or one organisation"))
@@ -504,6 +508,7 @@ def legal_hold_place(
             organization=organization,
             reason=reason.strip(),
             placed_by=user,
+            placed_at=now or clock.now(),
             until=until,
         )
         audit_record(
@@ -520,19 +525,26 @@ def legal_hold_place(
     return hold
 
 
-def legal_hold_release(*, user: User, hold: LegalHold) -> LegalHold:
-    """End a hold now; the next run acts on what it covered and is due."""
+def legal_hold_release(*, user: User, hold: LegalHold, now: dt.datetime | None = None) -> LegalHold:
+    """End a hold at ``now`` (default: the wall clock); the run of that day acts on what it
+    covered and is due. Refused before the hold was placed."""
     if not is_privacy_officer(user):
         raise InvalidInputError(
             [FieldError("released_by", "only a privacy officer may release a legal hold")]
         )
+    at = now or clock.now()
+    if at < hold.placed_at:
+        raise InvalidInputError(
+            [FieldError("released_at", "is before the hold was placed", code="before_placed")]
+        )
     with transaction.atomic():
-        now = clock.now()
         updated = LegalHold.objects.filter(pk=hold.pk, released_at__isnull=True).update(
-            released_at=now, released_by=user
+            released_at=at, released_by=user
         )
         if not updated:
-            raise InvalidInputError([FieldError("hold", "is already released")])
+            raise InvalidInputError(
+                [FieldError("hold", "is already released", code="already_released")]
+            )
         audit_record(
             actor=actor_for(user),
             action="legal_hold.released",

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
 
 from omni_privacy.accounts.models import StaffApiToken
 from omni_privacy.accounts.tokens import api_token_user
+from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.services import dsr_request_submit
 from tests.dsr.conftest import NOW, TODAY
 
@@ -57,3 +62,177 @@ def test_api_token_create_prints_a_working_token_once(run, officer, frozen) -> N
     assert api_token_user(raw, now=NOW) == officer
     assert StaffApiToken.objects.get().token_hash != raw
     assert out.stderr == "Keep this token now: it is not shown again.\n"
+
+
+# -- the workflow from the terminal (issue 12 item 5): a request replayed with --as-of --------
+
+
+def _step(run, *args: str) -> dict:
+    return run("dsr", *args, "--as", "pat.officer", "--json").json()
+
+
+def test_a_request_replayed_from_submission_to_answer(run, officer, people, smtp) -> None:
+    received = _step(
+        run, "submit", "--kind", "access", "--email", "camille@example.com",
+        "--jurisdiction", "quebec", "--as-of", "2025-03-03",
+    )  # fmt: skip
+    reference = received["request_id"]
+    assert received == {
+        "as_of": "2025-03-03",
+        "request_id": reference,
+        "kind": "access",
+        "state": "awaiting_verification",
+        "jurisdiction": "quebec",
+        "channel": "cli",
+        "received_on": "2025-03-03",
+        "due_on": "2025-04-02",  # Quebec: 30 days (dsr/domain/deadlines.py)
+        "extended_on": None,
+        "days_left": 30,
+        "overdue": False,
+        "deemed_refused": False,
+        "verified_method": None,
+        "assigned_to": None,
+        "verified_at": None,
+        "closed_at": None,
+        "denial_reason": None,
+        "outcome": None,
+    }
+    code = smtp.last_code("camille@example.com")
+    verified = _step(run, "verify", reference, "--code", code, "--as-of", "2025-03-03")
+    assert (verified["state"], verified["verified_method"], verified["verified_at"]) == (
+        "verified",
+        "email_code",
+        "2025-03-03T00:00:00-05:00",  # the start of the day in America/Toronto
+    )
+    # Twenty days later: 10 days left, not overdue; the check is quiet until after 2025-04-02.
+    assert run("dsr", "check", "--as-of", "2025-04-02").stdout == (
+        "No rights request is past its due day.\n"
+    )
+    with pytest.raises(SystemExit) as late:
+        run("dsr", "check", "--as-of", "2025-04-03")
+    assert late.value.code == 1
+    answered = _step(run, "answer", reference, "--as-of", "2025-03-23")
+    assert (
+        answered["state"],
+        answered["days_left"],
+        answered["overdue"],
+        answered["closed_at"],
+        answered["outcome"]["holdings"],
+    ) == ("fulfilled", 10, False, "2025-03-23T00:00:00-04:00", 3)
+    assert run("dsr", "check", "--as-of", "2025-04-03").stdout == (
+        "No rights request is past its due day.\n"
+    )
+    history = run("dsr", "show", reference, "--json").json()["history"]
+    assert [(event["action"], event["actor"]) for event in history] == [
+        ("rights_request.received", f"user:{officer.public_id}"),
+        ("rights_request.transitioned", f"user:{officer.public_id}"),
+        ("rights_request.transitioned", f"user:{officer.public_id}"),
+        ("rights_request.transitioned", f"user:{officer.public_id}"),
+        ("rights_request.transitioned", f"user:{officer.public_id}"),
+    ]
+    assert [event["payload"].get("to") for event in history] == [
+        None, "awaiting_verification", "verified", "in_progress", "fulfilled",
+    ]  # fmt: skip
+    assert smtp.subjects("camille@example.com")[1:] == [
+        "Accusé de réception de votre demande d'accès",
+        "Réponse à votre demande d'accès",
+    ]
+
+
+def test_an_extension_moves_the_due_day_and_the_overdue_check(
+    run, officer, second_officer, people
+) -> None:
+    reference = _step(
+        run, "submit", "--kind", "erasure", "--email", "camille@example.com",
+        "--jurisdiction", "gdpr", "--language", "en", "--as-of", "2025-01-31",
+    )["request_id"]  # fmt: skip
+    assert run("dsr", "show", reference, "--json").json()["due_on"] == "2025-02-28"
+    phoned = _step(run, "verify", reference, "--phone", "--as-of", "2025-02-03")
+    assert (phoned["verified_method"], phoned["verified_at"]) == (
+        "phone",
+        "2025-02-03T00:00:00-05:00",
+    )
+    assigned = _step(run, "assign", reference, "--to", "dominique.qa", "--as-of", "2025-02-03")
+    assert assigned["assigned_to"] == "dominique.qa"
+    listed = run("dsr", "list", "--json", "--as-of", "2025-03-01").json()
+    assert [(r["request_id"], r["days_left"], r["overdue"]) for r in listed] == [
+        (reference, -1, True)
+    ]
+    extended = _step(run, "extend", reference, "--as-of", "2025-02-28")
+    assert (extended["due_on"], extended["extended_on"], extended["days_left"]) == (
+        "2025-04-30",  # GDPR: 3 months from receipt, clamped to the month's last day
+        "2025-02-28",
+        61,
+    )
+    assert _refusal(run, "extend", reference, "--as", "pat.officer", "--as-of", "2025-03-01") == (
+        "the request was already extended"
+    )
+    with pytest.raises(SystemExit):
+        run("dsr", "check", "--as-of", "2025-05-01")
+    denied = _step(
+        run, "deny", reference, "--reason", "claim_not_covered", "--text", "Not a right here.",
+        "--as-of", "2025-03-10",
+    )  # fmt: skip
+    assert (denied["state"], denied["denial_reason"], denied["closed_at"]) == (
+        "denied",
+        "claim_not_covered",
+        "2025-03-10T00:00:00-04:00",
+    )
+
+
+def _refusal(run, *args: str) -> str:
+    with pytest.raises(CommandError) as refused:
+        run("dsr", *args)
+    return str(refused.value)
+
+
+def test_refusals_name_the_option_and_write_nothing(run, officer, sales_user, people) -> None:
+    submit = ("submit", "--kind", "access", "--email", "camille@example.com",
+              "--jurisdiction", "pipeda")  # fmt: skip
+    as_officer = ("--as", "pat.officer")
+    assert _refusal(run, *submit, "--as", "sam.sales") == (
+        "--as: only a privacy officer handles rights requests"
+    )
+    assert _refusal(run, *submit, "--as", "nobody") == "--as: no active staff account 'nobody'"
+    assert _refusal(run, "submit", "--kind", "access", "--email", "nope", "--jurisdiction",
+                    "pipeda", *as_officer) == "--email: is not a valid email address"  # fmt: skip
+    assert RightsRequest.objects.count() == 0
+    reference = _step(run, *submit, "--as-of", "2025-06-02")["request_id"]
+    assert _refusal(
+        run, "verify", reference, "--code", "000000", *as_officer, "--as-of", "2025-06-02"
+    ) == ("--code: the code is wrong")
+    assert _refusal(run, "answer", reference, *as_officer, "--as-of", "2025-06-03") == (
+        "a request in state awaiting_verification cannot be answered: verify it first"
+    )
+    assert _refusal(run, "extend", reference, *as_officer, "--as-of", "2025-07-03") == (
+        "the extension notice must be sent before the due day"
+    )
+    withdrawn = _step(run, "withdraw", reference, "--as-of", "2025-06-04")
+    assert (withdrawn["state"], withdrawn["closed_at"]) == (
+        "withdrawn",
+        "2025-06-04T00:00:00-04:00",
+    )
+    assert _refusal(
+        run, "deny", reference, "--reason", "other", *as_officer, "--as-of", "2025-06-05"
+    ) == ("a request in state withdrawn cannot become denied")
+    assert _refusal(run, "withdraw", "3f0c2a9e-5b1d-4c7e-9a43-0d6b1f2e8c11", *as_officer) == (
+        "no rights request with that reference"
+    )
+
+
+def test_the_workflow_speaks_french(officer, people) -> None:
+    out = io.StringIO()
+    with translation.override("fr"):
+        call_command(
+            "dsr", "submit", "--kind", "access", "--email", "camille@example.com",
+            "--jurisdiction", "quebec", "--as", "pat.officer", "--as-of", "2025-03-03",
+            stdout=out,
+        )  # fmt: skip
+        rights = RightsRequest.objects.get()
+        assert out.getvalue() == (
+            f"Demande {rights.public_id} enregistrée (access, quebec), à traiter au plus tard "
+            "le 2025-04-02 ; un code à usage unique a été envoyé à l'adresse donnée.\n"
+        )
+        with pytest.raises(CommandError) as refused:
+            call_command("dsr", "extend", str(rights.public_id), "--as", "pat.officer")
+    assert str(refused.value) == "la loi québécoise ne permet aucune prolongation des 30 jours"

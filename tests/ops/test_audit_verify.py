@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
@@ -93,3 +97,21 @@ def test_raw_sql_update_and_delete_are_refused(events, statement: str, params: l
         cursor.execute(statement, params)
     assert list(AuditEvent.objects.values_list("sequence", flat=True)) == [1, 2, 3]
     assert AuditEvent.objects.get(sequence=2).payload == {"holdings_rescheduled": 0}
+
+
+@pytest.mark.django_db
+def test_json_names_the_first_broken_event_and_exits_1(events) -> None:
+    triggers.remove(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(UPDATE_PAYLOAD, ['{"holdings_rescheduled": 5}', 2])
+    triggers.install(connection)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("audit", "verify", "--json", stdout=out)
+    assert exited.value.code == 1
+    assert json.loads(out.getvalue()) == {
+        "intact": False,
+        "events_checked": 1,
+        "broken_at": 2,
+        "message": "content does not match its hash",
+    }

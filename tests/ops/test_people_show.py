@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import pytest
-from django.core.management.base import CommandError
+import io
+import json
 
-from omni_privacy.registry.models import HoldingState
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from omni_privacy.core import clock
+from omni_privacy.registry.models import HoldingState, Person
 
 
 @pytest.mark.django_db
 def test_json_shows_the_person_and_every_holding(run, registry) -> None:
     out = run("people", "show", " LEA@example.com ", "--as-of", "2026-11-25", "--json")
     assert out.json() == {
+        "status": "held",
         "person": str(registry.due.person.public_id),
         "erasure_requested_at": None,
         "as_of": "2026-11-25",
@@ -33,6 +40,8 @@ def test_json_shows_the_person_and_every_holding(run, registry) -> None:
                 "rule": "sales_last_contact",
                 "clause": "§4 ¶3",
                 "status": "scheduled",
+                "roles": [],
+                "role_removed_at": None,
             },
             {
                 "holding_id": str(registry.kept.public_id),
@@ -55,6 +64,8 @@ def test_json_shows_the_person_and_every_holding(run, registry) -> None:
                 "rule": None,
                 "clause": None,
                 "status": "kept",
+                "roles": ["system_administrator"],
+                "role_removed_at": None,
             },
             {
                 "holding_id": str(registry.due.public_id),
@@ -78,6 +89,8 @@ def test_json_shows_the_person_and_every_holding(run, registry) -> None:
                 "rule": "service_not_renewed",
                 "clause": "§4 ¶2",
                 "status": "due",
+                "roles": [],
+                "role_removed_at": None,
             },
         ],
     }
@@ -138,3 +151,59 @@ def test_bad_as_of_names_the_option(run, registry) -> None:
     with pytest.raises(CommandError) as caught:
         run("people", "show", "lea@example.com", "--as-of", "2026-02-30")
     assert str(caught.value) == "--as-of must be a date as YYYY-MM-DD, not '2026-02-30'"
+
+
+# -- three answers (issue 12 item 6): held, never held, erased ---------------------------------
+
+
+@pytest.mark.django_db
+def test_never_held_is_unknown_in_json_exit_1(run, registry) -> None:
+    out = io.StringIO()
+    with translation.override("en"), pytest.raises(SystemExit) as exited:
+        call_command("people", "show", "nobody@example.com", "--json", stdout=out)
+    assert exited.value.code == 1
+    assert json.loads(out.getvalue()) == {
+        "status": "unknown",
+        "as_of": clock.today().isoformat(),
+        "person": None,
+        "erased_on": None,
+        "holdings_erased": 0,
+        "holdings": [],
+    }
+    assert "nobody" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_erased_person_is_told_apart_through_the_ledger(run, registry) -> None:
+    # old.prospect@example.com's only holding is overdue: the sweep of 2026-11-25 erases it.
+    assert run("retention", "run", "--as-of", "2026-11-25", "--json").json()["people_erased"] == 1
+    assert Person.objects.filter(pk=registry.overdue.person_id).exists() is False
+    out = io.StringIO()
+    with translation.override("en"), pytest.raises(SystemExit) as exited:
+        call_command("people", "show", "Old.Prospect@EXAMPLE.com", "--as-of", "2026-12-01",
+                     "--json", stdout=out)  # fmt: skip
+    assert exited.value.code == 3
+    assert json.loads(out.getvalue()) == {
+        "status": "erased",
+        "as_of": "2026-12-01",
+        "person": None,
+        "erased_on": "2026-11-25",
+        "holdings_erased": 1,
+        "holdings": [],
+    }
+    text = io.StringIO()
+    with translation.override("fr"), pytest.raises(SystemExit):
+        call_command("people", "show", "old.prospect@example.com", stdout=text)
+    assert text.getvalue() == (
+        "Effacée le 2026-11-25 : 1 dossier(s) supprimé(s) ou anonymisé(s) ; "
+        "plus rien n'est détenu.\n"
+    )
+    # Someone still held is "held", even after one of their holdings was erased.
+    assert run("people", "show", "lea@example.com", "--json").json()["status"] == "held"
+
+
+@pytest.mark.django_db
+def test_roles_and_role_removal_in_text(run, registry) -> None:
+    lines = run("people", "show", "lea@example.com", "--as-of", "2026-11-25").stdout.splitlines()
+    assert "  Roles: system_administrator" in lines
+    assert sum(line.startswith("  Roles:") for line in lines) == 1  # profiles only

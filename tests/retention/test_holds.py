@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from omni_privacy.accounts.models import Team, User
 from omni_privacy.audit.models import AuditEvent
@@ -18,7 +20,16 @@ from tests.retention.factory import ACTOR, DAY, TODAY, live, organization, recor
 pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2026, 11, 25)
+NOON = dt.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("America/Toronto"))
 ENDED = Interval(dt.date(2020, 1, 1), dt.date(2026, 6, 30))  # not renewed on 2026-07-01
+
+
+@pytest.fixture(autouse=True)
+def _on_the_day():
+    """Holds are placed and released on the day the runs act for (a hold is in force from the
+    moment it is placed: see test_hold_times.py)."""
+    with time_machine.travel(NOON, tick=False):
+        yield
 
 
 def service(org: Organization, email: str) -> Holding:

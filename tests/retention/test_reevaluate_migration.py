@@ -1,4 +1,4 @@
-"""Migrations registry 0005 and retention 0003: an installation upgraded from the old counting
+"""Migrations registry 0005 and retention 0004: an installation upgraded from the old counting
 carries each erasure request onto the holdings it covered and stores the new answer.
 
 The data steps run on rows stored the old way (the schema step is Django's own AddField)."""
@@ -17,7 +17,7 @@ registry_0005 = importlib.import_module(
     "omni_privacy.registry.migrations.0005_holding_erasure_requested_at"
 )
 retention_0003 = importlib.import_module(
-    "omni_privacy.retention.migrations.0003_reevaluate_holdings"
+    "omni_privacy.retention.migrations.0004_reevaluate_holdings"
 )
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from omni_privacy.audit.services import audit_verify
+from omni_privacy.ops.options import add_json, write_json
 
 
 class Command(BaseCommand):
@@ -15,10 +16,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        actions.add_parser("verify", help="walk the whole chain and report the first break")
+        verify = actions.add_parser(
+            "verify", help="walk the whole chain and report the first break"
+        )
+        add_json(verify)
 
     def handle(self, *args: Any, **options: Any) -> None:
         checked, broken = audit_verify()
+        if options["json"]:
+            write_json(
+                self,
+                {
+                    "intact": broken is None,
+                    "events_checked": checked,
+                    "broken_at": broken.sequence if broken else None,
+                    "message": broken.reason if broken else None,
+                },
+            )
+            if broken is not None:
+                raise SystemExit(1)
+            return
         if broken is not None:
             raise CommandError(
                 _("audit log BROKEN at event #%(sequence)d: %(reason)s")

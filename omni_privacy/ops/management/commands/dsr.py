@@ -1,4 +1,5 @@
-"""`omni-privacy dsr list|show|check`: the rights-request queue on the terminal.
+"""`omni-privacy dsr list|show|check`: the rights-request queue on the terminal; and
+`dsr submit|verify|extend|assign|answer|deny|withdraw`: the workflow (ops/dsr_cli.py).
 
 No personal data is printed: requests appear by reference, right, state and dates.
 """
@@ -11,33 +12,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from omni_privacy.core.clock import parse_as_of
-from omni_privacy.dsr.selectors import (
-    QueueRow,
-    queue_row,
-    request_by_id,
-    request_history,
-    request_queue,
-)
+from omni_privacy.dsr.domain.deadlines import Jurisdiction
+from omni_privacy.dsr.domain.states import DenialReason, Kind
+from omni_privacy.dsr.selectors import queue_row, request_by_id, request_history, request_queue
+from omni_privacy.ops import dsr_cli
+from omni_privacy.ops.dsr_cli import row_as_dict
+from omni_privacy.ops.options import add_as_of, add_json, moment
 
-
-def row_as_dict(row: QueueRow) -> dict[str, Any]:
-    rights = row.request
-    return {
-        "request_id": str(rights.public_id),
-        "kind": rights.kind,
-        "state": rights.state,
-        "jurisdiction": rights.jurisdiction,
-        "channel": rights.channel,
-        "received_on": rights.received_on.isoformat(),
-        "due_on": rights.due_on.isoformat(),
-        "extended_on": rights.extended_on.isoformat() if rights.extended_on else None,
-        "days_left": row.days_left,
-        "overdue": row.overdue,
-        "deemed_refused": row.deemed_refused,
-        "verified_method": rights.verified_method or None,
-        "assigned_to": rights.assigned_to.username if rights.assigned_to else None,
-    }
+WORKFLOW = ("submit", "verify", "extend", "assign", "answer", "deny", "withdraw")
 
 
 class Command(BaseCommand):
@@ -51,14 +33,60 @@ class Command(BaseCommand):
         show.add_argument("request_id", help="the request's reference (UUID)")
         check = actions.add_parser("check", help="exit 1 when an open request is past its due day")
         for sub in (listing, show, check):
-            sub.add_argument("--as-of", dest="as_of", help="count days as of this day")
-            sub.add_argument("--json", action="store_true", help="print JSON instead of text")
+            add_as_of(sub, "count days as of this day")
+            add_json(sub)
+        self._workflow(actions)
+
+    def _workflow(self, actions: Any) -> None:
+        submit = actions.add_parser("submit", help="record a request received by post or phone")
+        submit.add_argument("--kind", required=True, choices=[str(k) for k in Kind])
+        submit.add_argument("--email", required=True, help="the address the code is sent to")
+        submit.add_argument("--jurisdiction", required=True, choices=[str(j) for j in Jurisdiction])
+        submit.add_argument("--language", default="fr", choices=["fr", "en"])
+        submit.add_argument("--details", help="what the person asks (e.g. what to correct)")
+        submit.add_argument(
+            "--direct-marketing", action="store_true", help="an objection to direct marketing"
+        )
+        verify = actions.add_parser("verify", help="record the identity check (notice §9.2)")
+        how = verify.add_mutually_exclusive_group(required=True)
+        how.add_argument("--code", help="the emailed one-time code the person read out")
+        how.add_argument(
+            "--phone", action="store_true", help="identity confirmed by telephone by --as"
+        )
+        extend = actions.add_parser("extend", help="extend the time to answer (PIPEDA, GDPR)")
+        assign = actions.add_parser("assign", help="assign the request to a privacy officer")
+        assign.add_argument("--to", required=True, metavar="USERNAME", help="the assignee")
+        answer = actions.add_parser("answer", help="fulfil a verified request; the letter leaves")
+        answer.add_argument(
+            "--correct",
+            action="append",
+            default=[],
+            metavar="FIELD=VALUE",
+            help="rectification: a corrected value (full_name, phone, preferred_language)",
+        )
+        deny = actions.add_parser("deny", help="refuse the request, with a reason code")
+        deny.add_argument("--reason", required=True, choices=[str(r) for r in DenialReason])
+        deny.add_argument("--text", help="the explanation sent to the person")
+        withdraw = actions.add_parser("withdraw", help="the person withdrew the request")
+        for sub in (verify, extend, assign, answer, deny, withdraw):
+            sub.add_argument("request_id", help="the request's reference (UUID)")
+        for sub in (submit, verify, extend, assign, answer, deny, withdraw):
+            sub.add_argument(
+                "--as",
+                dest="officer",
+                required=True,
+                metavar="USERNAME",
+                help="the privacy officer acting",
+            )
+            add_as_of(sub, "the day the step happens (dates recorded are that day)")
+            add_json(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            today = parse_as_of(options["as_of"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+        when = moment(options["as_of"])
+        today = when.day
+        if options["action"] in WORKFLOW:
+            getattr(dsr_cli, f"do_{options['action']}")(self, options, when)
+            return
         if options["action"] == "show":
             self._show(options["request_id"], today, as_json=options["json"])
             return

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from omni_privacy.core.clock import parse_as_of
+from omni_privacy.ops.options import add_json, moment, write_json
 from omni_privacy.registry.importer import ImportRefusedError, jsonl_import
 
 ACTOR = "cli"
@@ -26,23 +26,46 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", dest="as_of", help="the day of the import (YYYY-MM-DD; default today)"
         )
+        add_json(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            as_of = parse_as_of(options["as_of"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+        as_of = moment(options["as_of"]).day
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("%(file)s: no such file") % {"file": path})
         try:
             report = jsonl_import(actor=ACTOR, path=path, as_of=as_of)
         except ImportRefusedError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
+            if options["json"]:
+                problems = [
+                    {"line": error.line, "field": error.field, "message": error.message}
+                    for error in exc.errors
+                ]
+                write_json(self, {"imported": False, "as_of": as_of.isoformat(),
+                                  "problems": problems})  # fmt: skip
+            else:
+                for error in exc.errors:
+                    self.stderr.write(str(error))
             raise CommandError(
                 _("%(count)d problem(s): nothing was imported") % {"count": len(exc.errors)}
             ) from None
+        if options["json"]:
+            write_json(
+                self,
+                {
+                    "imported": True,
+                    "as_of": as_of.isoformat(),
+                    "organizations": {
+                        "created": report.organizations_created,
+                        "updated": report.organizations_updated,
+                    },
+                    "holdings": {
+                        "recorded": report.holdings_recorded,
+                        "updated": report.holdings_updated,
+                    },
+                },
+            )
+            return
         self.stdout.write(
             _(
                 "organisations: %(org_created)d created, %(org_updated)d updated; "

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.ops.options import add_json, write_json
 from omni_privacy.ops.tables import Table
 from omni_privacy.registry.models import Instance, Organization
 from omni_privacy.registry.services import instance_create
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         add.add_argument("--organization", required=True, help="the organisation's code")
         add.add_argument("--url", default="", help="the export URL of its user-profile snapshot")
         add.add_argument("--token-file", help="a file holding the export's access token")
+        add_json(add)
         listing = actions.add_parser("list", help="list the instances")
         listing.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -72,6 +74,9 @@ class Command(BaseCommand):
             )
         except InvalidInputError as error:
             raise CommandError(str(error)) from error
+        if options["json"]:
+            write_json(self, instance_as_dict(instance))
+            return
         self.stdout.write(_("Instance registered: %(name)s") % {"name": instance.code})
 
     def _list(self, *, as_json: bool) -> None:

@@ -16,11 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.mailings.models import Campaign, CampaignState
 from omni_privacy.mailings.selectors import campaign_audience, campaign_delivery, campaigns
 from omni_privacy.mailings.services import campaign_create, campaign_send
+from omni_privacy.ops.options import add_as_of, add_json, moment, write_json
 from omni_privacy.ops.tables import Table
 
 KIND_OF = {
@@ -72,6 +72,11 @@ def refusal_text(campaign: Campaign) -> str:
     ) % {"people": campaign.refusal.get("people", 0), "purpose": campaign.purpose or "-"}
 
 
+def _dated(sub: CommandParser) -> None:
+    add_as_of(sub, "the day of the send: who is held, and for which purposes, that day")
+    add_json(sub)
+
+
 class Command(BaseCommand):
     help = "Send purpose-checked campaigns (software updates, incident alerts, notice changes)."
 
@@ -97,10 +102,12 @@ class Command(BaseCommand):
                 "--instance", action="append", default=[], help="an instance's name (repeatable)"
             )
             sub.add_argument("--preview", action="store_true", help="counts only; send nothing")
+            _dated(sub)
         notice = actions.add_parser("announce-notice", help="announce a notice version (§11)")
         notice.add_argument("--identifier", default="QAC-REC-004")
         notice.add_argument("--version", required=True)
         notice.add_argument("--preview", action="store_true", help="counts only; send nothing")
+        _dated(notice)
         listing = actions.add_parser("list", help="campaigns and their delivery")
         listing.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -124,16 +131,20 @@ class Command(BaseCommand):
                 "organizations": options["organization"],
                 "instances": options["instance"],
             }
+        when = moment(options["as_of"])
         if options["preview"]:
-            self._preview(kind, values)
+            self._preview(kind, values, at=when.now)
             return
         try:
             campaign = campaign_create(kind=kind, actor="cli", **values)
         except InvalidInputError as error:
             raise CommandError(str(error)) from error
-        campaign = campaign_send(campaign=campaign, actor="cli")
+        campaign = campaign_send(campaign=campaign, actor="cli", at=when.now)
         if campaign.state == CampaignState.REFUSED:
             raise CommandError(refusal_text(campaign))
+        if options["json"]:
+            write_json(self, campaign_as_dict(campaign))
+            return
         self.stdout.write(
             _("Campaign %(id)s: %(count)d messages queued (fr %(fr)d, en %(en)d).")
             % {
@@ -144,12 +155,12 @@ class Command(BaseCommand):
             }
         )
 
-    def _preview(self, kind: str, values: dict[str, Any]) -> None:
+    def _preview(self, kind: str, values: dict[str, Any], *, at: Any) -> None:
         # Created and rolled back: the preview is the audience the campaign would have.
         try:
             with transaction.atomic():
                 campaign = campaign_create(kind=kind, actor="cli", **values)
-                planned = campaign_audience(campaign=campaign, at=clock.now()).audience
+                planned = campaign_audience(campaign=campaign, at=at).audience
                 transaction.set_rollback(True)
         except InvalidInputError as error:
             raise CommandError(str(error)) from error

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import User
-from omni_privacy.core import clock
 from omni_privacy.core.errors import FieldError, InvalidInputError
 from omni_privacy.notices.domain.rules import CLASSIFICATIONS
 from omni_privacy.notices.models import NoticeVersion
@@ -28,6 +27,7 @@ from omni_privacy.notices.services import (
     notice_publish,
     notice_text_decode,
 )
+from omni_privacy.ops.options import add_as_of, add_json, moment, write_json
 from omni_privacy.ops.tables import Table
 
 OPTIONS = {
@@ -82,6 +82,20 @@ def _actor(username: str | None) -> User | str:
     return user
 
 
+def version_as_dict(item: Any) -> dict[str, Any]:
+    """A NoticeVersion row or a selector's NoticeVersionView (same fields, ``version`` as text
+    in the view)."""
+    published = item.published_at.astimezone(dt.UTC).isoformat() if item.published_at else None
+    return {
+        "identifier": item.identifier,
+        "version": int(item.version),
+        "state": item.state,
+        "effective_on": item.effective_on.isoformat(),
+        "published_at": published,
+        "classification": item.classification,
+    }
+
+
 class Command(BaseCommand):
     help = "Import, publish and list versions of the privacy notice."
 
@@ -102,6 +116,9 @@ class Command(BaseCommand):
         publish.add_argument("identifier")
         publish.add_argument("number", type=int, metavar="VERSION")
         publish.add_argument("--by", help="the privacy officer's username (audit)")
+        for sub in (add, publish):
+            add_as_of(sub, "the day it is published (published_at: the start of that day)")
+            add_json(sub)
         listing = actions.add_parser("list", help="list every version, drafts included")
         listing.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -114,6 +131,7 @@ class Command(BaseCommand):
             self._list(as_json=options["json"])
 
     def _import(self, options: dict[str, Any]) -> None:
+        when = moment(options["as_of"])
         data = NoticeInput(
             identifier=options["identifier"],
             version=options["version"],
@@ -129,9 +147,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 version = notice_import(data=data, actor=actor)
                 if options["publish"]:
-                    version = notice_publish(version_id=version.pk, actor=actor, at=clock.now())
+                    version = notice_publish(version_id=version.pk, actor=actor, at=when.now)
         except InvalidInputError as error:
             raise refused(error) from error
+        if options["json"]:
+            write_json(self, version_as_dict(version))
+            return
         message = (
             _("Published: %(notice)s, in force from %(day)s.")
             if version.is_published
@@ -147,27 +168,20 @@ class Command(BaseCommand):
             raise refused(InvalidInputError([FieldError("version", _("no such version"))]))
         try:
             version = notice_publish(
-                version_id=version.pk, actor=_actor(options["by"]), at=clock.now()
+                version_id=version.pk, actor=_actor(options["by"]), at=moment(options["as_of"]).now
             )
         except InvalidInputError as error:
             raise refused(error) from error
+        if options["json"]:
+            write_json(self, version_as_dict(version))
+            return
         self.stdout.write(
             _("Published: %(notice)s, in force from %(day)s.")
             % {"notice": str(version), "day": version.effective_on}
         )
 
     def _list(self, *, as_json: bool) -> None:
-        rows: list[dict[str, Any]] = [
-            {
-                "identifier": item.identifier,
-                "version": item.number,
-                "state": item.state,
-                "effective_on": item.effective_on.isoformat(),
-                "published_at": item.published_at.isoformat() if item.published_at else None,
-                "classification": item.classification,
-            }
-            for item in all_versions()
-        ]
+        rows: list[dict[str, Any]] = [version_as_dict(item) for item in all_versions()]
         if as_json:
             self.stdout.write(json.dumps(rows, ensure_ascii=False))
             return

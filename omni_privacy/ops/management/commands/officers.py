@@ -17,6 +17,7 @@ from omni_privacy.accounts.selectors import delegations
 from omni_privacy.accounts.services import privacy_officer_delegate, privacy_officer_revoke
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.ops.options import add_as_of, add_json, moment, write_json
 from omni_privacy.ops.tables import Table
 
 OPTIONS = {
@@ -81,8 +82,11 @@ class Command(BaseCommand):
         add.add_argument("--by", help="the privacy officer recording it (username)")
         revoke = actions.add_parser("revoke", help="end a delegation")
         revoke.add_argument("delegation", metavar="DELEGATION", help="its id (officers list)")
-        revoke.add_argument("--on", help="from which day it no longer holds (default: today)")
+        revoke.add_argument("--on", help="from which day it no longer holds (default: --as-of)")
         revoke.add_argument("--by", help="the privacy officer revoking it (username)")
+        for sub in (add, revoke):
+            add_as_of(sub, "the day it is recorded (--from/--on default to it)")
+            add_json(sub)
         listing = actions.add_parser("list", help="every delegation and whether it holds")
         listing.add_argument("--as-of", dest="as_of", help="the day asked about, YYYY-MM-DD")
         listing.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -100,14 +104,18 @@ class Command(BaseCommand):
             raise _refused(error) from error
 
     def _delegate(self, options: dict[str, Any], actor: User | str) -> None:
+        when = moment(options["as_of"])
         delegation = privacy_officer_delegate(
             user=_user(options["username"], "USERNAME"),
-            valid_from=_date(options["valid_from"], "--from") or clock.today(),
+            valid_from=_date(options["valid_from"], "--from") or when.day,
             valid_until=_date(options["until"], "--until"),
             document=options["document"],
             actor=actor,
-            at=clock.now(),
+            at=when.now,
         )
+        if options["json"]:
+            write_json(self, delegation_as_dict(delegation, at=when.day))
+            return
         self.stdout.write(_("Delegation recorded: %(id)s") % {"id": str(delegation.public_id)})
 
     def _revoke(self, options: dict[str, Any], actor: User | str) -> None:
@@ -118,8 +126,13 @@ class Command(BaseCommand):
         delegation = PrivacyOfficerDelegation.objects.filter(public_id=public_id).first()
         if delegation is None:
             raise CommandError(_("DELEGATION: no delegation with this id"))
-        on = _date(options["on"], "--on") or clock.today()
-        privacy_officer_revoke(delegation=delegation, on=on, actor=actor, at=clock.now())
+        when = moment(options["as_of"])
+        on = _date(options["on"], "--on") or when.day
+        privacy_officer_revoke(delegation=delegation, on=on, actor=actor, at=when.now)
+        if options["json"]:
+            delegation.refresh_from_db()
+            write_json(self, delegation_as_dict(delegation, at=when.day))
+            return
         self.stdout.write(_("Delegation revoked from %(day)s.") % {"day": on.isoformat()})
 
     def _list(self, options: dict[str, Any]) -> None:

@@ -1,21 +1,26 @@
 """`omni-privacy people show EMAIL`: a person and everything held about them.
 
 The address is the operator's own input on their own terminal: it may be shown on stdout,
-but it never goes to an error message or a log.
+but it never goes to an error message or a log. Three answers, each with its exit status:
+held (0, the person and their holdings), unknown (1, no person and no erasure), erased (3, no
+person any more; the erasure ledger's keyed digest says when).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from omni_privacy.core.clock import parse_as_of
+from omni_privacy.ops.options import add_json, moment, write_json
+from omni_privacy.registry.models import Person
 from omni_privacy.registry.selectors import person_by_email
 from omni_privacy.registry.services import person_erasure_request_record
-from omni_privacy.retention.selectors import PersonHolding, person_holdings
+from omni_privacy.retention.selectors import PersonHolding, erasure_by_email, person_holdings
+
+EXIT_UNKNOWN = 1
+EXIT_ERASED = 3
 
 
 def _day(value: Any) -> str | None:
@@ -40,6 +45,8 @@ def holding_as_dict(row: PersonHolding) -> dict[str, Any]:
         "rule": row.rule or None,
         "clause": row.clause or None,
         "status": str(row.status) if row.status else None,
+        "roles": list(row.roles),
+        "role_removed_at": _day(row.role_removed_at),
     }
 
 
@@ -51,38 +58,79 @@ class Command(BaseCommand):
         show = actions.add_parser("show", help="show a person and their holdings")
         show.add_argument("email", help="the person's email address")
         show.add_argument("--as-of", dest="as_of", help="the day statuses are computed for")
-        show.add_argument("--json", action="store_true", help="print JSON instead of text")
+        add_json(show)
         erase = actions.add_parser(
             "request-erasure",
             help="record a deletion request (notice §4 ¶3, §5); the sweep acts on it when due",
         )
         erase.add_argument("email", help="the person's email address")
         erase.add_argument("--as-of", dest="as_of", help="the day the request was received")
+        add_json(erase)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            as_of = parse_as_of(options["as_of"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+        as_of = moment(options["as_of"]).day
         person = person_by_email(options["email"])
-        if person is None:
-            raise CommandError(_("no person with that email address"))
         if options["action"] == "request-erasure":
+            if person is None:
+                raise CommandError(_("no person with that email address"))
             count = person_erasure_request_record(actor="cli", person=person, requested_on=as_of)
+            if options["json"]:
+                write_json(
+                    self,
+                    {
+                        "person": str(person.public_id),
+                        "requested_on": as_of.isoformat(),
+                        "holdings_rescheduled": count,
+                    },
+                )
+                return
             self.stdout.write(
                 _("Erasure request recorded for person %(id)s; %(count)d holdings rescheduled.")
                 % {"id": person.public_id, "count": count}
             )
             return
+        if person is None:
+            self._not_held(options["email"], as_of, as_json=options["json"])
+            return
+        self._held(person, as_of, as_json=options["json"])
+
+    def _not_held(self, email: str, as_of: Any, *, as_json: bool) -> None:
+        """Nobody holds the address: erased (the ledger knows its digest) or never held."""
+        erasure = erasure_by_email(email)
+        if as_json:
+            write_json(
+                self,
+                {
+                    "status": "erased" if erasure else "unknown",
+                    "as_of": as_of.isoformat(),
+                    "person": None,
+                    "erased_on": erasure.erased_on.isoformat() if erasure else None,
+                    "holdings_erased": erasure.holdings if erasure else 0,
+                    "holdings": [],
+                },
+            )
+        elif erasure is None:
+            raise CommandError(_("no person with that email address"))
+        else:
+            self.stdout.write(
+                _("Erased on %(day)s: %(count)d holding(s) deleted or anonymised; nothing is held.")
+                % {"day": erasure.erased_on.isoformat(), "count": erasure.holdings}
+            )
+        raise SystemExit(EXIT_UNKNOWN if erasure is None else EXIT_ERASED)
+
+    def _held(self, person: Person, as_of: Any, *, as_json: bool) -> None:
         rows = person_holdings(person=person, as_of=as_of)
-        if options["json"]:
-            data = {
-                "person": str(person.public_id),
-                "erasure_requested_at": _day(person.erasure_requested_at),
-                "as_of": as_of.isoformat(),
-                "holdings": [holding_as_dict(row) for row in rows],
-            }
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        if as_json:
+            write_json(
+                self,
+                {
+                    "status": "held",
+                    "person": str(person.public_id),
+                    "erasure_requested_at": _day(person.erasure_requested_at),
+                    "as_of": as_of.isoformat(),
+                    "holdings": [holding_as_dict(row) for row in rows],
+                },
+            )
             return
         self.stdout.write(_("Person %(id)s") % {"id": person.public_id})
         if person.erasure_requested_at:
@@ -91,6 +139,15 @@ class Command(BaseCommand):
             )
         for row in rows:
             self._write_holding(row)
+
+    @staticmethod
+    def _roles(row: PersonHolding) -> list[tuple[str, Any]]:
+        if row.source != "software_profile":
+            return []
+        labels: list[tuple[str, Any]] = [(_("Roles"), ", ".join(row.roles) or "—")]
+        if row.role_removed_at:
+            labels.append((_("Role removed"), _day(row.role_removed_at)))
+        return labels
 
     def _write_holding(self, row: PersonHolding) -> None:
         labels = [
@@ -101,6 +158,7 @@ class Command(BaseCommand):
             (_("Legal basis"), row.legal_basis),
             (_("Channel"), row.channel),
             *[(name, value) for name, value in row.fields.items()],
+            *self._roles(row),
             (_("Collected"), _day(row.collected_at)),
             (_("Last contact"), _day(row.last_contact_at) or "—"),
         ]

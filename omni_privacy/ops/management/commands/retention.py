@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from omni_privacy.core.clock import parse_as_of
 from omni_privacy.ops import retention_cli
+from omni_privacy.ops.options import moment
 
 
 def _as_of(parser: CommandParser, what: str) -> None:
@@ -57,11 +57,14 @@ class Command(BaseCommand):
         hold.add_argument("--reason", required=True, help="why (legal claim, authority, ...)")
         hold.add_argument("--until", help="last day held (YYYY-MM-DD); default until released")
         hold.add_argument("--by", required=True, metavar="USERNAME", help="the privacy officer")
-        _as_of(hold, "today's date")
+        _as_of(hold, "the day the hold is placed (in force from the start of that day)")
+        hold.add_argument("--json", action="store_true", help="print the hold as JSON")
 
         release = actions.add_parser("release", help="release a legal hold")
         release.add_argument("hold_id", help="the hold's id")
         release.add_argument("--by", required=True, metavar="USERNAME", help="the privacy officer")
+        _as_of(release, "the day the hold is released (that day is no longer covered)")
+        release.add_argument("--json", action="store_true", help="print the hold as JSON")
 
         holds = actions.add_parser("holds", help="list legal holds")
         _as_of(holds, "the day holds are in force")
@@ -76,12 +79,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        try:
-            as_of = parse_as_of(options.get("as_of"))
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+        when = moment(options.get("as_of"))
         handler = getattr(retention_cli, f"do_{action}")
-        code = handler(self, {**options, "day": as_of})
+        code = handler(self, {**options, "day": when.day, "now": when.now})
         if code:
             # Monitoring reads the exit status; the listing is already printed.
             raise SystemExit(code)

@@ -70,7 +70,7 @@ def reevaluate_live_holdings(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("retention", "0002_anonymised_fact"),
+        ("retention", "0003_legalhold_placed_at"),
         ("registry", "0005_holding_erasure_requested_at"),
     ]
 
