@@ -46,7 +46,7 @@ def build_plan(dataset: Dataset, schema: Schema | None) -> tuple[Plan | None, li
                 reached.add(ref.table)
                 changed = True
     problems = [
-        Problem(f"tables.{name}", "unreachable", {"table": name})
+        Problem(f"tables.{name}", "table_unreachable", {"table": name})
         for name in dataset.tables
         if name not in reached
     ]

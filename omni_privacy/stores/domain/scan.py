@@ -26,6 +26,7 @@ NAME_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("email", re.compile(r"(^|_)(e_?mail|courriel|mail)(_|$)")),
     ("phone", re.compile(r"(^|_)(phone|telephone|tel|mobile|cell|cellulaire|fax)(_|$)")),
     ("birth_date", re.compile(r"(^|_)(birth|birthday|dob|naissance|date_of_birth)(_|$)")),
+    ("ip_address", re.compile(r"(^|_)(ip|ip_address|remote_addr)(_|$)")),
     ("preferred_language", re.compile(r"(^|_)(lang|language|langue|locale)(_|$)")),
     (
         "full_name",
@@ -41,7 +42,6 @@ NAME_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"postal_code|zip|code_postal)(_|$)"
         ),
     ),
-    ("ip_address", re.compile(r"(^|_)(ip|ip_address|remote_addr)(_|$)")),
 )
 # A name ending in _id or a table prefix such as company_name is not a person's name.
 _NOT_PERSON = re.compile(r"(^|_)(company|organization|organisation|product|file|user)_name$|_id$")
