@@ -87,7 +87,7 @@ def _say(code: str, params: Mapping[str, Any]) -> str:
 def problem_text(problem: Problem) -> str:
     """``key: words`` (with the line for a TOML syntax error)."""
     words = _say(problem.code, {"line": problem.line, **problem.params})
-    return f"{problem.key}: {words}"
+    return _("%(key)s: %(message)s") % {"key": problem.key, "message": words}
 
 
 def failure_text(failure: Failure) -> str:

@@ -229,7 +229,10 @@ class Command(BaseCommand):
 
     def _problems(self, problems: Sequence[Problem]) -> None:
         for problem in problems:
-            self.stdout.write(f"{word(SEVERITY, problem.severity)}: {problem_text(problem)}")
+            self.stdout.write(
+                _("%(severity)s: %(problem)s")
+                % {"severity": word(SEVERITY, problem.severity), "problem": problem_text(problem)}
+            )
 
     def _check(self, store: ExternalStore) -> None:
         report = store_check(actor=ACTOR, store=store)
