@@ -195,12 +195,17 @@ def _identity(email: str) -> tuple[Identity, str]:
     return Identity(email=normalized), email_digest(normalized)
 
 
-def _ready(store: ExternalStore) -> tuple[Dataset, Plan, Schema | None]:
+def _ready(store: ExternalStore) -> tuple[Dataset, Plan, Schema]:
+    """The dataset, its plan and the checked schema, or StoreInputError. A table the plan
+    cannot reach refuses the whole store: skipping it quietly would report a partial access
+    or erasure as complete."""
     dataset, problems = store_dataset(store)
     schema = store_schema(store)
+    if schema is None:
+        raise StoreInputError([Problem("store", "not_checked", {"name": store.name})])
     if dataset is not None and not errors(problems):
         plan, plan_problems = build_plan(dataset, schema)
-        if plan is not None:
+        if plan is not None and not plan_problems:
             return dataset, plan, schema
         problems += plan_problems
     raise StoreInputError(errors(problems) or [Problem("dataset", "dataset_invalid")])

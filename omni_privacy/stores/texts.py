@@ -65,6 +65,9 @@ MESSAGES = {
     "name_invalid": gettext_noop("must be lower-case letters, digits and hyphens"),
     "name_taken": gettext_noop("a store named %(name)s exists already"),
     "email_invalid": gettext_noop("is not a valid email address"),
+    "not_checked": gettext_noop(
+        "the store %(name)s has not been checked yet: run omni-privacy stores check %(name)s"
+    ),
     "dataset_invalid": gettext_noop("the dataset has problems: run stores check"),
     "statement_failed": gettext_noop(
         "the statement on %(table)s failed (%(error)s %(sqlstate)s): nothing was changed"

@@ -13,7 +13,13 @@ import pytest
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.core.digest import email_digest
 from omni_privacy.stores.domain.dataset import Keep
-from omni_privacy.stores.services import store_access, store_add, store_check, store_erase
+from omni_privacy.stores.services import (
+    StoreInputError,
+    store_access,
+    store_add,
+    store_check,
+    store_erase,
+)
 from tests.stores import fixture
 from tests.stores.fixture import BOB, DATASET, LEA
 
@@ -176,3 +182,43 @@ def test_the_re_query_catches_the_row_the_dataset_forgot(external) -> None:
         {"table": "service_requests", "column": "contact_email", "rows": 1}
     ]
     assert fixture.snapshot(external.engine) == before
+
+
+class Batches(Collect):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: dict[str, list[int]] = {}
+
+    def rows(self, name: str, batch: Sequence[Sequence[Any]]) -> None:
+        super().rows(name, batch)
+        self.sizes.setdefault(name, []).append(len(batch))
+
+
+def test_access_streams_rows_in_bounded_batches(external, monkeypatch) -> None:
+    monkeypatch.setattr("omni_privacy.stores.access.BATCH_ROWS", 2)
+    store = registered(external)
+    sink = Batches()
+    store_access(actor="test", store=store, email=LEA, sink=sink)
+    assert sink.sizes["order_items"] == [2, 2, 1]
+    assert sorted(sink.ids["order_items"]) == [1, 2, 3, 4, 5]
+
+
+def test_a_store_never_checked_or_with_a_table_out_of_reach_is_refused(external) -> None:
+    store = store_add(actor="test", name="crm", dialect=external.dialect, url=external.url,
+                      dataset_text=DATASET)  # fmt: skip
+    with pytest.raises(StoreInputError) as unchecked:
+        store_erase(actor="test", store=store, email=LEA)
+    assert [(p.key, p.code) for p in unchecked.value.problems] == [("store", "not_checked")]
+    # admins without its identity column: nothing leads to it; it must not be skipped quietly.
+    unreachable = DATASET.replace('[tables.admins.columns.email]\nidentifies = "email"\n'
+                                  'field = "email"\n', "")  # fmt: skip
+    assert unreachable != DATASET
+    before = fixture.snapshot(external.engine)
+    other = registered(external, unreachable, name="crm-2")
+    with pytest.raises(StoreInputError) as refused:
+        store_erase(actor="test", store=other, email=LEA)
+    assert [(p.key, p.code) for p in refused.value.problems] == [
+        ("tables.admins", "table_unreachable")
+    ]
+    assert fixture.snapshot(external.engine) == before
+    assert not AuditEvent.objects.filter(action="store.erased").exists()
