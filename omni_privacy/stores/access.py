@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from omni_privacy.stores.connect import StoreError, db_failure, dialect_of
@@ -39,6 +39,27 @@ class CountingSink:
         pass
 
 
+def _read(connection: Connection, statement: sa.Select[Any], name: str, sink: RowSink) -> int:
+    """Most people have a few rows per table: one round trip with a LIMIT gets them all. When
+    the probe comes back full, the query runs again on a server-side cursor, streamed."""
+    probe = connection.execute(statement.limit(BATCH_ROWS + 1))
+    rows = probe.fetchall()
+    sink.table(name, list(probe.keys()))
+    if len(rows) <= BATCH_ROWS:
+        if rows:
+            sink.rows(name, rows)
+        return len(rows)
+    del rows
+    count = 0
+    streamed = connection.execute(
+        statement, execution_options={"stream_results": True, "yield_per": BATCH_ROWS}
+    )
+    for batch in streamed.partitions():
+        sink.rows(name, batch)
+        count += len(batch)
+    return count
+
+
 def access_rows(
     engine: Engine,
     *,
@@ -59,7 +80,6 @@ def access_rows(
     current = ""
     try:
         with connection:
-            streaming = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS)
             for name in reversed(plan.order):
                 current = name
                 condition = matcher.condition(name)
@@ -71,12 +91,7 @@ def access_rows(
                     .select_from(matcher.tables[name])
                     .where(condition)
                 )
-                result = streaming.execute(statement)
-                sink.table(name, list(result.keys()))
-                count = 0
-                for batch in result.partitions():
-                    sink.rows(name, batch)
-                    count += len(batch)
+                count = _read(connection, statement, name, sink)
                 found.append(TableAccess(name, count))
             connection.rollback()  # read only
     except SQLAlchemyError as exc:

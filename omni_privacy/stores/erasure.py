@@ -100,9 +100,13 @@ def _apply(connection: Connection, matcher: Matcher, name: str) -> TableErasure:
                         kept_columns=kept_columns)  # fmt: skip
 
 
-def _leftovers(connection: Connection, matcher: Matcher, schema: Schema | None) -> list[
-        dict[str, Any]]:  # fmt: skip
-    places: list[dict[str, Any]] = []
+def _count_of(clause: sa.TableClause, condition: ColumnElement[bool]) -> Any:
+    return sa.select(sa.func.count()).select_from(clause).where(condition).scalar_subquery()
+
+
+def _checks(matcher: Matcher, schema: Schema | None) -> list[tuple[str, str, Any]]:
+    """Every question of the proof as (table, column, a count that must be 0)."""
+    checks: list[tuple[str, str, Any]] = []
     for name in matcher.plan.order:
         table = matcher.dataset.tables[name]
         clause = matcher.tables[name]
@@ -110,63 +114,51 @@ def _leftovers(connection: Connection, matcher: Matcher, schema: Schema | None) 
         if condition is None or table.erase == "keep":
             continue
         if table.erase == "delete":
-            if rows := _count(connection, clause, condition):
-                places.append({"table": name, "column": "", "rows": rows})
+            checks.append((name, "", _count_of(clause, condition)))
             continue
-        changed = _changed_columns(table)
-        if not changed:
-            continue
-        sums = [sa.func.sum(sa.case((_not_erased(clause, c), 1), else_=0)) for c in changed]
-        totals = connection.execute(sa.select(*sums).select_from(clause).where(condition)).one()
-        places += [
-            {"table": name, "column": column.name, "rows": int(total)}
-            for column, total in zip(changed, totals, strict=True)
-            if total
-        ]
-    places += _undeclared(connection, matcher, schema)
-    return places
+        for column in _changed_columns(table):
+            still = sa.and_(condition, _not_erased(clause, column))
+            checks.append((name, column.name, _count_of(clause, still)))
+    checks += _undeclared(matcher, schema)
+    return checks
 
 
-def _undeclared(connection: Connection, matcher: Matcher, schema: Schema | None) -> list[
+def _leftovers(connection: Connection, matcher: Matcher, schema: Schema | None) -> list[
         dict[str, Any]]:  # fmt: skip
+    """The proof's answers, in one round trip (one SELECT of scalar subqueries)."""
+    checks = _checks(matcher, schema)
+    if not checks:
+        return []
+    totals = connection.execute(sa.select(*(count for _t, _c, count in checks))).one()
+    return [
+        {"table": table, "column": column, "rows": int(total)}
+        for (table, column, _count), total in zip(checks, totals, strict=True)
+        if total
+    ]
+
+
+def _undeclared(matcher: Matcher, schema: Schema | None) -> list[tuple[str, str, Any]]:
     """Email-looking columns that are not identities (the row the dataset forgot)."""
     email = matcher.identity.email
     if email is None or schema is None:
         return []
-    places = []
+    checks = []
     for table in schema.tables.values():
         declared = matcher.dataset.tables.get(table.name)
-        identities = {c.name for c in declared.identity_columns} if declared else set()
-        fields = {c.name for c in declared.columns.values() if c.field == "email"} if (
-            declared) else set()  # fmt: skip
-        suspects = [
-            column.name
-            for column in table.columns.values()
-            if column.textual
-            and column.name not in identities
-            and (column.name in fields or kind_by_name(column.name) == "email")
-        ]
-        if not suspects:
-            continue
+        columns = declared.columns.values() if declared else ()
+        identities = {c.name for c in columns if c.identifies}
+        fields = {c.name for c in columns if c.field == "email"}
+        kept = {c.name for c in columns if c.erase == "keep"}
         clause = matcher.tables[table.name]
-        kept = (
-            {c.name for c in declared.columns.values() if c.erase == "keep"} if declared else set()
-        )
-        checks = [
-            (name, identity_match(clause.c[name], "email", email, matcher.dialect))
-            for name in suspects
-            if name not in kept
-        ]
-        if not checks:
-            continue
-        sums = [sa.func.sum(sa.case((check, 1), else_=0)) for _name, check in checks]
-        totals = connection.execute(sa.select(*sums).select_from(clause)).one()
-        places += [
-            {"table": table.name, "column": name, "rows": int(total)}
-            for (name, _check), total in zip(checks, totals, strict=True)
-            if total
-        ]
-    return places
+        for column in table.columns.values():
+            if (
+                column.textual
+                and column.name not in identities | kept
+                and (column.name in fields or kind_by_name(column.name) == "email")
+            ):
+                match = identity_match(clause.c[column.name], "email", email, matcher.dialect)
+                checks.append((table.name, column.name, _count_of(clause, match)))
+    return checks
 
 
 def erase_person(
