@@ -29,6 +29,8 @@ Commands:
   people request-erasure EMAIL  record a deletion request
   import FILE.jsonl           import organisations and holdings through the gate
   instances add|list          customer instances (sources of the monthly sync)
+  stores add|check|scan|list  external stores (Omni's other databases) and their datasets
+  stores access|erase NAME --email E  what a store holds about a person; erase it (all or nothing)
   sync import INSTANCE FILE   apply a user-profile snapshot (JSON lines or CSV)
   sync pull [INSTANCE]        fetch each instance's snapshot over HTTP(S) and apply it
   sync check                  each instance's last sync; exit 1 if older than 31 days

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "omni_privacy.registry",
     "omni_privacy.retention",
     "omni_privacy.intake",
+    "omni_privacy.stores",
     "omni_privacy.notices",
     "omni_privacy.outbox",
     "omni_privacy.consent",

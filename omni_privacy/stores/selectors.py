@@ -1,0 +1,34 @@
+"""Reads of external stores, turned into domain values."""
+
+from __future__ import annotations
+
+from omni_privacy.core.crypto import unseal
+from omni_privacy.policy.loader import active_policy
+from omni_privacy.stores.domain.dataset import Dataset, parse_dataset
+from omni_privacy.stores.domain.problems import Problem
+from omni_privacy.stores.domain.schema import Schema
+from omni_privacy.stores.models import ExternalStore
+
+
+def store_by_name(name: str) -> ExternalStore | None:
+    return ExternalStore.objects.filter(name=name).first()
+
+
+def stores_all() -> list[ExternalStore]:
+    return list(ExternalStore.objects.order_by("name"))
+
+
+def store_dataset(store: ExternalStore) -> tuple[Dataset | None, list[Problem]]:
+    """The store's dataset read against the policy in force (which may have changed since the
+    file was added: its problems are today's)."""
+    return parse_dataset(store.dataset_text, policy=active_policy())
+
+
+def store_schema(store: ExternalStore) -> Schema | None:
+    """The schema the last check read, or None before the first check."""
+    return Schema.from_dict(store.schema) if store.schema else None
+
+
+def store_connection_url(store: ExternalStore) -> str:
+    """The URL in clear, to open a connection only: never show, log or store it."""
+    return unseal(store.url_sealed)

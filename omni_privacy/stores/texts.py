@@ -1,0 +1,142 @@
+"""The words for the stores' codes (problems of a dataset, of a check or a scan, and why a
+store failed), in the reader's language. The one place where a code becomes a sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import get_language, gettext_noop, ngettext
+from django.utils.translation import gettext as _
+
+from omni_privacy.policy.loader import active_policy
+from omni_privacy.stores.domain.dataset import Keep
+from omni_privacy.stores.domain.problems import Problem
+from omni_privacy.stores.domain.results import Failure
+
+MESSAGES = {
+    "toml_invalid": gettext_noop("not valid TOML (line %(line)s, column %(column)s)"),
+    "unknown_key": gettext_noop("unknown key"),
+    "not_a_string": gettext_noop("must be a non-empty string"),
+    "not_a_list": gettext_noop("must be a list"),
+    "not_a_table": gettext_noop("must be a table"),
+    "not_a_scalar": gettext_noop("must be a string, a number or a boolean"),
+    "invalid_choice": gettext_noop("must be one of: %(allowed)s"),
+    "invalid_name": gettext_noop("not a valid table or column name"),
+    "required": gettext_noop("missing"),
+    "no_tables": gettext_noop("the dataset has no tables"),
+    "no_identity": gettext_noop("no column identifies a person (identifies = email, phone or id)"),
+    "unknown_source": gettext_noop("unknown source: must be one of %(allowed)s"),
+    "unknown_purpose": gettext_noop("unknown purpose %(purpose)s"),
+    "unknown_reason": gettext_noop("unknown reason: must be one of %(allowed)s"),
+    "unknown_table": gettext_noop("no table %(table)s in the dataset"),
+    "keep_needs_reason": gettext_noop("keeping data needs a reason (a legal basis)"),
+    "keep_needs_clause": gettext_noop("keeping data needs the clause that requires it"),
+    "only_with_keep": gettext_noop('only with erase = "keep"'),
+    "only_with_replace": gettext_noop('only with erase = "replace"'),
+    "field_required": gettext_noop("say which field of the notice the column holds"),
+    "source_required": gettext_noop("say which source of the notice the column belongs to"),
+    "erase_required": gettext_noop("say what erasure means for this column"),
+    "erase_with_table_erase": gettext_noop(
+        "the table's rows are already erased whole (erase = %(table_erase)s)"
+    ),
+    "replace_needs_value": gettext_noop("a replacement needs a value or a generalisation"),
+    "value_and_generalise": gettext_noop("a value or a generalisation, not both"),
+    "field_not_allowed": gettext_noop(
+        "the notice does not allow %(field)s for the source %(source)s (%(section)s)"
+    ),
+    "field_not_in_notice": gettext_noop("the notice allows %(field)s for no source"),
+    "purpose_not_allowed": gettext_noop(
+        "the notice does not allow the purpose %(purpose)s for the source %(source)s (%(section)s)"
+    ),
+    "table_missing": gettext_noop("the store has no table %(table)s"),
+    "column_missing": gettext_noop("the store has no column %(column)s"),
+    "not_null_to_null": gettext_noop(
+        "%(column)s is NOT NULL: setting it to NULL will fail and roll the store back"
+    ),
+    "not_a_date": gettext_noop("%(column)s is not a date: it cannot keep only its year"),
+    "unreachable": gettext_noop("cannot reach the store (%(error)s)"),
+    "table_unreachable": gettext_noop(
+        "neither an identity column nor a reference leads to the table %(table)s"
+    ),
+    "references_cycle": gettext_noop("the references form a cycle: %(cycle)s"),
+    "url_invalid": gettext_noop("not a database URL"),
+    "url_dialect": gettext_noop("not a %(dialect)s URL"),
+    "name_invalid": gettext_noop("must be lower-case letters, digits and hyphens"),
+    "name_taken": gettext_noop("a store named %(name)s exists already"),
+    "email_invalid": gettext_noop("is not a valid email address"),
+    "not_checked": gettext_noop(
+        "the store %(name)s has not been checked yet: run omni-privacy stores check %(name)s"
+    ),
+    "dataset_invalid": gettext_noop("the dataset has problems: run stores check"),
+    "statement_failed": gettext_noop(
+        "the statement on %(table)s failed (%(error)s %(sqlstate)s): nothing was changed"
+    ),
+    "remains": gettext_noop("the re-query still found the person's data: nothing was changed"),
+}
+
+
+def _say(code: str, params: Mapping[str, Any]) -> str:
+    template = MESSAGES.get(code)
+    if template is None:
+        return code
+    values = {key: "" if value is None else value for key, value in params.items()}
+    try:
+        return _(template) % values
+    except KeyError:
+        return _(template)
+
+
+def problem_text(problem: Problem) -> str:
+    """``key: words`` (with the line for a TOML syntax error)."""
+    words = _say(problem.code, {"line": problem.line, **problem.params})
+    return _("%(key)s: %(message)s") % {"key": problem.key, "message": words}
+
+
+def failure_text(failure: Failure) -> str:
+    return _say(failure.code, failure.params)
+
+
+def remains_text(place: Mapping[str, Any]) -> str:
+    """One place where the re-query found the person's data."""
+    rows = int(place["rows"])
+    if place["column"]:
+        return ngettext(
+            "%(rows)s row of %(table)s holds it in %(column)s",
+            "%(rows)s rows of %(table)s hold it in %(column)s",
+            rows,
+        ) % {"rows": rows, "table": place["table"], "column": place["column"]}
+    return ngettext(
+        "%(rows)s row of %(table)s still belongs to the person",
+        "%(rows)s rows of %(table)s still belong to the person",
+        rows,
+    ) % {"rows": rows, "table": place["table"]}
+
+
+SEVERITY = {
+    "error": gettext_noop("error"),
+    "conformance": gettext_noop("conformance"),
+    "warning": gettext_noop("warning"),
+}
+ACTIONS = {
+    "delete": gettext_noop("deleted"),
+    "anonymise": gettext_noop("anonymised"),
+    "keep": gettext_noop("kept"),
+}
+STATUSES = {
+    "new": gettext_noop("new"),
+    "ok": gettext_noop("ok"),
+    "problems": gettext_noop("problems"),
+    "unreachable": gettext_noop("unreachable"),
+}
+
+
+def keep_text(keep: Keep) -> str:
+    """Why data stays: the legal basis in the reader's language, and the clause."""
+    basis = active_policy().legal_bases.get(keep.reason)
+    label = basis.label.get(get_language() or "fr") if basis else keep.reason
+    return f"{label} ({keep.clause})"
+
+
+def word(table: Mapping[str, str], code: str) -> str:
+    return _(table[code]) if code in table else code
