@@ -137,3 +137,28 @@ def test_an_older_snapshot_after_a_newer_one_is_refused(run, write_jsonl, tmp_pa
     assert same.json()[0]["counts"]["unchanged"] == 2
     later = run("sync", "import", "boreal-prod", str(february), "--as-of", "2026-04-01", "--json")
     assert later.json()[0]["counts"]["scheduled_for_deletion"] == 1
+
+
+def test_the_older_snapshot_refusal_speaks_french(run, write_jsonl, tmp_path) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    org = _organization(subscriptions=[{"start": "2020-01-01", "end": None}])
+    run("import_jsonl", str(write_jsonl([org])), "--as-of", "2026-01-01")
+    run("instances", "add", "boreal-prod", "--organization", "boreal")
+    march = _snapshot(
+        tmp_path, "march.jsonl", [_user(1, "ana@example.com", ["system_administrator"])]
+    )
+    run("sync", "import", "boreal-prod", str(march), "--as-of", "2026-03-01")
+    err = io.StringIO()
+    with translation.override("fr"), pytest.raises(SystemExit):
+        call_command(
+            "sync", "import", "boreal-prod", str(march), "--as-of", "2026-02-01", stderr=err,
+            stdout=io.StringIO(),
+        )  # fmt: skip
+    assert err.getvalue().splitlines()[1] == (
+        "  as_of : l'instantané est daté du 2026-02-01, avant le dernier appliqué (2026-03-01) : "
+        "un instantané plus ancien ne peut pas être appliqué après un plus récent"
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from omni_privacy.core import clock
 from omni_privacy.core.clock import parse_as_of
 from omni_privacy.intake.domain.snapshot import SNAPSHOT_FORMATS, SnapshotError, detect_format
+from omni_privacy.intake.problems import translated_problem
 from omni_privacy.intake.selectors import instance_syncs
 from omni_privacy.intake.services import SyncRefusedError, SyncReport, sync_import, sync_pull
 from omni_privacy.ops.tables import Table
@@ -163,7 +164,7 @@ class Command(BaseCommand):
                 % {"instance": instance.code, "run": refused.run.public_id}
             )
             for problem in refused.problems:
-                self.stderr.write(f"  {problem}")
+                self.stderr.write(f"  {translated_problem(str(problem))}")
             return None
         if self._json:
             return report
