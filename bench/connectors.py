@@ -157,8 +157,8 @@ def build(engine: sa.Engine, subjects: int, ids: Ids) -> None:
         with engine.begin() as connection:  # the index docs/stores.md recommends
             for table, column in (("customers", "email"), ("service_requests", "contact_email"),
                                   ("admins", "email")):  # fmt: skip
-                index = f"CREATE INDEX {table}_{column}_lower ON {table} (lower({column}))"
-                connection.execute(sa.text(index))
+                ddl = f"CREATE INDEX {table}_{column}_lower ON {table} (lower({column}))"
+                connection.execute(sa.text(ddl))
     batch: dict[str, list[dict[str, Any]]] = {}
     for n in range(1, subjects + 1):
         _merge(batch, _subject_rows(n, ids, orders=3, items=2, logins=4, extra=2))
@@ -204,9 +204,15 @@ def floor_erase(engine: sa.Engine, email: str) -> None:
             ("DELETE FROM service_requests WHERE customer_id = %s OR " + contact, (cid, email)),
             (f"DELETE FROM admins WHERE {match}", (email,)),
             (("UPDATE customers SET email = NULL, phone = NULL, full_name = 'Anonymised', "
-             f"birth_date = {year} WHERE id = %s"), (cid,)),
+              f"birth_date = {year} WHERE id = %s"), (cid,)),
         ):  # fmt: skip
-            cursor.execute(statement, params)
+            if dialect == "mysql" and statement.startswith("DELETE FROM "):
+                # MariaDB's fast form (a semi-join), as stores/erasure.py writes it too.
+                table = statement.split()[2]
+                sql = f"DELETE {table} FROM {table}" + statement[len("DELETE FROM ") + len(table) :]
+            else:
+                sql = statement
+            cursor.execute(sql, params)
 
 
 def _ms(run: Callable[[], Any]) -> float:
@@ -230,7 +236,7 @@ def bench(dialect: str, url: str, args: argparse.Namespace) -> dict[str, float]:
     assert dataset is not None
     schema = reflect_schema(engine)
     plan, problems = build_plan(dataset, schema)
-    assert plan is not None, problems
+    assert plan is not None
     assert not problems, problems
 
     def access(email: str) -> int:

@@ -86,7 +86,13 @@ def _apply(connection: Connection, matcher: Matcher, name: str) -> TableErasure:
     if condition is None:
         return TableErasure(name, action, found=0, keep=table.keep, kept_columns=kept_columns)
     if table.erase == "delete":
-        erased = connection.execute(sa.delete(clause).where(condition)).rowcount
+        statement = sa.delete(clause).where(condition)
+        if matcher.dialect == "mysql":
+            # MariaDB plans a single-table DELETE's IN (subquery) as a dependent subquery run
+            # for every row of the table; the multi-table form (DELETE t FROM t ...) gets the
+            # semi-join that drives from the person's keys. Names are checked identifiers.
+            statement = statement.prefix_with(f"`{name}`", dialect="mysql")
+        erased = connection.execute(statement).rowcount
         return TableErasure(name, action, found=erased, erased=erased)
     changed = _changed_columns(table)
     if table.erase == "keep" or not changed:
