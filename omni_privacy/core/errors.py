@@ -1,27 +1,220 @@
-"""Errors that carry the field or line they are about, so every interface can name it."""
+"""Errors as codes, words at the edge.
+
+Domain code and services never write a sentence for a person. They raise one of the four
+application errors below (or :class:`InvalidInputError`, a refusal with a list of problems),
+each carrying a **code** and its **parameters**. Each interface (console, portal, API, CLI)
+turns codes into the reader's words with :func:`words`, through gettext, in French or English.
+
+A code is declared once, next to the rule that raises it, with its English template::
+
+    from django.utils.translation import gettext_noop
+    from omni_privacy.core.errors import define
+
+    EMAIL_INVALID = define("email.invalid", gettext_noop("is not a valid email address"))
+
+``define`` returns the code itself (a plain string), so raising reads
+``raise Refused(EMAIL_INVALID)`` or ``Problem(EMAIL_INVALID, field="email", line=12)``. The
+template's ``%(name)s`` placeholders are filled from the parameters; ``makemessages`` finds the
+template through ``gettext_noop``. A code nobody defined is shown as the code itself, never as
+a crash: that is a bug to fix, not a reason to hide the error.
+
+Parameters are values a reader may see (a line number, a day, a column name, a count); they
+must never be personal data (an address, a name), because errors reach logs and audit rows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+_TEMPLATES: dict[str, tuple[str, str | None]] = {}
+
+
+def define(code: str, template: str, plural: str | None = None) -> str:
+    """Declare ``code`` with its English ``template`` (marked with ``gettext_noop``).
+
+    With ``plural``, the words are chosen by the ``count`` parameter through ``ngettext``
+    (mark both with ``gettext_noop``). Declaring the same code twice with other words is a
+    programming error.
+    """
+    known = _TEMPLATES.get(code)
+    if known is not None and known != (template, plural):
+        raise RuntimeError(f"error code {code!r} is defined twice with different words")
+    _TEMPLATES[code] = (template, plural)
+    return code
+
+
+def is_defined(code: str) -> bool:
+    return code in _TEMPLATES
+
+
+def template_of(code: str) -> str | None:
+    """The English template of ``code`` (for tests and docs), or ``None``."""
+    known = _TEMPLATES.get(code)
+    return None if known is None else known[0]
+
+
+def _format(template: str, params: Mapping[str, Any]) -> str:
+    try:
+        return template % dict(params) if "%(" in template else template
+    except (KeyError, ValueError, TypeError):
+        return template
+
+
+def words(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """``code`` in the active language, its parameters filled in."""
+    from django.utils.translation import gettext, ngettext
+
+    params = params or {}
+    known = _TEMPLATES.get(code)
+    if known is None:
+        return code
+    template, plural = known
+    if plural is not None:
+        count = params.get("count", 1)
+        return _format(ngettext(template, plural, int(count)), params)
+    return _format(gettext(template), params)
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One problem: a code with its parameters, and where it is (a field, a line).
+
+    ``field`` is a dotted path in the input (``person.email``, ``roles[1]``); ``line`` is a
+    1-based line of an input file. Either may be empty.
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    field: str = ""
+    line: int | None = None
+
+    @property
+    def message(self) -> str:
+        """The problem in the active language, without its place."""
+        return words(self.code, self.params)
+
+    def said(self) -> str:
+        """The problem in the active language, with its line and field."""
+        from django.utils.translation import gettext
+
+        text = self.message
+        if self.field:
+            text = f"{self.field}: {text}"
+        if self.line is not None:
+            text = gettext("line %(number)s: %(problem)s") % {"number": self.line, "problem": text}
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        """For ``--json`` and the API: the code and its place, plus the words."""
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            out["field"] = self.field
+        if self.line is not None:
+            out["line"] = self.line
+        if self.params:
+            out["params"] = {key: _plain(value) for key, value in self.params.items()}
+        return out
+
+    def __str__(self) -> str:
+        return self.said()
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+class AppError(Exception):
+    """The root of every error an interface turns into words.
+
+    ``code`` names what happened; ``params`` fill its template; ``problems`` list the details
+    when there are several (every bad line of a file, every bad field of a form).
+    """
+
+    default_code = "error"
+
+    def __init__(
+        self,
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        *,
+        problems: Iterable[Problem] = (),
+    ) -> None:
+        self.code = code or self.default_code
+        self.params: Mapping[str, Any] = dict(params or {})
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self.code)
+
+    @property
+    def message(self) -> str:
+        return words(self.code, self.params)
+
+    def said(self) -> list[str]:
+        """The error and each of its problems, in the active language, one per item."""
+        lines = [self.message] if is_defined(self.code) or not self.problems else []
+        lines.extend(problem.said() for problem in self.problems)
+        return lines
+
+    def __str__(self) -> str:
+        return "; ".join(self.said())
+
+
+class Refused(AppError):
+    """The input or the state does not allow this; nothing was written."""
+
+    default_code = "refused"
+
+
+class NotAllowed(AppError):
+    """This person may not do this."""
+
+    default_code = "not_allowed"
+
+
+class NotFound(AppError):
+    """What was asked for does not exist (or may not be seen, which reads the same)."""
+
+    default_code = "not_found"
+
+
+class Conflict(AppError):
+    """Someone else changed it first, or it is already in the state asked for."""
+
+    default_code = "conflict"
+
+
+# Legacy: a problem written as English words rather than a code. Being replaced by Problem
+# (issue 13 point 3); new code must not use it.
+@dataclass(frozen=True)
 class FieldError:
-    """One problem with one field. ``field`` is a dotted path (``person.email``)."""
+    """One problem with one field, in English words (legacy; use :class:`Problem`)."""
 
     field: str
     message: str
     code: str = "invalid"
+    line: int | None = None
+
+    def said(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return self.said()
 
 
-@dataclass
-class InvalidInputError(Exception):
-    """Raised by services when input is refused; nothing has been written."""
+class InvalidInputError(Refused):
+    """Raised by services when input is refused; nothing has been written.
 
-    errors: list[FieldError] = field(default_factory=list)
+    ``errors`` lists the problems (:class:`Problem`, or the legacy :class:`FieldError`).
+    """
 
-    def __str__(self) -> str:
-        return "; ".join(str(error) for error in self.errors)
+    default_code = "invalid_input"
+
+    def __init__(
+        self, errors: Iterable[Problem | FieldError] = (), code: str | None = None
+    ) -> None:
+        super().__init__(code, problems=errors)  # type: ignore[arg-type]
+
+    @property
+    def errors(self) -> list[Problem | FieldError]:
+        return list(self.problems)
