@@ -7,7 +7,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages lint test test-sqlite test-postgres run clean
+ASSETS := omni_privacy/core/static/vendor/pico/pico.min.css
+
+.PHONY: install assets messages lint test test-sqlite test-postgres run clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +17,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) messages assets
+
+# Front-end assets come from the npm registry, pinned in package-lock.json, and are copied into
+# the static files here (build output, not committed): nothing is fetched at run time.
+assets: $(ASSETS)
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(dir $(ASSETS))
+	cp node_modules/@picocss/pico/css/pico.min.css node_modules/@picocss/pico/LICENSE.md $(dir $(ASSETS))
+	touch $(ASSETS)
 
 # Compiled catalogues are build output (not committed): made from the .po files each time.
 messages: $(STAMP)
@@ -48,4 +60,4 @@ run: install
 	$(BIN)/omni-privacy run --host $(HOST) --port $(PORT)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules omni_privacy/core/static/vendor .pytest_cache .mypy_cache .ruff_cache
