@@ -24,11 +24,33 @@ must never be personal data (an address, a name), because errors reach logs and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 _TEMPLATES: dict[str, tuple[str, str | None]] = {}
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _identity_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+# Domain code imports this module and must stay plain Python (no Django), so the translation
+# functions are plugged in by ``core.apps.CoreConfig.ready`` (Django's gettext and ngettext).
+_gettext: Callable[[str], str] = _identity
+_ngettext: Callable[[str, str, int], str] = _identity_plural
+
+
+def use_translation(
+    gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]
+) -> None:
+    """Say errors through ``gettext``/``ngettext`` (called once, when Django starts)."""
+    global _gettext, _ngettext
+    _gettext, _ngettext = gettext, ngettext
 
 
 def define(code: str, template: str, plural: str | None = None) -> str:
@@ -64,8 +86,6 @@ def _format(template: str, params: Mapping[str, Any]) -> str:
 
 def words(code: str, params: Mapping[str, Any] | None = None) -> str:
     """``code`` in the active language, its parameters filled in."""
-    from django.utils.translation import gettext, ngettext
-
     params = params or {}
     known = _TEMPLATES.get(code)
     if known is None:
@@ -73,8 +93,12 @@ def words(code: str, params: Mapping[str, Any] | None = None) -> str:
     template, plural = known
     if plural is not None:
         count = params.get("count", 1)
-        return _format(ngettext(template, plural, int(count)), params)
-    return _format(gettext(template), params)
+        return _format(_ngettext(template, plural, int(count)), params)
+    return _format(_gettext(template), params)
+
+
+# Marked for makemessages by core/apps.py (this module may not import Django).
+LINE_TEMPLATE = "line %(number)s: %(problem)s"
 
 
 @dataclass(frozen=True)
@@ -97,13 +121,11 @@ class Problem:
 
     def said(self) -> str:
         """The problem in the active language, with its line and field."""
-        from django.utils.translation import gettext
-
         text = self.message
         if self.field:
             text = f"{self.field}: {text}"
         if self.line is not None:
-            text = gettext("line %(number)s: %(problem)s") % {"number": self.line, "problem": text}
+            text = _gettext(LINE_TEMPLATE) % {"number": self.line, "problem": text}
         return text
 
     def as_dict(self) -> dict[str, Any]:
@@ -160,25 +182,25 @@ class AppError(Exception):
         return "; ".join(self.said())
 
 
-class Refused(AppError):
+class Refused(AppError):  # noqa: N818 (the four kinds read as what happened)
     """The input or the state does not allow this; nothing was written."""
 
     default_code = "refused"
 
 
-class NotAllowed(AppError):
+class NotAllowed(AppError):  # noqa: N818
     """This person may not do this."""
 
     default_code = "not_allowed"
 
 
-class NotFound(AppError):
+class NotFound(AppError):  # noqa: N818
     """What was asked for does not exist (or may not be seen, which reads the same)."""
 
     default_code = "not_found"
 
 
-class Conflict(AppError):
+class Conflict(AppError):  # noqa: N818
     """Someone else changed it first, or it is already in the state asked for."""
 
     default_code = "conflict"
