@@ -39,3 +39,42 @@ class ExternalStore(PublicIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StoreErasure(PublicIdModel):
+    """One person's erasure in one store, for one reason (a rights request, a retention sweep),
+    tried until it is done or explained (issue 17 points 4 and 5). Only stores/jobs.py writes it.
+
+    The person's address is kept sealed only while the erasure is not done; it is destroyed
+    (emptied) as soon as the store is done, and the row keeps only the keyed digest.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"  # not tried yet, or waiting for its next attempt
+        DONE = "done"  # erased (and what is kept, named with its reason)
+        BLOCKED = "blocked"  # retrying cannot cure it: a privacy officer must act
+
+    store = models.ForeignKey(ExternalStore, on_delete=models.PROTECT, related_name="erasures")
+    reason = models.CharField(
+        max_length=80, help_text="what asked for it: rights_request:<ref> or retention:<day>"
+    )
+    subject_digest = models.CharField(max_length=64, help_text="core/digest.py email_digest")
+    identity_sealed = models.TextField(blank=True, help_text="the address, sealed; empty once done")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    failure_code = models.CharField(max_length=40, blank=True)
+    failure_params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True, help_text="counts per table, no values")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "reason", "subject_digest"], name="one_erasure_per_store_reason"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}:{self.reason}"

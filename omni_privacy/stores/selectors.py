@@ -7,7 +7,7 @@ from omni_privacy.policy.loader import active_policy
 from omni_privacy.stores.domain.dataset import Dataset, parse_dataset
 from omni_privacy.stores.domain.problems import Problem
 from omni_privacy.stores.domain.schema import Schema
-from omni_privacy.stores.models import ExternalStore
+from omni_privacy.stores.models import ExternalStore, StoreErasure
 
 
 def store_by_name(name: str) -> ExternalStore | None:
@@ -32,3 +32,25 @@ def store_schema(store: ExternalStore) -> Schema | None:
 def store_connection_url(store: ExternalStore) -> str:
     """The URL in clear, to open a connection only: never show, log or store it."""
     return unseal(store.url_sealed)
+
+
+def store_erasures_of(reason: str) -> list[StoreErasure]:
+    """The per-store erasures asked for one reason (a rights request's ``rights_request:<ref>``),
+    by store name: the honest state of each store for that request."""
+    return list(
+        StoreErasure.objects.filter(reason=reason).select_related("store").order_by("store__name")
+    )
+
+
+def store_erasures_blocked() -> list[StoreErasure]:
+    """Erasures a privacy officer must look at (the dashboard's alarm)."""
+    return list(
+        StoreErasure.objects.filter(state=StoreErasure.State.BLOCKED)
+        .select_related("store")
+        .order_by("updated_at")
+    )
+
+
+def store_erasures_waiting_count() -> int:
+    """Erasures not done yet and not blocked (waiting for their attempt or a retry)."""
+    return StoreErasure.objects.filter(state=StoreErasure.State.PENDING).count()
