@@ -8,6 +8,7 @@ from omni_privacy.console import (
     notice_views,
     request_views,
     retention_views,
+    store_views,
     views,
 )
 from omni_privacy.console.login import SignInView
@@ -27,6 +28,14 @@ urlpatterns = [
     path("instances/", instance_views.instances, name="instances"),
     path("instances/add/", instance_views.instance_add, name="instance_add"),
     path("instances/<slug:name>/sync/", instance_views.instance_sync, name="instance_sync"),
+    path("stores/", store_views.stores, name="stores"),
+    path("stores/<slug:name>/check/", store_views.store_check_now, name="store_check"),
+    path("stores/<slug:name>/scan/", store_views.store_scan_now, name="store_scan"),
+    path(
+        "stores/erasures/<int:erasure>/retry/",
+        store_views.store_erasure_retry_now,
+        name="store_erasure_retry",
+    ),
     path("consent/", consent_views.consent_lookup, name="consent"),
     path("suppressions/", consent_views.suppression_list, name="suppressions"),
     path("campaigns/", consent_views.campaign_list, name="campaigns"),
