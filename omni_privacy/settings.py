@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "omni_privacy.consent",
     "omni_privacy.mailings",
     "omni_privacy.dsr",
+    "omni_privacy.drp",
     "omni_privacy.console",
     "omni_privacy.portal",
     "omni_privacy.api",
@@ -177,6 +178,8 @@ OMNI_SYNC_WORKERS = env_int("OMNI_SYNC_WORKERS", 0)
 OMNI_RETENTION_CHUNK = env_int("OMNI_RETENTION_CHUNK", 5000)
 # Outgoing mail (outbox/delivery.py; docs/operations.md). TLS: "starttls" (submission, 587),
 # "ssl" (implicit TLS, 465) or "none" (a relay on the same host or a test server only).
+# Data Rights Protocol 1.0 (docs/drp.md): the business-id agents must name in signed requests.
+OMNI_DRP_BUSINESS_ID = env_str("OMNI_DRP_BUSINESS_ID", "OMNITECH")
 OMNI_SMTP_HOST = env_str("OMNI_SMTP_HOST", "127.0.0.1")
 OMNI_SMTP_PORT = env_int("OMNI_SMTP_PORT", 25)
 OMNI_SMTP_USER = env_str("OMNI_SMTP_USER", "")

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:registry", permanent=False)),
     path("console/", include("omni_privacy.console.urls")),
     path("api/", api.urls),
+    path("drp/", include("omni_privacy.drp.urls")),
     path("", include("omni_privacy.portal.urls")),
 ]

@@ -53,6 +53,12 @@ def use_translation(
     _gettext, _ngettext = gettext, ngettext
 
 
+def gettext_noop(text: str) -> str:
+    """Marks an English template for ``makemessages`` (which knows this name) in code that may
+    not import Django; the words are looked up when the error is said."""
+    return text
+
+
 def define(code: str, template: str, plural: str | None = None) -> str:
     """Declare ``code`` with its English ``template`` (marked with ``gettext_noop``).
 
