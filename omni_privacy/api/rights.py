@@ -10,7 +10,8 @@
 
 Every endpoint needs a staff API token (``Authorization: Bearer op_...``, created by
 `omni-privacy api-token create USERNAME`); the queue and the workflow need a privacy
-officer's token. DRP's Ed25519 signing of bodies is not implemented: the token authenticates.
+officer's token. Authorised agents use the real Data Rights Protocol 1.0, with Ed25519-signed
+bodies, under /drp/ (docs/drp.md).
 """
 
 from __future__ import annotations
