@@ -96,6 +96,9 @@ class StaffApiToken(PublicIdModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    name = models.CharField(max_length=100, blank=True, help_text="what it is for, for people")
+    scopes = models.JSONField(default=list, help_text="accounts/tokens.py SCOPES")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="none: a token from before")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -17,10 +17,11 @@ bodies, under /drp/ (docs/drp.md).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -30,6 +31,7 @@ from omni_privacy.accounts.tokens import api_token_user
 from omni_privacy.audit.services import actor_for
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.core.throttle import Limit, allow
 from omni_privacy.dsr.domain.states import DRP_STATUS, State, TransitionRefusedError
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import request_by_id, request_queue
@@ -38,17 +40,44 @@ from omni_privacy.dsr.services import dsr_request_deny, dsr_request_submit, dsr_
 router = Router(tags=["rights requests"])
 
 DRP_EXERCISE = {"access": "access", "deletion": "erasure"}
+EXERCISES: list[Any] = [
+    "access",
+    "deletion",
+    "rectification",
+    "objection",
+    "portability",
+    "withdrawal",
+]
 
 
 class StaffToken(HttpBearer):
+    scope = "rights"
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return api_token_user(token, now=clock.now())
+        user = api_token_user(token, now=clock.now(), scope=self.scope)
+        if user is not None:
+            request.api_token_digest = hashlib.sha256(token.encode()).hexdigest()  # type: ignore[attr-defined]
+        return user
 
 
 class OfficerToken(StaffToken):
+    scope = "queue"
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = super().authenticate(request, token)
         return user if user is not None and is_privacy_officer(user) else None
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+# As strict as the portal's limits: one address gets at most 3 code mails an hour whatever the
+# channel (the same bucket as the portal's), and one token submits at most 10 an hour.
+PER_ADDRESS = Limit("rights-request-address", attempts=3, window=dt.timedelta(hours=1))
+PER_TOKEN = Limit("rights-request-api-token", attempts=10, window=dt.timedelta(hours=1))
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+          422: ErrorOut, 429: ErrorOut}  # fmt: skip
 
 
 class Identity(Schema):
@@ -56,9 +85,14 @@ class Identity(Schema):
 
 
 class SubmitIn(Schema):
-    regime: str = "quebec"
+    regime: str = Field("quebec", json_schema_extra={"enum": ["quebec", "pipeda", "gdpr"]})
     """quebec, pipeda or gdpr (DRP's US regimes do not apply to Omni)."""
-    exercise: list[str]
+    exercise: list[str] = Field(
+        ...,
+        min_length=1,
+        max_length=1,
+        json_schema_extra={"items": {"type": "string", "enum": list(EXERCISES)}},
+    )
     """DRP's ``access`` or ``deletion``, or one of: rectification, objection, portability,
     withdrawal."""
     identity: Identity
@@ -115,13 +149,16 @@ def _owned(request: HttpRequest, request_id: str) -> RightsRequest:
 
 @router.post(
     "/data-rights-request",
-    response={201: StatusOut},
+    response={201: StatusOut, **ERRORS},
     auth=StaffToken(),
     summary="Submit a rights request",
 )
 def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
     if len(body.exercise) != 1:
         raise HttpError(422, "exercise: give exactly one right per request")
+    digest = request.api_token_digest  # type: ignore[attr-defined]
+    if not allow([(PER_ADDRESS, body.identity.email), (PER_TOKEN, digest)]):
+        raise HttpError(429, "too many requests: at most 3 an hour for one address")
     kind = DRP_EXERCISE.get(body.exercise[0], body.exercise[0])
     try:
         rights = dsr_request_submit(
@@ -144,7 +181,7 @@ def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
 
 @router.get(
     "/data-rights-request/{request_id}",
-    response=StatusOut,
+    response={200: StatusOut, **ERRORS},
     auth=StaffToken(),
     summary="Status of a request",
 )
@@ -154,7 +191,7 @@ def status(request: HttpRequest, request_id: str) -> StatusOut:
 
 @router.delete(
     "/data-rights-request/{request_id}",
-    response=StatusOut,
+    response={200: StatusOut, **ERRORS},
     auth=StaffToken(),
     summary="Revoke a request",
 )
@@ -175,7 +212,7 @@ def revoke(request: HttpRequest, request_id: str) -> StatusOut:
 
 @router.get(
     "/rights-requests",
-    response=list[QueueItem],
+    response={200: list[QueueItem], **ERRORS},
     auth=OfficerToken(),
     summary="The queue (privacy officers)",
 )
@@ -197,7 +234,7 @@ def queue(request: HttpRequest, closed: bool = False) -> list[QueueItem]:  # noq
 
 @router.post(
     "/rights-requests/{request_id}/transition",
-    response=StatusOut,
+    response={200: StatusOut, **ERRORS},
     auth=OfficerToken(),
     summary="Move a request (privacy officers)",
 )

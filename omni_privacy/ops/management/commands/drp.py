@@ -56,7 +56,9 @@ class Command(BaseCommand):
                 )
             else:
                 counts = drp_callbacks_send()
-                self.stdout.write(_("Status callbacks sent: %(sent)s; failed: %(failed)s.") % counts)
+                self.stdout.write(
+                    _("Status callbacks sent: %(sent)s; failed: %(failed)s.") % counts
+                )
         except AppError as error:
             raise CommandError("\n".join(error.said())) from None
 
