@@ -43,7 +43,8 @@ Commands:
   outbox status|deliver       outgoing mail per status; one delivery round now
   dsr list|show|check         rights requests: the queue, one request; exit 1 if overdue
   dsr submit|verify|extend|assign|answer|deny|withdraw  the workflow (--as OFFICER)
-  api-token create USERNAME   a staff API token for /api/v1 (shown once)
+  api-token create|list|revoke  staff API tokens for /api/v1 (expiry, scope; shown once)
+  drp agent-add|agents|agent-disable|callbacks  Data Rights Protocol agents (docs/drp.md)
   demo --people N --seed S    fill the registry with fictional data
   audit verify                check the audit log's hash chain
   createstaff                 create a staff account in a team
