@@ -28,12 +28,16 @@ def test_a_slot_is_enqueued_once_even_when_claimed_twice(settings):
     # the hourly job too.
     assert claim_and_enqueue(now=NOW + dt.timedelta(seconds=30)) == []
     assert claim_and_enqueue(now=NOW + dt.timedelta(minutes=29)) == [
+        "drp_callbacks",
         "mailings_close",
         "outbox_deliver",
+        "store_erasures",
     ]
     assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == [
+        "drp_callbacks",
         "mailings_close",
         "outbox_deliver",
+        "store_erasures",
         "sync_monthly",
     ]
 
