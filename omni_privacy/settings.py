@@ -198,6 +198,10 @@ OMNI_PUBLIC_URL = env_str("OMNI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"
 OMNI_DSR_LINK_DAYS = env_int("OMNI_DSR_LINK_DAYS", 7)
 OMNI_DSR_PURGE_DAYS = env_int("OMNI_DSR_PURGE_DAYS", 30)
 OMNI_DSR_REMINDER_DAYS = env_int("OMNI_DSR_REMINDER_DAYS", 7)
+# A request whose address is never verified is closed as expired after this many days.
+OMNI_DSR_UNVERIFIED_DAYS = env_int("OMNI_DSR_UNVERIFIED_DAYS", 7)
+# The link mailed on a status lookup opens the request for this many hours.
+OMNI_DSR_STATUS_LINK_HOURS = env_int("OMNI_DSR_STATUS_LINK_HOURS", 24)
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
 
 LOGGING = {
