@@ -301,7 +301,10 @@ def rights_lookup(request: HttpRequest, language: str) -> HttpResponse:
         if not allow([(PER_ADDRESS, data["email"]), (LOOKUP_PER_IP, _client_ip(request))]):
             return page(form, 429, throttled=True)
         dsr_status_link_send(
-            reference=data["reference"], email=data["email"], language=language, now=clock.now()
+            reference=str(data["reference"]),
+            email=data["email"],
+            language=language,
+            now=clock.now(),
         )
         return page(LookupForm(), sent=True)
 
