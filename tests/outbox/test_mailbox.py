@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from omni_privacy.ops.management.commands.run import startup_lines
 from omni_privacy.outbox.delivery import outbox_deliver_due
@@ -49,20 +50,23 @@ def test_the_development_mailbox_keeps_the_mail_instead_of_sending_it(mailbox: P
 
 
 def test_run_says_where_it_answers_and_where_mail_goes(mailbox: Path, settings) -> None:
-    lines = startup_lines("127.0.0.1", 8123)
-    assert lines[0].startswith("Omni privacy answers at http://127.0.0.1:8123/ ")
-    assert "http://127.0.0.1:8123/console/" in lines[0]
-    assert str(mailbox) in lines[1]
-    assert "development mailbox" in lines[1]
-    settings.OMNI_MAIL_DELIVERY = "smtp"
-    settings.OMNI_SMTP_HOST, settings.OMNI_SMTP_PORT, settings.OMNI_SMTP_TLS = (
-        "mail.example.com",
-        587,
-        "starttls",
-    )
-    assert startup_lines("0.0.0.0", 8000)[1] == (  # noqa: S104
-        "Outgoing mail is sent over SMTP to mail.example.com:587 (TLS: starttls)."
-    )
+    with translation.override("fr"):
+        assert startup_lines("127.0.0.1", 8123)[0].startswith("Omni privacy répond à ")
+    with translation.override("en"):
+        lines = startup_lines("127.0.0.1", 8123)
+        assert lines[0].startswith("Omni privacy answers at http://127.0.0.1:8123/ ")
+        assert "http://127.0.0.1:8123/console/" in lines[0]
+        assert str(mailbox) in lines[1]
+        assert "development mailbox" in lines[1]
+        settings.OMNI_MAIL_DELIVERY = "smtp"
+        settings.OMNI_SMTP_HOST, settings.OMNI_SMTP_PORT, settings.OMNI_SMTP_TLS = (
+            "mail.example.com",
+            587,
+            "starttls",
+        )
+        assert startup_lines("0.0.0.0", 8000)[1] == (  # noqa: S104
+            "Outgoing mail is sent over SMTP to mail.example.com:587 (TLS: starttls)."
+        )
 
 
 @pytest.mark.parametrize(
