@@ -54,6 +54,10 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
+# Without an SMTP host, mail stays in the development mailbox (var/mailbox/, .eml files).
+OMNI_MAIL_DELIVERY ?= $(if $(OMNI_SMTP_HOST),smtp,mailbox)
+export OMNI_MAIL_DELIVERY
+
 run: install
 	$(BIN)/omni-privacy migrate --no-input -v 0
 	$(BIN)/omni-privacy bootstrap

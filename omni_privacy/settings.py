@@ -184,7 +184,20 @@ OMNI_SMTP_HOST = env_str("OMNI_SMTP_HOST", "127.0.0.1")
 OMNI_SMTP_PORT = env_int("OMNI_SMTP_PORT", 25)
 OMNI_SMTP_USER = env_str("OMNI_SMTP_USER", "")
 OMNI_SMTP_PASSWORD = env_str("OMNI_SMTP_PASSWORD", "")
-OMNI_SMTP_TLS = env_choice("OMNI_SMTP_TLS", "starttls", ("none", "starttls", "ssl"))
+# The default TLS follows the port: 465 implicit TLS, 587 STARTTLS, and a relay on this machine
+# (loopback, port 25 by default) plain, so that a local SMTP server works as it is.
+_SMTP_TLS_DEFAULT = (
+    "ssl"
+    if OMNI_SMTP_PORT == 465
+    else "starttls"
+    if OMNI_SMTP_PORT == 587 or OMNI_SMTP_HOST not in ("127.0.0.1", "localhost", "::1")
+    else "none"
+)
+OMNI_SMTP_TLS = env_choice("OMNI_SMTP_TLS", _SMTP_TLS_DEFAULT, ("none", "starttls", "ssl"))
+# "smtp" sends; "mailbox" keeps every outgoing message as a .eml file in OMNI_MAILBOX_DIR, a
+# development mailbox: nothing leaves the machine (`make run` uses it when no SMTP host is set).
+OMNI_MAIL_DELIVERY = env_choice("OMNI_MAIL_DELIVERY", "smtp", ("smtp", "mailbox"))
+OMNI_MAILBOX_DIR = env_path("OMNI_MAILBOX_DIR", VAR_DIR / "mailbox")
 OMNI_SMTP_TIMEOUT = env_int("OMNI_SMTP_TIMEOUT", 30)
 # Messages per minute (urgent security-incident alerts are not held back by it).
 OMNI_SMTP_RATE = env_int("OMNI_SMTP_RATE", 60)
@@ -201,6 +214,10 @@ OMNI_PUBLIC_URL = env_str("OMNI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"
 OMNI_DSR_LINK_DAYS = env_int("OMNI_DSR_LINK_DAYS", 7)
 OMNI_DSR_PURGE_DAYS = env_int("OMNI_DSR_PURGE_DAYS", 30)
 OMNI_DSR_REMINDER_DAYS = env_int("OMNI_DSR_REMINDER_DAYS", 7)
+# A request whose address is never verified is closed as expired after this many days.
+OMNI_DSR_UNVERIFIED_DAYS = env_int("OMNI_DSR_UNVERIFIED_DAYS", 7)
+# The link mailed on a status lookup opens the request for this many hours.
+OMNI_DSR_STATUS_LINK_HOURS = env_int("OMNI_DSR_STATUS_LINK_HOURS", 24)
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
 
 LOGGING = {

@@ -1,12 +1,16 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from omni_privacy.api.main import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="console:registry", permanent=False)),
     path("console/", include("omni_privacy.console.urls")),
     path("api/", api.urls),
     path("drp/", include("omni_privacy.drp.urls")),
     path("", include("omni_privacy.portal.urls")),
 ]
+
+# Friendly error pages in the reader's language, with a way back (issue 14 point 1).
+handler400 = "omni_privacy.portal.home_views.bad_request"
+handler403 = "omni_privacy.portal.home_views.forbidden"
+handler404 = "omni_privacy.portal.home_views.not_found"
+handler500 = "omni_privacy.portal.home_views.server_error"

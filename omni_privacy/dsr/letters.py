@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from omni_privacy.core.crypto import unseal
@@ -20,7 +21,7 @@ from omni_privacy.dsr.domain.authorities import AUTHORITIES, PRIVACY_OFFICER, PR
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.outbox.services import outbox_enqueue
 
-KINDS = ("code", "acknowledgement", "extension", "fulfilment", "partial", "denial")
+KINDS = ("code", "status_link", "acknowledgement", "extension", "fulfilment", "partial", "denial")
 KIND_LABELS = {
     "fr": {
         "access": "demande d'accès",
@@ -66,6 +67,8 @@ def render_letter(
             "officer_email": PRIVACY_OFFICER_EMAIL,
             "authority": authority.name(lang),
             "authority_url": authority.url,
+            "unverified_days": settings.OMNI_DSR_UNVERIFIED_DAYS,
+            "link_hours": settings.OMNI_DSR_STATUS_LINK_HOURS,
             **context,
         },
     )

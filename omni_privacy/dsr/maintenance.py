@@ -18,7 +18,7 @@ from omni_privacy.dsr.exports import export_delete
 from omni_privacy.dsr.letters import officer_reminder_send
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import awaiting_verification, open_requests
-from omni_privacy.dsr.services import dsr_request_transition
+from omni_privacy.dsr.services import locked, move
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,12 @@ def dsr_reminders_send(*, today: dt.date) -> int:
 
 def dsr_expire_unverified(*, today: dt.date, now: dt.datetime) -> int:
     count = 0
+    # Never verified within OMNI_DSR_UNVERIFIED_DAYS: closed as expired, with its reason.
     for request in awaiting_verification(today=today):
-        dsr_request_transition(
-            request=request, target=State.EXPIRED, user=None, now=now, actor="system"
-        )
+        with transaction.atomic():
+            locked_request = locked(request)
+            locked_request.outcome = {**locked_request.outcome, "closed_because": "never_verified"}
+            move(locked_request, State.EXPIRED, actor="system", now=now, reason="never_verified")
         count += 1
     return count
 

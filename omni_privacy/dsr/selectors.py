@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from omni_privacy.audit.models import AuditEvent
@@ -27,8 +28,13 @@ class QueueRow:
         return -self.days_left
 
 
+# A request whose address is not verified yet is not Omni's to answer: never overdue (it
+# expires after OMNI_DSR_UNVERIFIED_DAYS instead).
+UNVERIFIED = (State.RECEIVED, State.AWAITING_VERIFICATION)
+
+
 def queue_row(request: RightsRequest, *, today: dt.date) -> QueueRow:
-    is_open = request.state in OPEN
+    is_open = request.state in OPEN and request.state not in UNVERIFIED
     late = is_open and overdue(request.due_on, today)
     return QueueRow(
         request=request,
@@ -54,8 +60,9 @@ def request_queue(*, today: dt.date, closed: bool = False, limit: int = 200) -> 
 
 
 def awaiting_verification(*, today: dt.date) -> QuerySet[RightsRequest]:
-    """Requests never verified whose due day has passed: they expire."""
-    return RightsRequest.objects.filter(state=State.AWAITING_VERIFICATION, due_on__lt=today)
+    """Requests never verified, received more than OMNI_DSR_UNVERIFIED_DAYS ago: they expire."""
+    limit = today - dt.timedelta(days=int(settings.OMNI_DSR_UNVERIFIED_DAYS))
+    return RightsRequest.objects.filter(state=State.AWAITING_VERIFICATION, received_on__lt=limit)
 
 
 def request_by_id(public_id: uuid.UUID | str) -> RightsRequest | None:
@@ -83,7 +90,9 @@ def request_figures(*, today: dt.date, soon_days: int = 7) -> dict[str, int]:
     """Open requests, those past their due day, those due within ``soon_days``: one query."""
     return open_requests().aggregate(
         open=Count("id"),
-        overdue=Count("id", filter=Q(due_on__lt=today)),
+        overdue=Count(
+            "id", filter=Q(due_on__lt=today) & ~Q(state__in=[str(s) for s in UNVERIFIED])
+        ),
         due_soon=Count(
             "id", filter=Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=soon_days))
         ),

@@ -25,6 +25,7 @@ from omni_privacy.dsr.domain import deadlines
 from omni_privacy.dsr.domain.states import DenialReason, Kind, State, check_transition, is_closed
 from omni_privacy.dsr.domain.verification import CodeCheck, CodeState, judge, well_formed
 from omni_privacy.dsr.letters import letter_send
+from omni_privacy.dsr.links import status_link, verify_link
 from omni_privacy.dsr.models import RequestNote, RightsRequest, VerificationCode
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.selectors import person_by_email
@@ -150,7 +151,12 @@ def dsr_request_submit(
         )
         code = code_issue(request, now=now)
         move(request, State.AWAITING_VERIFICATION, actor=actor, now=now, code_sent=True)
-        letter_send(request=request, kind="code", language=language, context={"code": code})
+        letter_send(
+            request=request,
+            kind="code",
+            language=language,
+            context={"code": code, "link": verify_link(request)},
+        )
     return request
 
 
@@ -162,7 +168,53 @@ def dsr_code_resend(*, request: RightsRequest, now: dt.datetime) -> None:
             return
         code = code_issue(request, now=now)
         record_event(request, actor="portal", action="rights_request.code_sent")
-        letter_send(request=request, kind="code", language=request.language, context={"code": code})
+        letter_send(
+            request=request,
+            kind="code",
+            language=request.language,
+            context={"code": code, "link": verify_link(request)},
+        )
+
+
+def dsr_status_link_send(*, reference: str, email: str, language: str, now: dt.datetime) -> None:
+    """A status lookup from any browser (issue 14 point 3): if ``reference`` names a request
+    made with ``email``, mail its address a way back in: a new code (and the verification
+    link) while it awaits verification, otherwise a signed link that opens its status page.
+    Nothing is said to the asker either way: the answer page is the same."""
+    from omni_privacy.dsr.selectors import request_by_id
+
+    request = request_by_id(reference.strip())
+    try:
+        digest = email_digest(normalize_email(email))
+    except EmailNotValidError:
+        return
+    if request is None or not hmac.compare_digest(request.email_digest, digest):
+        return
+    if request.purged_at is not None:
+        return
+    if request.state == State.AWAITING_VERIFICATION:
+        dsr_code_resend(request=request, now=now)
+        return
+    if request.verified_at is None:
+        return
+    with transaction.atomic():
+        record_event(request, actor="portal", action="rights_request.status_link_sent")
+        letter_send(
+            request=request,
+            kind="status_link",
+            language=language,
+            context={"link": status_link(request, language)},
+        )
+
+
+def dsr_request_withdraw_by_person(*, request: RightsRequest, now: dt.datetime) -> RightsRequest:
+    """The person withdraws their own request (from their verified session): it is closed,
+    nothing more is done for it, and the reason is kept in its outcome."""
+    with transaction.atomic():
+        request = locked(request)
+        request.outcome = {**request.outcome, "closed_because": "withdrawn_by_person"}
+        move(request, State.WITHDRAWN, actor="person", now=now, reason="withdrawn_by_person")
+    return request
 
 
 def _verified(

@@ -30,6 +30,7 @@ from omni_privacy.core import clock
 from omni_privacy.core.crypto import SealError, unseal
 from omni_privacy.outbox import hooks
 from omni_privacy.outbox.domain.schedule import after_failure, budget, retry_delay
+from omni_privacy.outbox.mailbox import FileMailbox, mailbox_in_use
 from omni_privacy.outbox.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -61,11 +62,12 @@ class _Connection:
     """One SMTP session per round, opened on the first message and reused."""
 
     def __init__(self) -> None:
-        self._smtp: smtplib.SMTP | None = None
+        self._smtp: smtplib.SMTP | FileMailbox | None = None
 
-    def get(self) -> smtplib.SMTP:
+    def get(self) -> smtplib.SMTP | FileMailbox:
         if self._smtp is None:
-            self._smtp = _open()
+            # The development mailbox (outbox/mailbox.py) stands in for the SMTP server.
+            self._smtp = FileMailbox() if mailbox_in_use() else _open()
         return self._smtp
 
     def drop(self) -> None:
@@ -205,8 +207,10 @@ def _attempt(message: OutboxMessage, connection: _Connection, report: DeliveryRe
             delay = retry_delay(message.attempts, base_seconds=settings.OMNI_OUTBOX_BACKOFF_SECONDS)
             _finish(message, status=status, last_error=label, next_attempt_at=clock.now() + delay)
             report.retried += 1
-            logger.info(
-                "outbox message %s: %s; retry in %ds",
+            # A WARNING: mail that does not leave is something an operator must see (a wrong
+            # OMNI_SMTP_TLS, a server down), not a detail.
+            logger.warning(
+                "outbox message %s not delivered: %s; retry in %ds",
                 message.public_id,
                 label,
                 int(delay.total_seconds()),

@@ -8,11 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InformationRequestForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.CharField(label=_("Email address"), max_length=254)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     phone = forms.CharField(
         label=_("Telephone number"),
         max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         required=False,
         help_text=_("Optional, if you would rather we call you."),
     )
@@ -43,6 +52,7 @@ class RightsRequestForm(forms.Form):
         label=_("Email address"),
         max_length=254,
         help_text=_("We send a verification code to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     jurisdiction = forms.ChoiceField(
         label=_("Where do you live?"),
@@ -52,6 +62,8 @@ class RightsRequestForm(forms.Form):
             ("quebec", _("Quebec")),
             ("pipeda", _("Elsewhere in Canada")),
             ("gdpr", _("In the European Union or the European Economic Area")),
+            # Anywhere else: Quebec's rules apply (Omni's home law, and the strictest clock).
+            ("elsewhere", _("Elsewhere")),
         ],
     )
     direct_marketing = forms.BooleanField(
@@ -73,4 +85,18 @@ class VerificationForm(forms.Form):
         max_length=6,
         min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class LookupForm(forms.Form):
+    reference = forms.UUIDField(
+        label=_("Reference of the request"),
+        help_text=_("It is in the mail we sent you, for example 3f2b8c1e-…"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The address you gave with the request: we send the link to it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -8,6 +8,8 @@ nothing from another site.
 
 from __future__ import annotations
 
+import re
+from html import escape
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -83,9 +85,25 @@ def _page(
     return render(request, template, context, status=status)
 
 
+# The sections that say how to exercise one's rights (§9.2) and whom to contact (§12): each is
+# followed by a link to the rights request form.
+_RIGHTS_SECTIONS = re.compile(r"(<(p|h\d)>\s*(?:9\.2|12)\.\s[^<]*</\2>)")
+RIGHTS_LINK = {
+    "fr": "Exercer vos droits : le formulaire de demande",
+    "en": "Exercise your rights: the request form",
+}
+
+
+def _with_rights_links(html: str, language: str) -> str:
+    url = reverse("portal:rights_fr" if language == "fr" else "portal:rights_en")
+    link = f'<p class="rights-link"><a href="{url}">{escape(RIGHTS_LINK[language])}</a></p>'
+    return _RIGHTS_SECTIONS.sub(lambda match: match.group(1) + link, html)
+
+
 def _text_html(version: NoticeVersionView, language: str) -> str:
-    # render_html escapes every character of the text: safe to mark as such.
-    return mark_safe(render_html(version.text(language)))  # noqa: S308
+    # render_html escapes every character of the text, and the links are ours: safe.
+    html = _with_rights_links(render_html(version.text(language)), language)
+    return mark_safe(html)  # noqa: S308
 
 
 @require_safe

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core import signing
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,28 +25,47 @@ from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.core.formtoken import form_token, form_token_valid, same_origin
 from omni_privacy.core.throttle import Limit, allow
+from omni_privacy.dsr.domain.states import OPEN, State
 from omni_privacy.dsr.domain.verification import MAX_TRIES, CodeCheck
 from omni_privacy.dsr.exports import MEDIA_TYPES, export_open, export_token
-from omni_privacy.dsr.models import RightsRequest
+from omni_privacy.dsr.links import (
+    decoy_ticket,
+    status_request,
+    ticket_for,
+    ticket_request,
+    ticket_valid,
+    verify_path,
+)
 from omni_privacy.dsr.selectors import request_by_id
-from omni_privacy.dsr.services import dsr_code_check, dsr_code_resend, dsr_request_submit
-from omni_privacy.portal.forms import RightsRequestForm, VerificationForm
+from omni_privacy.dsr.services import (
+    dsr_code_check,
+    dsr_code_resend,
+    dsr_request_submit,
+    dsr_request_withdraw_by_person,
+    dsr_status_link_send,
+)
+from omni_privacy.portal.forms import LookupForm, RightsRequestForm, VerificationForm
 
 PURPOSE = "rights-request"
 VERIFY_PURPOSE = "rights-verification"
-TICKET_SALT = "omni_privacy.dsr.ticket"
-TICKET_MAX_AGE = 24 * 3600
+LOOKUP_PURPOSE = "rights-lookup"
+WITHDRAW_PURPOSE = "rights-withdrawal"
 SESSION_KEY = "dsr_request"
 PER_ADDRESS = Limit("rights-request-address", attempts=3, window=dt.timedelta(hours=1))
 PER_IP = Limit("rights-request-ip", attempts=10, window=dt.timedelta(hours=1))
 CODE_PER_ADDRESS = Limit("rights-code-address", attempts=10, window=dt.timedelta(hours=1))
 CODE_PER_IP = Limit("rights-code-ip", attempts=30, window=dt.timedelta(hours=1))
+LOOKUP_PER_IP = Limit("rights-lookup-ip", attempts=10, window=dt.timedelta(hours=1))
+# "Elsewhere" is handled under Quebec's rules: Omni's home law, and the strictest clock.
+JURISDICTIONS = {"elsewhere": "quebec"}
 
 URL_NAMES = {
     "form": {"fr": "portal:rights_fr", "en": "portal:rights_en"},
     "verify": {"fr": "portal:rights_verify_fr", "en": "portal:rights_verify_en"},
     "status": {"fr": "portal:rights_status_fr", "en": "portal:rights_status_en"},
     "download": {"fr": "portal:dsr_download_fr", "en": "portal:dsr_download_en"},
+    "lookup": {"fr": "portal:rights_lookup_fr", "en": "portal:rights_lookup_en"},
+    "withdraw": {"fr": "portal:rights_withdraw_fr", "en": "portal:rights_withdraw_en"},
 }
 STATE_LABELS = {
     "received": _("Received"),
@@ -72,32 +91,35 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def _render(
-    request: HttpRequest, page: str, language: str, context: dict, status: int = 200
+    request: HttpRequest,
+    page: str,
+    language: str,
+    context: dict,
+    status: int = 200,
+    *,
+    other_url: str = "",
 ) -> HttpResponse:
     other = "en" if language == "fr" else "fr"
     context |= {
         "language": language,
         "other_language": other,
-        "other_url": reverse(URL_NAMES[page if page == "status" else "form"][other]),
+        "other_url": other_url or reverse(URL_NAMES[page][other]),
+        "urls": {
+            name: reverse(names[language])
+            for name, names in URL_NAMES.items()
+            if name != "download"
+        },
     }
     return render(request, f"portal/rights_{page}.html", context, status=status)
-
-
-def ticket_for(rights_request: RightsRequest) -> str:
-    return signing.dumps(str(rights_request.public_id), salt=TICKET_SALT)
-
-
-def _ticket_request(ticket: str) -> RightsRequest | None:
-    try:
-        public_id = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return request_by_id(public_id)
 
 
 def _verify_page(
     request: HttpRequest, language: str, ticket: str, *, status: int = 200, **extra: object
 ) -> HttpResponse:
+    """The verification page of the request the ticket names; its address carries the ticket,
+    so that a reload, the language switch and the mail's link all come back to it."""
+    other = "en" if language == "fr" else "fr"
+    rights = ticket_request(ticket) if ticket else None
     return _render(
         request,
         "verify",
@@ -105,11 +127,16 @@ def _verify_page(
         {
             "form": extra.pop("form", VerificationForm()),
             "ticket": ticket,
+            "action": verify_path(language, ticket),
             "form_token": form_token(VERIFY_PURPOSE),
             "max_tries": MAX_TRIES,
+            "unverified_days": int(settings.OMNI_DSR_UNVERIFIED_DAYS),
+            "link_expired": not ticket_valid(ticket),
+            "already_verified": rights is not None and rights.state != State.AWAITING_VERIFICATION,
             **extra,
         },
         status=status,
+        other_url=verify_path(other, ticket),
     )
 
 
@@ -140,7 +167,7 @@ def rights_request(request: HttpRequest, language: str) -> HttpResponse:
         data = form.cleaned_data
         if data["website"]:
             # A bot: the same page as anyone gets, with a ticket that leads nowhere.
-            return _verify_page(request, language, signing.dumps("0", salt=TICKET_SALT))
+            return redirect(verify_path(language, decoy_ticket()))
         if not allow([(PER_ADDRESS, data["email"]), (PER_IP, _client_ip(request))]):
             return page(form, 429, throttled=True)
         try:
@@ -148,7 +175,7 @@ def rights_request(request: HttpRequest, language: str) -> HttpResponse:
                 kind=data["kind"],
                 email=data["email"],
                 language=language,
-                jurisdiction=data["jurisdiction"],
+                jurisdiction=JURISDICTIONS.get(data["jurisdiction"], data["jurisdiction"]),
                 details=data["details"],
                 direct_marketing=data["direct_marketing"],
                 now=clock.now(),
@@ -161,21 +188,24 @@ def rights_request(request: HttpRequest, language: str) -> HttpResponse:
                 else:
                     form.add_error(None, _("Your request could not be recorded."))
             return page(form, 400)
-        return _verify_page(request, language, ticket_for(created))
+        # Post/redirect/get: a reload shows the page again instead of sending the form twice.
+        return redirect(verify_path(language, ticket_for(created)))
 
 
 @csrf_exempt
 @never_cache
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def rights_verify(request: HttpRequest, language: str) -> HttpResponse:
     with translation.override(language):
-        ticket = request.POST.get("ticket", "")
+        if request.method == "GET":
+            return _verify_page(request, language, request.GET.get("t", ""))
+        ticket = request.POST.get("ticket", "") or request.GET.get("t", "")
         if not (
             form_token_valid(request.POST.get("form_token", ""), VERIFY_PURPOSE)
             and same_origin(request)
         ):
             return _verify_page(request, language, ticket, status=403, expired=True)
-        rights = _ticket_request(ticket)
+        rights = ticket_request(ticket)
         subject = rights.email_digest if rights is not None else ticket
         if not allow([(CODE_PER_ADDRESS, subject), (CODE_PER_IP, _client_ip(request))]):
             return _verify_page(request, language, ticket, status=429, throttled=True)
@@ -224,7 +254,108 @@ def rights_status(request: HttpRequest, language: str) -> HttpResponse:
             request,
             "status",
             language,
-            {"rights": rights, "state_label": STATE_LABELS[rights.state], "downloads": downloads},
+            {
+                "rights": rights,
+                "state_label": STATE_LABELS[rights.state],
+                "downloads": downloads,
+                "can_withdraw": rights.state in OPEN,
+                "withdrawn": request.GET.get("withdrawn") == "1",
+            },
+        )
+
+
+def _session_request(request: HttpRequest):  # -> RightsRequest | None
+    if SESSION_KEY not in request.session:
+        return None
+    return request_by_id(request.session.get(SESSION_KEY, ""))
+
+
+@csrf_exempt  # the signed token and the Origin check replace the CSRF cookie
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rights_lookup(request: HttpRequest, language: str) -> HttpResponse:
+    """Follow a request from any browser: its reference and address; a link (or, while it
+    awaits verification, a new code) goes to that address. The same answer whatever is typed."""
+    with translation.override(language):
+
+        def page(form: LookupForm, status: int = 200, **extra: object) -> HttpResponse:
+            return _render(
+                request,
+                "lookup",
+                language,
+                {"form": form, "form_token": form_token(LOOKUP_PURPOSE), **extra},
+                status,
+            )
+
+        if request.method == "GET":
+            return page(LookupForm())
+        form = LookupForm(request.POST)
+        if not (
+            form_token_valid(request.POST.get("form_token", ""), LOOKUP_PURPOSE)
+            and same_origin(request)
+        ):
+            return page(form, 403, expired=True)
+        if not form.is_valid():
+            return page(form, 400)
+        data = form.cleaned_data
+        if not allow([(PER_ADDRESS, data["email"]), (LOOKUP_PER_IP, _client_ip(request))]):
+            return page(form, 429, throttled=True)
+        dsr_status_link_send(
+            reference=str(data["reference"]),
+            email=data["email"],
+            language=language,
+            now=clock.now(),
+        )
+        return page(LookupForm(), sent=True)
+
+
+@never_cache
+@require_safe
+def rights_link(request: HttpRequest, language: str, token: str) -> HttpResponse:
+    """The mailed status link: it proves the address, so it starts the verified session."""
+    with translation.override(language):
+        rights = status_request(token)
+        if rights is None or rights.verified_at is None:
+            return _render(
+                request,
+                "lookup",
+                language,
+                {
+                    "form": LookupForm(),
+                    "form_token": form_token(LOOKUP_PURPOSE),
+                    "link_expired": True,
+                },
+                404,
+            )
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = str(rights.public_id)
+        return redirect(URL_NAMES["status"][language])
+
+
+@csrf_exempt  # the signed token and the Origin check replace the CSRF cookie
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rights_withdraw(request: HttpRequest, language: str) -> HttpResponse:
+    """The person withdraws their own verified request, after a page that says what follows."""
+    with translation.override(language):
+        rights = _session_request(request)
+        if rights is None or rights.state not in OPEN:
+            return redirect(URL_NAMES["status"][language])
+        if request.method == "POST":
+            if form_token_valid(
+                request.POST.get("form_token", ""), WITHDRAW_PURPOSE
+            ) and same_origin(request):
+                dsr_request_withdraw_by_person(request=rights, now=clock.now())
+                return redirect(reverse(URL_NAMES["status"][language]) + "?withdrawn=1")
+            expired = True
+        else:
+            expired = False
+        return _render(
+            request,
+            "withdraw",
+            language,
+            {"rights": rights, "form_token": form_token(WITHDRAW_PURPOSE), "expired": expired},
+            403 if expired else 200,
         )
 
 

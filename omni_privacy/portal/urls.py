@@ -1,10 +1,13 @@
 from django.urls import path
 
-from omni_privacy.portal import notice_views, privacy_views, rights_views, views
+from omni_privacy.portal import home_views, notice_views, privacy_views, rights_views, views
 
 app_name = "portal"
 
 urlpatterns = [
+    path("", home_views.root, name="root"),
+    path("fr/", home_views.home, {"language": "fr"}, name="home_fr"),
+    path("en/", home_views.home, {"language": "en"}, name="home_en"),
     path(
         "fr/demande-d-information/",
         views.information_request,
@@ -82,6 +85,39 @@ urlpatterns = [
     ),
     path(
         "en/rights/status/", rights_views.rights_status, {"language": "en"}, name="rights_status_en"
+    ),
+    path(
+        "fr/droits/retrouver/",
+        rights_views.rights_lookup,
+        {"language": "fr"},
+        name="rights_lookup_fr",
+    ),
+    path(
+        "en/rights/find/", rights_views.rights_lookup, {"language": "en"}, name="rights_lookup_en"
+    ),
+    path(
+        "fr/droits/suivi/lien/<str:token>/",
+        rights_views.rights_link,
+        {"language": "fr"},
+        name="rights_link_fr",
+    ),
+    path(
+        "en/rights/status/link/<str:token>/",
+        rights_views.rights_link,
+        {"language": "en"},
+        name="rights_link_en",
+    ),
+    path(
+        "fr/droits/retrait/",
+        rights_views.rights_withdraw,
+        {"language": "fr"},
+        name="rights_withdraw_fr",
+    ),
+    path(
+        "en/rights/withdraw/",
+        rights_views.rights_withdraw,
+        {"language": "en"},
+        name="rights_withdraw_en",
     ),
     path(
         "fr/droits/telechargement/<str:token>/",

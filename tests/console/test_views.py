@@ -46,9 +46,10 @@ def test_anonymous_is_sent_to_sign_in(client: Client, holdings) -> None:
         assert response["Location"] == f"{LOGIN}?next={url}"
 
 
-def test_root_redirects_to_the_registry(client: Client) -> None:
-    response = client.get("/")
-    assert (response.status_code, response["Location"]) == (302, REGISTRY)
+def test_the_console_root_is_not_the_site_root(client: Client) -> None:
+    # "/" is the public privacy centre (tests/portal/test_home.py); the console is /console/.
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response["Location"]) == (302, "/en/")
 
 
 def test_sales_user_sees_only_sales_holdings(client: Client, sales_user, holdings) -> None:

@@ -30,8 +30,15 @@ def _submit(received_on: dt.date, jurisdiction: str = "quebec"):
     )
 
 
+def _verified(rights: RightsRequest) -> RightsRequest:
+    # As the code check does: only a verified request is Omni's to answer, so can be late.
+    RightsRequest.objects.filter(pk=rights.pk).update(state="verified", verified_at=NOW)
+    rights.refresh_from_db()
+    return rights
+
+
 def test_check_exits_1_when_a_request_is_overdue(run, frozen) -> None:
-    on_time = _submit(TODAY)
+    on_time = _verified(_submit(TODAY))
     assert (
         run("dsr", "check", "--as-of", "2026-12-25").stdout
         == "No rights request is past its due day.\n"
@@ -43,6 +50,16 @@ def test_check_exits_1_when_a_request_is_overdue(run, frozen) -> None:
     assert [
         (r["request_id"], r["days_left"], r["overdue"], r["deemed_refused"]) for r in listed
     ] == [(str(on_time.public_id), -1, True, True)]
+
+
+def test_a_request_never_verified_is_never_overdue(run, frozen) -> None:
+    unverified = _submit(TODAY)
+    assert (
+        run("dsr", "check", "--as-of", "2026-12-26").stdout
+        == "No rights request is past its due day.\n"
+    )
+    listed = run("dsr", "list", "--json", "--as-of", "2026-12-26").json()
+    assert [(r["request_id"], r["overdue"]) for r in listed] == [(str(unverified.public_id), False)]
 
 
 def test_show_prints_the_history_without_personal_data(run, frozen) -> None:

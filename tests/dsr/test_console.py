@@ -52,6 +52,8 @@ def test_the_queue_counts_down_and_marks_overdue_in_red(client: Client, officer,
     soon = submit(
         "other@example.org", jurisdiction="gdpr", received_on=TODAY - dt.timedelta(days=20)
     )
+    # Only verified requests can be late (an unverified one expires instead).
+    RightsRequest.objects.update(state="verified", verified_at=NOW)
     signed_in(client, officer)
     client.get("/console/", HTTP_ACCEPT_LANGUAGE="en")
     officer.preferred_language = "en"

@@ -52,13 +52,22 @@ def test_reminders_go_once_to_the_privacy_officers(
     assert f"{soon.public_id} (access, quebec): due 2026-12-01" in reminder.get_content()
 
 
-def test_unverified_requests_expire_after_their_due_day(db, frozen) -> None:
-    stale = _submit(TODAY - dt.timedelta(days=31))
-    fresh = _submit(TODAY - dt.timedelta(days=30))
+def test_unverified_requests_expire_after_the_configured_days_with_their_reason(
+    db, frozen, settings
+) -> None:
+    assert settings.OMNI_DSR_UNVERIFIED_DAYS == 7  # the default
+    stale = _submit(TODAY - dt.timedelta(days=8))
+    fresh = _submit(TODAY - dt.timedelta(days=7))
     assert dsr_daily(today=TODAY, now=NOW).expired == 1
     stale.refresh_from_db()
     fresh.refresh_from_db()
     assert (stale.state, fresh.state) == ("expired", "awaiting_verification")
+    assert stale.outcome["closed_because"] == "never_verified"
+    event = AuditEvent.objects.filter(object_id=str(stale.public_id)).order_by("id").last()
+    assert event is not None
+    assert (event.payload["to"], event.payload["reason"]) == ("expired", "never_verified")
+    settings.OMNI_DSR_UNVERIFIED_DAYS = 3
+    assert dsr_daily(today=TODAY, now=NOW).expired == 1
 
 
 def test_closed_case_files_are_purged_after_the_delay_leaving_the_audit_evidence(

@@ -19,11 +19,47 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from omni_privacy.outbox.mailbox import mailbox_dir, mailbox_in_use
+
 GRACE_SECONDS = 30
 POLL_SECONDS = 0.2
+
+
+def startup_lines(host: str, port: int) -> list[str]:
+    """Where the application really answers and where its mail goes, in words."""
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{shown}:{port}"
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - only describing what was asked
+        base = f"http://127.0.0.1:{port}"
+    lines = [
+        _(
+            "Omni privacy answers at %(url)s/ (privacy centre: %(url)s/fr/ and %(url)s/en/; "
+            "console: %(url)s/console/)."
+        )
+        % {"url": base},
+    ]
+    if mailbox_in_use():
+        lines.append(
+            _(
+                "Outgoing mail is kept in a development mailbox, not sent: %(folder)s "
+                "(one .eml file per message; set OMNI_SMTP_HOST to send)."
+            )
+            % {"folder": mailbox_dir()}
+        )
+    else:
+        lines.append(
+            _("Outgoing mail is sent over SMTP to %(host)s:%(port)s (TLS: %(tls)s).")
+            % {
+                "host": settings.OMNI_SMTP_HOST,
+                "port": settings.OMNI_SMTP_PORT,
+                "tls": settings.OMNI_SMTP_TLS,
+            }
+        )
+    return lines
 
 
 class Command(BaseCommand):
@@ -45,6 +81,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         command = [sys.executable, "-m", "omni_privacy"]
+        for line in startup_lines(options["host"], options["port"]):
+            self.stdout.write(line)
         children = {
             "worker": subprocess.Popen(  # noqa: S603 - our own CLI
                 [*command, "worker"], process_group=0
