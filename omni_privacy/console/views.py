@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
 from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
 from omni_privacy.console.labels import holding_view
-from omni_privacy.console.middleware import LANGUAGE_CODES
+from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
 from omni_privacy.dsr.selectors import request_figures
@@ -50,9 +51,10 @@ def officer(request: HttpRequest) -> bool:
 
 
 def require_officer(request: HttpRequest) -> None:
-    """Privacy officers' pages answer "not found" to anyone else, as a person page does."""
+    """Privacy officers' pages answer a translated 403 page with a way back to anyone else
+    (console/403.html, rendered by the console middleware)."""
     if not officer(request):
-        raise Http404
+        raise PermissionDenied
 
 
 # Outcomes a page may announce after a redirect (?done=...): fixed sentences, never data.
@@ -190,6 +192,7 @@ def language(request: HttpRequest) -> HttpResponse:
         User.objects.filter(public_id=cast(User, request.user).public_id).update(
             preferred_language=chosen
         )
+        request.session[SESSION_KEY] = chosen
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

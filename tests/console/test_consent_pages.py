@@ -26,8 +26,8 @@ def people() -> People:
 
 def test_only_privacy_officers_see_them(client: Client, sales_user, officer) -> None:
     client.force_login(sales_user)
-    assert [client.get(page).status_code for page in PAGES] == [404, 404, 404]
-    assert client.post("/console/suppressions/", {}).status_code == 404
+    assert [client.get(page).status_code for page in PAGES] == [403, 403, 403]
+    assert client.post("/console/suppressions/", {}).status_code == 403
     client.force_login(officer)
     assert [client.get(page).status_code for page in PAGES] == [200, 200, 200]
     nav = client.get("/console/").content.decode()

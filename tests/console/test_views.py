@@ -264,19 +264,20 @@ def test_page_is_french_by_default_and_english_after_choosing_it(
 ) -> None:
     client.force_login(officer)
     html = client.get(REGISTRY).content.decode()
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr"' in html
     assert "Registre des renseignements personnels détenus" in html
     assert "Connecté en tant que Pat Gagnon (Bureau de la protection des renseignements" in html
     assert "Ventes" in html
 
     response = client.post("/console/language/", {"language": "en", "next": REGISTRY})
     assert (response.status_code, response["Location"]) == (302, REGISTRY)
-    assert list(response.cookies) == []  # notice §2.3: no language cookie
+    # Notice §2.3: no language cookie; the choice lives in the authentication session.
+    assert set(response.cookies) <= {"omni_session"}
     officer.refresh_from_db()
     assert officer.preferred_language == "en"
 
     html = client.get(REGISTRY).content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en"' in html
     assert "Registry of personal data held" in html
     assert "Signed in as Pat Gagnon (Privacy office)" in html
     assert "Responding to requests for information (sales process)" in html
@@ -355,7 +356,7 @@ def test_registry_query_count_does_not_grow_with_rows(
 def test_login_page_sets_no_cookie_and_follows_lang_parameter(client: Client) -> None:
     response = client.get(LOGIN, {"lang": "en"})
     assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="en"' in response.content.decode()
     assert list(response.cookies) == []
 
 
@@ -395,5 +396,35 @@ def test_the_officers_sections_are_in_the_menu_of_privacy_officers_only(
         assert match is not None
         menus[user.team] = links.findall(match[1])
     assert menus["sales"] == ["/console/", "/console/record/"]
-    assert menus["privacy_office"][:3] == ["/console/", "/console/record/", "/console/retention/"]
+    assert menus["privacy_office"][:4] == [
+        "/console/requests/",
+        "/console/",
+        "/console/record/",
+        "/console/retention/",
+    ]
     assert len(menus["privacy_office"]) == 10
+
+
+def test_the_menu_is_grouped_in_seven_entries_or_fewer(client: Client, officer) -> None:
+    """Issue 14 point 2: groups (requests, registry, retention, collection, notices and
+    mailings, settings) instead of ten links in a row."""
+    client.force_login(officer)
+    html = client.get(REGISTRY).content.decode()
+    nav = re.search(r'<nav class="sections"[^>]*>\s*<ul>(.*)</ul>\s*</nav>', html, re.S)
+    assert nav is not None
+    top = re.sub(r"<ul>.*?</ul>", "", nav[1], flags=re.S)  # drop the groups' own lists
+    assert top.count("<li>") == 6
+    assert "<summary" in nav[1]
+    assert "Avis et envois" in nav[1]
+
+
+def test_the_console_follows_the_browser_language_until_one_is_chosen(
+    client: Client, officer
+) -> None:
+    client.force_login(officer)  # account language: French (the default)
+    english = client.get(REGISTRY, headers={"accept-language": "en-CA,en;q=0.8"})
+    assert '<html lang="en"' in english.content.decode()
+    client.post("/console/language/", {"language": "fr", "next": REGISTRY})
+    chosen = client.get(REGISTRY, headers={"accept-language": "en-CA,en;q=0.8"})
+    assert '<html lang="fr"' in chosen.content.decode()
+    assert "django_language" not in chosen.cookies

@@ -42,9 +42,9 @@ def signed_in(client: Client, user) -> Client:
 def test_only_privacy_officers_see_the_queue(client: Client, sales_user, frozen) -> None:
     rights = submit()
     signed_in(client, sales_user)
-    assert client.get("/console/requests/").status_code == 404
-    assert client.get(f"/console/requests/{rights.public_id}/").status_code == 404
-    assert client.post(f"/console/requests/{rights.public_id}/start/").status_code == 404
+    assert client.get("/console/requests/").status_code == 403
+    assert client.get(f"/console/requests/{rights.public_id}/").status_code == 403
+    assert client.post(f"/console/requests/{rights.public_id}/start/").status_code == 403
 
 
 def test_the_queue_counts_down_and_marks_overdue_in_red(client: Client, officer, frozen) -> None:
