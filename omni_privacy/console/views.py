@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
@@ -108,13 +108,18 @@ def done_notice(request: HttpRequest) -> tuple[str, str] | None:
     return None if notice is None else (notice[0], str(notice[1]))
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def registry(request: HttpRequest) -> HttpResponse:
-    form = RegistrySearchForm(request.GET or None)
+    """A search (by name, email or organisation) is posted, never put in the query string
+    (browser history, proxy logs); its pages are posted too. Plain browsing pages by GET."""
+    searched = request.method == "POST"
+    data = request.POST if searched else None
+    form = RegistrySearchForm(data)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     holdings = registry_search(sources=_sources(request), query=query)
-    page = Paginator(holdings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_number = (data or request.GET).get("page")
+    page = Paginator(holdings, PAGE_SIZE).get_page(page_number)
     policy = active_policy()
     as_of = clock.today()
     return render(

@@ -49,12 +49,12 @@ def test_consent_lookup_shows_the_ledger_and_the_answer_per_purpose(
     )
     in_english(officer)
     client.force_login(officer)
-    page = client.get("/console/consent/", {"email": "FAY@example.com"}).content.decode()
+    page = client.post("/console/consent/", {"email": "FAY@example.com"}).content.decode()
     assert "QAC-REC-004 v2" in page
     assert "Consent given" in page
     assert page.count("May be used") == 1
     assert page.count("Not held for this purpose") == 3
-    unknown = client.get("/console/consent/", {"email": "nobody@example.org"}).content.decode()
+    unknown = client.post("/console/consent/", {"email": "nobody@example.org"}).content.decode()
     assert "No one is held under this address." in unknown
 
 

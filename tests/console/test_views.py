@@ -104,7 +104,7 @@ def test_privacy_officer_sees_every_holding(client: Client, officer, holdings) -
 
 def test_search_by_name(client: Client, officer, holdings) -> None:
     client.force_login(officer)
-    response = client.get(REGISTRY, {"q": "camille"})
+    response = client.post(REGISTRY, {"q": "camille"})
     assert listed(response) == [
         ("Camille Tremblay", "customer_service"),
         ("Camille Tremblay", "sales"),
@@ -114,9 +114,9 @@ def test_search_by_name(client: Client, officer, holdings) -> None:
 
 def test_search_by_organisation(client: Client, officer, holdings) -> None:
     client.force_login(officer)
-    response = client.get(REGISTRY, {"q": "Boréal"})
+    response = client.post(REGISTRY, {"q": "Boréal"})
     assert listed(response) == [("Jordan Lévesque", "sales"), ("Morgan Côté", "customer_service")]
-    response = client.get(REGISTRY, {"q": "acme"})
+    response = client.post(REGISTRY, {"q": "acme"})
     assert listed(response) == [
         ("Alex Roy", "sales"),
         ("Camille Tremblay", "customer_service"),
@@ -126,13 +126,13 @@ def test_search_by_organisation(client: Client, officer, holdings) -> None:
 
 def test_search_stays_within_the_users_sources(client: Client, sales_user, holdings) -> None:
     client.force_login(sales_user)
-    assert listed(client.get(REGISTRY, {"q": "Morgan"})) == []
+    assert listed(client.post(REGISTRY, {"q": "Morgan"})) == []
 
 
 def test_registry_row_shows_labels_clause_and_dates(client: Client, officer, holdings) -> None:
     in_english(officer)
     client.force_login(officer, backend=None)
-    response = client.get(REGISTRY, {"q": "Jordan"})
+    response = client.post(REGISTRY, {"q": "Jordan"})
     (row,) = response.context["rows"]
     assert (
         row.source,
@@ -252,10 +252,12 @@ def test_registry_paginates_fifty_a_page(client: Client, officer, acme) -> None:
             collected_at=TODAY,
         )
     client.force_login(officer)
-    first = client.get(REGISTRY, {"q": "personne"})
+    first = client.post(REGISTRY, {"q": "personne"})
     assert len(first.context["rows"]) == 50
-    assert 'href="?q=personne&amp;page=2"' in first.content.decode()
-    second = client.get(REGISTRY, {"q": "personne", "page": "2"})
+    html = first.content.decode()
+    assert 'name="page" value="2"' in html
+    assert "q=personne" not in html  # issue 14: a search never goes into a URL
+    second = client.post(REGISTRY, {"q": "personne", "page": "2"})
     assert listed(second) == [("Personne 50", "sales")]
 
 
@@ -428,3 +430,13 @@ def test_the_console_follows_the_browser_language_until_one_is_chosen(
     chosen = client.get(REGISTRY, headers={"accept-language": "en-CA,en;q=0.8"})
     assert '<html lang="fr"' in chosen.content.decode()
     assert "django_language" not in chosen.cookies
+
+
+def test_a_registry_search_in_the_query_string_is_ignored(client: Client, officer, holdings):
+    """Searches by email are posted: a ?q= (browser history, proxy logs) is not a search."""
+    client.force_login(officer)
+    everything = client.get(REGISTRY)
+    assert client.get(REGISTRY, {"q": "camille"}).context["query"] == ""
+    assert len(client.get(REGISTRY, {"q": "camille"}).context["rows"]) == len(
+        everything.context["rows"]
+    )
