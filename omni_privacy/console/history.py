@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from omni_privacy.accounts.models import User
 from omni_privacy.audit.models import AuditEvent
@@ -109,6 +109,13 @@ def sentence(action: str, payload: dict[str, Any], names: dict[str, str]) -> str
         return _("Reminder: the due date %(due)s is near.") % {"due": _day(payload.get("due_on"))}
     if action == "rights_request.purged":
         return _("Case file purged; the audit log keeps the evidence.")
+    if action == "retention.erasure_request.chunk":
+        count = int(payload.get("count", 0))
+        return ngettext(
+            "Erasure carried out: %(count)s holding erased (erasure ledger and audit log).",
+            "Erasure carried out: %(count)s holdings erased (erasure ledger and audit log).",
+            count,
+        ) % {"count": count}
     return action
 
 

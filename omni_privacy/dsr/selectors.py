@@ -71,10 +71,11 @@ def request_by_id(public_id: uuid.UUID | str) -> RightsRequest | None:
 
 
 def request_history(request: RightsRequest) -> list[AuditEvent]:
-    """Every audit event about the request, oldest first."""
+    """Every audit event about the request, oldest first (with the retention engine's record
+    of an erasure carried out for it, filed under the request's id)."""
     return list(
         AuditEvent.objects.filter(
-            object_type="rights_request", object_id=str(request.public_id)
+            object_type__in=("rights_request", "retention_run"), object_id=str(request.public_id)
         ).order_by("sequence")
     )
 
