@@ -122,13 +122,14 @@ def _person_context(person: Person) -> dict[str, Any]:
     }
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def consent_lookup(request: HttpRequest) -> HttpResponse:
-    """Search by email (looked up by keyed digest), or open from a person's page: the person's
-    ledger and, per purpose of the notice, what `may_use` answers now and why."""
+    """Search by email (posted, so the address never lands in a URL; looked up by keyed
+    digest), or open from a person's page (``?person=<uuid>``): the person's ledger and, per
+    purpose of the notice, what `may_use` answers now and why."""
     require_officer(request)
-    form = EmailLookupForm(request.GET if "email" in request.GET else None)
+    form = EmailLookupForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form, "searched": False}
     person = _person_from(request)
     if person is not None:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from omni_privacy.accounts.permissions import StaffLike, can_record_source
 from omni_privacy.audit.services import actor_for
 from omni_privacy.console.forms import ContactForm
+from omni_privacy.console.labels import policy_label
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.policy.loader import active_policy
@@ -130,7 +131,7 @@ def record_contact(request: HttpRequest, source: str) -> HttpResponse:
             person = cast(Person, holding.person)  # holding_record always links a person
             target = reverse("console:person", args=[person.public_id])
             return redirect(f"{target}?done=contact_recorded")
-    label = active_policy().sources[source].label
+    label = policy_label(active_policy().sources, source)  # the reader's language, not Text(...)
     return render(
         request,
         "console/record.html",

@@ -1,7 +1,8 @@
 """Privacy officers' pages for the privacy notice (notice §11) and the written delegations of
 the privacy-officer role (notice §12): the versions and their states, a version's preview with
 what changed since the version before, import of a new version, publication (POST, confirmed),
-and the delegations with a form to record one. Anyone else gets 404 (``require_officer``)."""
+and the delegations with a form to record one. Anyone else gets the console's 403 page
+(``require_officer``)."""
 
 from __future__ import annotations
 

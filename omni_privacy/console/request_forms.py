@@ -58,3 +58,62 @@ class RectifyForm(forms.Form):
         required=False,
         choices=[("", "—"), ("fr", "Français"), ("en", "English")],
     )
+
+
+class QueueForm(forms.Form):
+    """Search, filters and sorting of the queue (issue 14 point 6). Sent by POST, so that a
+    searched address never lands in a query string, browser history or proxy log; the
+    filters alone (no personal data) may also come by GET, for links."""
+
+    q = forms.CharField(
+        label=_("Email address or reference"),
+        required=False,
+        max_length=254,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    state = forms.ChoiceField(label=_("State"), required=False)
+    kind = forms.ChoiceField(label=_("Right"), required=False)
+    jurisdiction = forms.ChoiceField(label=_("Jurisdiction"), required=False)
+    due_within = forms.IntegerField(
+        label=_("Due within (days)"), required=False, min_value=0, max_value=366
+    )
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    order = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("due", _("Due date, soonest first")),
+            ("-due", _("Due date, latest first")),
+            ("received", _("Received, oldest first")),
+            ("-received", _("Received, newest first")),
+            ("kind", _("Right")),
+            ("state", _("State")),
+        ],
+    )
+    closed = forms.BooleanField(label=_("Closed requests"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        states: dict[str, Any],
+        kinds: dict[str, Any],
+        jurisdictions: dict[str, Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        cast(forms.ChoiceField, self.fields["state"]).choices = every + list(states.items())
+        cast(forms.ChoiceField, self.fields["kind"]).choices = every + list(kinds.items())
+        cast(forms.ChoiceField, self.fields["jurisdiction"]).choices = every + list(
+            jurisdictions.items()
+        )
+        officers = [
+            (str(user.public_id), user.get_full_name() or user.get_username())
+            for user in request_officers(at=clock.today())
+        ]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            *every,
+            ("none", _("Nobody yet")),
+            *officers,
+        ]

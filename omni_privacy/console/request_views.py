@@ -9,23 +9,38 @@ import uuid
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from email_validator import EmailNotValidError
 
 from omni_privacy.accounts.models import User
-from omni_privacy.console.request_forms import AssignForm, DenyForm, NoteForm, RectifyForm
+from omni_privacy.console.history import history_lines
+from omni_privacy.console.request_forms import (
+    AssignForm,
+    DenyForm,
+    NoteForm,
+    QueueForm,
+    RectifyForm,
+)
 from omni_privacy.console.views import require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.crypto import unseal
+from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.dsr.domain.deadlines import ExtensionRefusedError, deadline
 from omni_privacy.dsr.domain.states import State, allowed_targets, is_closed
 from omni_privacy.dsr.fulfilment import dsr_request_fulfil
 from omni_privacy.dsr.models import RightsRequest
-from omni_privacy.dsr.selectors import queue_row, request_by_id, request_history, request_queue
+from omni_privacy.dsr.selectors import (
+    QueueFilter,
+    queue_row,
+    request_by_id,
+    request_history,
+    request_queue_filtered,
+)
 from omni_privacy.dsr.services import (
     dsr_note_add,
     dsr_request_assign,
@@ -34,6 +49,8 @@ from omni_privacy.dsr.services import (
     dsr_request_transition,
     dsr_request_verify_by_phone,
 )
+from omni_privacy.registry.domain.gate import normalize_email
+from omni_privacy.registry.selectors import live_holdings
 
 KIND_LABELS = {
     "access": _("Access"),
@@ -78,13 +95,53 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-@require_safe
+def _queue_filter(form: QueueForm, *, searched: bool) -> QueueFilter:
+    if not form.is_valid():
+        return QueueFilter()
+    data = form.cleaned_data
+    query = data["q"] if searched else ""
+    digest = reference = ""
+    if "@" in query:
+        try:
+            digest = email_digest(normalize_email(query))
+        except EmailNotValidError:
+            digest = "-"  # matches nothing
+    elif query:
+        reference = query
+    assignee = data["assignee"]
+    return QueueFilter(
+        closed=bool(data["closed"]),
+        state=data["state"],
+        kind=data["kind"],
+        jurisdiction=data["jurisdiction"],
+        due_within=data["due_within"],
+        assignee=uuid.UUID(assignee) if assignee not in ("", "none") else None,
+        unassigned=assignee == "none",
+        reference=reference,
+        email_digest=digest,
+        order=data["order"],
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def requests_queue(request: HttpRequest) -> HttpResponse:
+    """GET takes the filters only (links, no personal data); the search box posts, so that an
+    address never appears in a URL."""
     require_officer(request)
-    closed = request.GET.get("closed") == "1"
+    searched = request.method == "POST"
+    data: QueryDict = (request.POST if searched else request.GET).copy()
+    if not searched and data.get("closed") == "1":
+        data["closed"] = "on"
+    form = QueueForm(
+        data or None,
+        states={key: str(value) for key, value in STATE_LABELS.items()},
+        kinds={key: str(value) for key, value in KIND_LABELS.items()},
+        jurisdictions={key: str(value) for key, value in JURISDICTION_LABELS.items()},
+    )
+    where = _queue_filter(form, searched=searched) if data else QueueFilter()
     today = clock.today()
-    rows = request_queue(today=today, closed=closed)
+    rows = request_queue_filtered(today=today, where=where)
     return render(
         request,
         "console/requests.html",
@@ -97,7 +154,9 @@ def requests_queue(request: HttpRequest) -> HttpResponse:
                 }
                 for row in rows
             ],
-            "closed": closed,
+            "form": form,
+            "filtered": where != QueueFilter(closed=where.closed),
+            "closed": where.closed,
             "today": today,
         },
     )
@@ -128,7 +187,8 @@ def request_case(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "state_label": STATE_LABELS[rights.state],
             "jurisdiction_label": JURISDICTION_LABELS[rights.jurisdiction],
             "details": unseal(rights.details_sealed) if rights.details_sealed else "",
-            "history": request_history(rights),
+            "history": history_lines(request_history(rights)),
+            "requester": _requester(rights),
             "notes": rights.notes.select_related("author"),
             "targets": {str(target) for target in allowed_targets(rights.state)},
             "closed": is_closed(rights.state),
@@ -144,6 +204,25 @@ def request_case(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "notice": None if done is None else (done[0], str(done[1])),
         },
     )
+
+
+def _requester(rights: RightsRequest) -> dict[str, str]:
+    """What the officer needs to answer: the address the request came from and, once the
+    person is found, the name the registry holds (issue 14 point 6)."""
+    name: str | None = None
+    if rights.person_id is not None:
+        name = next(
+            (
+                holding.full_name
+                for holding in live_holdings()
+                .filter(person_id=rights.person_id)
+                .filter(full_name__gt="")
+                .order_by("id")[:1]
+            ),
+            "",
+        )
+    email = unseal(rights.email_sealed) if rights.email_sealed else ""
+    return {"name": name or "", "email": email}
 
 
 def _back(public_id: uuid.UUID, done: str) -> HttpResponse:

@@ -14,19 +14,20 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
 from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
 from omni_privacy.console.labels import holding_view
-from omni_privacy.console.middleware import LANGUAGE_CODES
+from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
 from omni_privacy.dsr.selectors import request_figures
@@ -50,9 +51,10 @@ def officer(request: HttpRequest) -> bool:
 
 
 def require_officer(request: HttpRequest) -> None:
-    """Privacy officers' pages answer "not found" to anyone else, as a person page does."""
+    """Privacy officers' pages answer a translated 403 page with a way back to anyone else
+    (console/403.html, rendered by the console middleware)."""
     if not officer(request):
-        raise Http404
+        raise PermissionDenied
 
 
 # Outcomes a page may announce after a redirect (?done=...): fixed sentences, never data.
@@ -106,13 +108,18 @@ def done_notice(request: HttpRequest) -> tuple[str, str] | None:
     return None if notice is None else (notice[0], str(notice[1]))
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def registry(request: HttpRequest) -> HttpResponse:
-    form = RegistrySearchForm(request.GET or None)
+    """A search (by name, email or organisation) is posted, never put in the query string
+    (browser history, proxy logs); its pages are posted too. Plain browsing pages by GET."""
+    searched = request.method == "POST"
+    data = request.POST if searched else None
+    form = RegistrySearchForm(data)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     holdings = registry_search(sources=_sources(request), query=query)
-    page = Paginator(holdings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_number = (data or request.GET).get("page")
+    page = Paginator(holdings, PAGE_SIZE).get_page(page_number)
     policy = active_policy()
     as_of = clock.today()
     return render(
@@ -190,6 +197,7 @@ def language(request: HttpRequest) -> HttpResponse:
         User.objects.filter(public_id=cast(User, request.user).public_id).update(
             preferred_language=chosen
         )
+        request.session[SESSION_KEY] = chosen
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -6,9 +6,12 @@ new state, its audit events, and the letter (sent after commit).
   dates, values, retention clause and when it ends), in the person's language;
 - portability: JSON and CSV of what the person provided, processed on consent or contract;
 - rectification: the corrected values applied to every live holding that may hold them;
-- erasure: scheduled now wherever no clause requires keeping the data (notice §9.1; the
-  evaluator makes it due on the request's day and the retention sweep erases it); otherwise the
-  answer names the clause that keeps it and until when;
+- erasure: carried out at once wherever no clause requires keeping the data (notice §9.1; the
+  evaluator makes it due on the request's day and the retention engine's erasure path,
+  ``retention.sweep.apply_chunk``, erases it in the same transaction: ledger, audit,
+  anonymisation rules); otherwise the answer names the clause that keeps it and until when,
+  never a date past the request's legal due date for what is erased. `erasure_preview` says
+  all this before anything is done (the console's confirmation step);
 - objection and consent withdrawal: handed over through dsr/consent_bridge.py.
 """
 
@@ -41,7 +44,9 @@ from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
 from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.registry.services import person_erasure_request_record
 from omni_privacy.registry.writers import holdings_rectify
+from omni_privacy.retention import ledger
 from omni_privacy.retention.selectors import active_holds
+from omni_privacy.retention.sweep import Holds, apply_chunk, select_person_due
 
 RECTIFIABLE = ("full_name", "phone", "preferred_language")
 
@@ -81,7 +86,7 @@ def dsr_request_fulfil(
         elif kind is Kind.RECTIFICATION:
             result = _rectification(request, corrections or {}, actor=actor, today=today)
         elif kind is Kind.ERASURE:
-            result = _erasure(request, actor=actor, today=today)
+            result = _erasure(request, actor=actor, now=now, today=today)
         elif kind is Kind.OBJECTION:
             result = _objection(request, actor=actor, now=now, today=today)
         else:
@@ -221,22 +226,22 @@ def _rectification(
     )
 
 
-def _erasure(request: RightsRequest, *, actor: str, today: dt.date) -> Result:
-    person = request.person
-    if person is None:
-        return Result(
-            lines=[
-                {
-                    "fr": "Nous ne détenons aucun renseignement à votre sujet.",
-                    "en": "We hold no information about you.",
-                }
-            ],
-            outcome={"erased": [], "retained": []},
-        )
-    person_erasure_request_record(actor=actor, person=person, requested_on=today)
+@dataclass(frozen=True)
+class ErasurePlanItem:
+    holding: Holding
+    erase: bool
+    clause: str
+    """Why it is kept: a legal hold, or the retention clause (empty when erased)."""
+    until: dt.date | None
+    lines: dict[str, str]
+
+
+def _erasure_plan(person: Any, *, today: dt.date) -> list[ErasurePlanItem]:
+    """What an erasure request does to each live holding of ``person`` on ``today``, once the
+    request is recorded (the evaluator makes erasable holdings due that day)."""
     policy = active_policy()
     holds = list(active_holds(as_of=today))
-    erased, retained, lines = [], [], []
+    plan = []
     for holding in Holding.objects.filter(person=person, state__in=LIVE_STATES).select_related(
         "organization"
     ):
@@ -251,51 +256,127 @@ def _erasure(request: RightsRequest, *, actor: str, today: dt.date) -> Result:
         )
         if hold is not None:
             until = hold.until.isoformat() if hold.until else ""
-            retained.append(
-                {"holding": str(holding.public_id), "clause": "legal_hold", "until": until or None}
-            )
-            lines.append(
-                {
-                    "fr": f"{label['fr']} : conservé en raison d'une obligation légale "
-                    "(réclamation ou "
-                    "demande d'une autorité, art. 28 de la loi québécoise, art. 17(3) RGPD)"
-                    + (f", jusqu'au {until}" if until else ", jusqu'à sa levée"),
-                    "en": f"{label['en']}: kept because of a legal obligation (a claim or an "
-                    "authority's request; QC s.28, GDPR 17(3))"
-                    + (f", until {until}" if until else ", until it is lifted"),
-                }
+            plan.append(
+                ErasurePlanItem(
+                    holding=holding,
+                    erase=False,
+                    clause="legal_hold",
+                    until=hold.until,
+                    lines={
+                        "fr": f"{label['fr']} : conservés en raison d’une obligation légale "
+                        "(réclamation ou demande d’une autorité, art. 28 de la loi québécoise, "
+                        "art. 17(3) RGPD)"
+                        + (f", jusqu’au {until}" if until else ", jusqu’à sa levée"),
+                        "en": f"{label['en']}: kept because of a legal obligation (a claim or "
+                        "an authority's request; QC s.28, GDPR 17(3))"
+                        + (f", until {until}" if until else ", until it is lifted"),
+                    },
+                )
             )
         elif holding.due_at is not None and holding.due_at <= today:
-            # The request (or a clause already run) makes it due: the next sweep erases it.
-            deadline = holding.deadline_at.isoformat() if holding.deadline_at else ""
-            erased.append({"holding": str(holding.public_id), "deadline": deadline})
-            lines.append(
-                {
-                    "fr": f"{label['fr']} : effacement prévu, au plus tard le {deadline}",
-                    "en": f"{label['en']}: deletion scheduled, done by {deadline} at the latest",
-                }
+            plan.append(
+                ErasurePlanItem(
+                    holding=holding,
+                    erase=True,
+                    clause="",
+                    until=None,
+                    lines={
+                        "fr": f"{label['fr']} : effacés le {today.isoformat()}",
+                        "en": f"{label['en']}: erased on {today.isoformat()}",
+                    },
+                )
             )
         else:
             until = holding.due_at.isoformat() if holding.due_at else ""
-            retained.append(
-                {
-                    "holding": str(holding.public_id),
-                    "clause": holding.retention_rule or holding.source,
-                    "until": until or None,
-                }
-            )
             clause = {
                 lang: clause_text(policy, holding.source, holding.retention_rule, lang)
                 for lang in ("fr", "en")
             }
-            lines.append(
-                {
-                    "fr": f"{label['fr']} : conservé en vertu de la clause {clause['fr']}"
-                    + (f" (jusqu'au {until})" if until else " (tant que la condition dure)"),
-                    "en": f"{label['en']}: kept under clause {clause['en']}"
-                    + (f" (until {until})" if until else " (while the condition lasts)"),
-                }
+            plan.append(
+                ErasurePlanItem(
+                    holding=holding,
+                    erase=False,
+                    clause=holding.retention_rule or holding.source,
+                    until=holding.due_at,
+                    lines={
+                        "fr": f"{label['fr']} : conservés en vertu de la clause {clause['fr']}"
+                        + (f" (jusqu’au {until})" if until else " (tant que la condition dure)"),
+                        "en": f"{label['en']}: kept under clause {clause['en']}"
+                        + (f" (until {until})" if until else " (while the condition lasts)"),
+                    },
+                )
             )
+    return plan
+
+
+def erasure_preview(*, request: RightsRequest, today: dt.date) -> list[ErasurePlanItem]:
+    """What fulfilling the erasure request would erase and keep, without changing anything
+    (the request's effect on due dates is computed in a transaction rolled back)."""
+    if request.person is None:
+        return []
+
+    class _Rollback(Exception):
+        pass
+
+    plan: list[ErasurePlanItem] = []
+    try:
+        with transaction.atomic():
+            person_erasure_request_record(actor="system", person=request.person, requested_on=today)
+            plan = _erasure_plan(request.person, today=today)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return plan
+
+
+def _erasure(request: RightsRequest, *, actor: str, now: dt.datetime, today: dt.date) -> Result:
+    person = request.person
+    if person is None:
+        return Result(
+            lines=[
+                {
+                    "fr": "Nous ne détenons aucun renseignement à votre sujet.",
+                    "en": "We hold no information about you.",
+                }
+            ],
+            outcome={"erased": [], "retained": []},
+        )
+    person_erasure_request_record(actor=actor, person=person, requested_on=today)
+    plan = _erasure_plan(person, today=today)
+    lines = [item.lines for item in plan]
+    retained = [
+        {
+            "holding": str(item.holding.public_id),
+            "clause": item.clause,
+            "until": item.until.isoformat() if item.until else None,
+        }
+        for item in plan
+        if not item.erase
+    ]
+    # Carried out now, through the retention engine's erasure path (ledger, audit,
+    # anonymisation rules), in this transaction: the answer says "erased", and it is.
+    holds = Holds(
+        organization_ids=frozenset(
+            h.organization_id for h in active_holds(as_of=today) if h.organization_id
+        ),
+        person_ids=frozenset(h.person_id for h in active_holds(as_of=today) if h.person_id),
+    )
+    rows = select_person_due(person_id=person.pk, as_of=today, holds=holds)
+    planned = {item.holding.pk for item in plan if item.erase}
+    rows = [row for row in rows if row.id in planned]
+    chunk = apply_chunk(
+        rows,
+        run_id=request.public_id,
+        actor=actor,
+        as_of=today,
+        now=now,
+        audit_action="retention.erasure_request.chunk",
+    )
+    if chunk.ledger_lines:
+        transaction.on_commit(lambda: ledger.mark_committed([chunk.chunk]))
+    if chunk.people_erased:  # nothing left about them: the request no longer points to them
+        request.person = None
+    erased = [{"holding": str(row.public_id), "erased_on": today.isoformat()} for row in rows]
     state = State.FULFILLED if not retained else State.PARTIALLY_FULFILLED
     return Result(state=state, lines=lines, outcome={"erased": erased, "retained": retained})
 

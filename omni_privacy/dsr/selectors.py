@@ -78,10 +78,11 @@ def request_by_id(public_id: uuid.UUID | str) -> RightsRequest | None:
 
 
 def request_history(request: RightsRequest) -> list[AuditEvent]:
-    """Every audit event about the request, oldest first."""
+    """Every audit event about the request, oldest first (with the retention engine's record
+    of an erasure carried out for it, filed under the request's id)."""
     return list(
         AuditEvent.objects.filter(
-            object_type="rights_request", object_id=str(request.public_id)
+            object_type__in=("rights_request", "retention_run"), object_id=str(request.public_id)
         ).order_by("sequence")
     )
 
@@ -97,3 +98,59 @@ def request_figures(*, today: dt.date, soon_days: int = 7) -> dict[str, int]:
             "id", filter=Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=soon_days))
         ),
     )
+
+
+QUEUE_ORDERS = {
+    "due": ("due_on", "id"),
+    "-due": ("-due_on", "-id"),
+    "received": ("received_on", "id"),
+    "-received": ("-received_on", "-id"),
+    "kind": ("kind", "due_on", "id"),
+    "state": ("state", "due_on", "id"),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The console queue's search and filters (issue 14 point 6). ``email_digest`` is the
+    keyed digest of a searched address: the address itself never reaches a query string."""
+
+    closed: bool = False
+    state: str = ""
+    kind: str = ""
+    jurisdiction: str = ""
+    due_within: int | None = None
+    assignee: uuid.UUID | None = None
+    unassigned: bool = False
+    reference: str = ""
+    email_digest: str = ""
+    order: str = "due"
+
+
+def request_queue_filtered(
+    *, today: dt.date, where: QueueFilter, limit: int = 200
+) -> list[QueueRow]:
+    """The queue under ``where``: open (or closed) requests, filtered, sorted."""
+    states = CLOSED if where.closed else OPEN
+    rows = RightsRequest.objects.filter(state__in=[str(s) for s in states])
+    if where.state:
+        rows = rows.filter(state=where.state)
+    if where.kind:
+        rows = rows.filter(kind=where.kind)
+    if where.jurisdiction:
+        rows = rows.filter(jurisdiction=where.jurisdiction)
+    if where.due_within is not None:
+        rows = rows.filter(due_on__lte=today + dt.timedelta(days=where.due_within))
+    if where.unassigned:
+        rows = rows.filter(assigned_to__isnull=True)
+    elif where.assignee is not None:
+        rows = rows.filter(assigned_to__public_id=where.assignee)
+    if where.reference:
+        hexadecimal = all(char in "0123456789abcdefABCDEF-" for char in where.reference)
+        rows = rows.filter(public_id__istartswith=where.reference) if hexadecimal else rows.none()
+    if where.email_digest:
+        rows = rows.filter(email_digest=where.email_digest)
+    default = ("-closed_at", "-id") if where.closed else QUEUE_ORDERS["due"]
+    order = QUEUE_ORDERS.get(where.order, default) if where.order else default
+    rows = rows.select_related("assigned_to").order_by(*order)
+    return [queue_row(r, today=today) for r in rows[:limit]]

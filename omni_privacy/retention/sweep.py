@@ -245,3 +245,12 @@ def _keep_facts(ids: list[int], *, now: dt.datetime) -> None:
         ids,
         timezone.localdate(now).replace(day=1),
     )
+
+
+def select_person_due(*, person_id: int, as_of: dt.date, holds: Holds) -> list[DueRow]:
+    """One person's due, unheld holdings, locked for this transaction: an erasure request
+    carried out at once, through the same ``apply_chunk`` as the sweep (issue 14 point 4)."""
+    rows = holds.exclude_from(due_rows(as_of=as_of)).filter(person_id=person_id)
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update(of=("self",))
+    return [DueRow(*values) for values in rows.order_by("id").values_list(*_ROW_FIELDS)]

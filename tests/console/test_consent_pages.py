@@ -26,8 +26,8 @@ def people() -> People:
 
 def test_only_privacy_officers_see_them(client: Client, sales_user, officer) -> None:
     client.force_login(sales_user)
-    assert [client.get(page).status_code for page in PAGES] == [404, 404, 404]
-    assert client.post("/console/suppressions/", {}).status_code == 404
+    assert [client.get(page).status_code for page in PAGES] == [403, 403, 403]
+    assert client.post("/console/suppressions/", {}).status_code == 403
     client.force_login(officer)
     assert [client.get(page).status_code for page in PAGES] == [200, 200, 200]
     nav = client.get("/console/").content.decode()
@@ -49,12 +49,12 @@ def test_consent_lookup_shows_the_ledger_and_the_answer_per_purpose(
     )
     in_english(officer)
     client.force_login(officer)
-    page = client.get("/console/consent/", {"email": "FAY@example.com"}).content.decode()
+    page = client.post("/console/consent/", {"email": "FAY@example.com"}).content.decode()
     assert "QAC-REC-004 v2" in page
     assert "Consent given" in page
     assert page.count("May be used") == 1
     assert page.count("Not held for this purpose") == 3
-    unknown = client.get("/console/consent/", {"email": "nobody@example.org"}).content.decode()
+    unknown = client.post("/console/consent/", {"email": "nobody@example.org"}).content.decode()
     assert "No one is held under this address." in unknown
 
 

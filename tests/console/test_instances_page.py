@@ -19,8 +19,8 @@ PAGE = "/console/instances/"
 
 def test_only_privacy_officers_see_it(client: Client, sales_user, officer) -> None:
     client.force_login(sales_user)
-    assert client.get(PAGE).status_code == 404
-    assert client.post("/console/instances/add/", {}).status_code == 404
+    assert client.get(PAGE).status_code == 403
+    assert client.post("/console/instances/add/", {}).status_code == 403
     client.force_login(officer)
     assert client.get(PAGE).status_code == 200
 

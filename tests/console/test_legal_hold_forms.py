@@ -219,10 +219,10 @@ def test_a_sales_user_can_neither_place_nor_release_holds(
     assert "/holds/" not in page.content.decode()
 
     assert (
-        client.post(HOLD_ORGANIZATION, {"organization": "boreal", "reason": "x"}).status_code == 404
+        client.post(HOLD_ORGANIZATION, {"organization": "boreal", "reason": "x"}).status_code == 403
     )
-    assert client.post(hold_person_url(person), {"reason": "x"}).status_code == 404
-    assert client.post(release_url(registry.org_hold)).status_code == 404
+    assert client.post(hold_person_url(person), {"reason": "x"}).status_code == 403
+    assert client.post(release_url(registry.org_hold)).status_code == 403
     assert LegalHold.objects.count() == 2
     registry.org_hold.refresh_from_db()
     assert registry.org_hold.released_at is None

@@ -59,8 +59,8 @@ def test_only_privacy_officers_reach_the_pages(
     ]
     for user in (sales_user, service_user):
         client.force_login(user)
-        assert [client.get(url).status_code for url in pages] == [404, 404, 404, 404]
-        assert [client.post(url, {"confirm": "on"}).status_code for url in posts] == [404, 404, 404]
+        assert [client.get(url).status_code for url in pages] == [403, 403, 403, 403]
+        assert [client.post(url, {"confirm": "on"}).status_code for url in posts] == [403, 403, 403]
         assert "/console/notices/" not in client.get("/console/").content.decode()
     assert NoticeVersion.objects.get().state == NoticeState.DRAFT
     assert PrivacyOfficerDelegation.objects.get().revoked_on is None

@@ -101,7 +101,7 @@ def test_dashboard_shows_the_last_run_and_its_receipt(client: Client, officer, r
 @pytest.mark.parametrize("user", ["sales_user", "service_user"])
 def test_only_privacy_officers_see_the_retention_page(client: Client, request, user) -> None:
     client.force_login(request.getfixturevalue(user))
-    assert client.get(RETENTION).status_code == 404
+    assert client.get(RETENTION).status_code == 403
 
 
 def test_anonymous_is_sent_to_sign_in(client: Client) -> None:
@@ -190,7 +190,7 @@ def test_table_gives_the_same_numbers_as_the_chart(client: Client, officer, regi
 def test_page_is_french_by_default(client: Client, officer, registry) -> None:
     client.force_login(officer)
     html = client.get(RETENTION).content.decode().replace("&#x27;", "'")
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr"' in html
     assert "<h1>Conservation</h1>" in html
     assert "Fiches à échéance d'ici 90 jours, par semaine et par article de l'avis" in html
     assert "§4 ¶3 · Ventes, semaine du 2026-11-25 : 2 fiches" in html

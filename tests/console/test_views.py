@@ -105,7 +105,7 @@ def test_privacy_officer_sees_every_holding(client: Client, officer, holdings) -
 
 def test_search_by_name(client: Client, officer, holdings) -> None:
     client.force_login(officer)
-    response = client.get(REGISTRY, {"q": "camille"})
+    response = client.post(REGISTRY, {"q": "camille"})
     assert listed(response) == [
         ("Camille Tremblay", "customer_service"),
         ("Camille Tremblay", "sales"),
@@ -115,9 +115,9 @@ def test_search_by_name(client: Client, officer, holdings) -> None:
 
 def test_search_by_organisation(client: Client, officer, holdings) -> None:
     client.force_login(officer)
-    response = client.get(REGISTRY, {"q": "Boréal"})
+    response = client.post(REGISTRY, {"q": "Boréal"})
     assert listed(response) == [("Jordan Lévesque", "sales"), ("Morgan Côté", "customer_service")]
-    response = client.get(REGISTRY, {"q": "acme"})
+    response = client.post(REGISTRY, {"q": "acme"})
     assert listed(response) == [
         ("Alex Roy", "sales"),
         ("Camille Tremblay", "customer_service"),
@@ -127,13 +127,13 @@ def test_search_by_organisation(client: Client, officer, holdings) -> None:
 
 def test_search_stays_within_the_users_sources(client: Client, sales_user, holdings) -> None:
     client.force_login(sales_user)
-    assert listed(client.get(REGISTRY, {"q": "Morgan"})) == []
+    assert listed(client.post(REGISTRY, {"q": "Morgan"})) == []
 
 
 def test_registry_row_shows_labels_clause_and_dates(client: Client, officer, holdings) -> None:
     in_english(officer)
     client.force_login(officer, backend=None)
-    response = client.get(REGISTRY, {"q": "Jordan"})
+    response = client.post(REGISTRY, {"q": "Jordan"})
     (row,) = response.context["rows"]
     assert (
         row.source,
@@ -253,10 +253,12 @@ def test_registry_paginates_fifty_a_page(client: Client, officer, acme) -> None:
             collected_at=TODAY,
         )
     client.force_login(officer)
-    first = client.get(REGISTRY, {"q": "personne"})
+    first = client.post(REGISTRY, {"q": "personne"})
     assert len(first.context["rows"]) == 50
-    assert 'href="?q=personne&amp;page=2"' in first.content.decode()
-    second = client.get(REGISTRY, {"q": "personne", "page": "2"})
+    html = first.content.decode()
+    assert 'name="page" value="2"' in html
+    assert "q=personne" not in html  # issue 14: a search never goes into a URL
+    second = client.post(REGISTRY, {"q": "personne", "page": "2"})
     assert listed(second) == [("Personne 50", "sales")]
 
 
@@ -265,19 +267,20 @@ def test_page_is_french_by_default_and_english_after_choosing_it(
 ) -> None:
     client.force_login(officer)
     html = client.get(REGISTRY).content.decode()
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr"' in html
     assert "Registre des renseignements personnels détenus" in html
     assert "Connecté en tant que Pat Gagnon (Bureau de la protection des renseignements" in html
     assert "Ventes" in html
 
     response = client.post("/console/language/", {"language": "en", "next": REGISTRY})
     assert (response.status_code, response["Location"]) == (302, REGISTRY)
-    assert list(response.cookies) == []  # notice §2.3: no language cookie
+    # Notice §2.3: no language cookie; the choice lives in the authentication session.
+    assert set(response.cookies) <= {"omni_session"}
     officer.refresh_from_db()
     assert officer.preferred_language == "en"
 
     html = client.get(REGISTRY).content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en"' in html
     assert "Registry of personal data held" in html
     assert "Signed in as Pat Gagnon (Privacy office)" in html
     assert "Responding to requests for information (sales process)" in html
@@ -356,7 +359,7 @@ def test_registry_query_count_does_not_grow_with_rows(
 def test_login_page_sets_no_cookie_and_follows_lang_parameter(client: Client) -> None:
     response = client.get(LOGIN, {"lang": "en"})
     assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="en"' in response.content.decode()
     assert list(response.cookies) == []
 
 
@@ -396,5 +399,45 @@ def test_the_officers_sections_are_in_the_menu_of_privacy_officers_only(
         assert match is not None
         menus[user.team] = links.findall(match[1])
     assert menus["sales"] == ["/console/", "/console/record/"]
-    assert menus["privacy_office"][:3] == ["/console/", "/console/record/", "/console/retention/"]
+    assert menus["privacy_office"][:4] == [
+        "/console/requests/",
+        "/console/",
+        "/console/record/",
+        "/console/retention/",
+    ]
     assert len(menus["privacy_office"]) == 10
+
+
+def test_the_menu_is_grouped_in_seven_entries_or_fewer(client: Client, officer) -> None:
+    """Issue 14 point 2: groups (requests, registry, retention, collection, notices and
+    mailings, settings) instead of ten links in a row."""
+    client.force_login(officer)
+    html = client.get(REGISTRY).content.decode()
+    nav = re.search(r'<nav class="sections"[^>]*>\s*<ul>(.*)</ul>\s*</nav>', html, re.S)
+    assert nav is not None
+    top = re.sub(r"<ul>.*?</ul>", "", nav[1], flags=re.S)  # drop the groups' own lists
+    assert top.count("<li>") == 6
+    assert "<summary" in nav[1]
+    assert "Avis et envois" in nav[1]
+
+
+def test_the_console_follows_the_browser_language_until_one_is_chosen(
+    client: Client, officer
+) -> None:
+    client.force_login(officer)  # account language: French (the default)
+    english = client.get(REGISTRY, headers={"accept-language": "en-CA,en;q=0.8"})
+    assert '<html lang="en"' in english.content.decode()
+    client.post("/console/language/", {"language": "fr", "next": REGISTRY})
+    chosen = client.get(REGISTRY, headers={"accept-language": "en-CA,en;q=0.8"})
+    assert '<html lang="fr"' in chosen.content.decode()
+    assert "django_language" not in chosen.cookies
+
+
+def test_a_registry_search_in_the_query_string_is_ignored(client: Client, officer, holdings):
+    """Searches by email are posted: a ?q= (browser history, proxy logs) is not a search."""
+    client.force_login(officer)
+    everything = client.get(REGISTRY)
+    assert client.get(REGISTRY, {"q": "camille"}).context["query"] == ""
+    assert len(client.get(REGISTRY, {"q": "camille"}).context["rows"]) == len(
+        everything.context["rows"]
+    )

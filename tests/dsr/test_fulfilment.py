@@ -60,7 +60,7 @@ def test_access_report_lists_every_holding_in_the_persons_language(people, offic
     opened = export_open(export_token(export), now=NOW)
     assert opened is not None
     html = opened[1]
-    assert '<html lang="en">' in html
+    assert '<html lang="en"' in html
     for text in (
         "Customer service · Outils Acme",
         "Sales · Globex",
@@ -152,19 +152,22 @@ def test_erasure_when_nothing_keeps_the_data(db, officer, frozen) -> None:
     holding = holding_record(
         actor="t", organization=globex, candidate=candidate("sales", "lea@example.com"), today=TODAY
     )
+    from omni_privacy.registry.models import Holding, Person
+
     rights = fulfil(verified(officer, "erasure", "lea@example.com"), officer)
-    holding.refresh_from_db()
+    # Issue 14 point 4: erased at once, not scheduled; nothing is left about the person.
     assert rights.state == "fulfilled"
-    assert (holding.retention_rule, holding.due_at, holding.deadline_at) == (
-        "sales_erasure_request",
-        TODAY,
-        TODAY + dt.timedelta(days=60),
-    )
-    assert holding.person.erasure_requested_at == TODAY
+    assert not Holding.objects.filter(pk=holding.pk).exists()
+    assert not Person.objects.filter(pk=holding.person_id).exists()
+    rights.refresh_from_db()
+    assert rights.person is None
     assert rights.outcome == {
-        "erased": [{"holding": str(holding.public_id), "deadline": "2027-01-24"}],
+        "erased": [{"holding": str(holding.public_id), "erased_on": TODAY.isoformat()}],
         "retained": [],
     }
+    chunk = AuditEvent.objects.get(action="retention.erasure_request.chunk")
+    assert chunk.object_id == str(rights.public_id)
+    assert chunk.payload["count"] == 1
 
 
 def test_erasure_names_the_clause_and_a_legal_hold(people, officer, frozen) -> None:
@@ -214,12 +217,14 @@ def test_erasure_reaches_a_subscribers_sales_data(db, officer, frozen) -> None:
         candidate=candidate("customer_service", "lea@example.com"),
         today=TODAY,
     )
+    from omni_privacy.registry.models import Holding
+
     rights = fulfil(verified(officer, "erasure", "lea@example.com"), officer)
-    sales.refresh_from_db()
-    assert (sales.retention_rule, sales.due_at) == ("sales_erasure_request", TODAY)
+    assert not Holding.objects.filter(pk=sales.pk).exists()  # erased at once
+    assert Holding.objects.filter(pk=service.pk).exists()
     assert rights.state == "partially_fulfilled"
     assert rights.outcome == {
-        "erased": [{"holding": str(sales.public_id), "deadline": "2027-01-24"}],
+        "erased": [{"holding": str(sales.public_id), "erased_on": TODAY.isoformat()}],
         "retained": [
             {"holding": str(service.public_id), "clause": "customer_service", "until": None}
         ],

@@ -42,7 +42,7 @@ def test_gpc_json_and_statement_pages(client: Client) -> None:
     fr = client.get("/fr/controle-global-de-confidentialite")
     en = client.get("/en/global-privacy-control")
     assert (fr.status_code, en.status_code) == (200, 200)
-    assert '<html lang="fr">' in fr.content.decode()
+    assert '<html lang="fr"' in fr.content.decode()
     assert '<h1 id="gpc-title">Contrôle global de confidentialité</h1>' in fr.content.decode()
     assert "Sec-GPC: 1" in en.content.decode()
     assert "objection to direct marketing" in en.content.decode()

@@ -1,0 +1,83 @@
+"""The request pages in words (issue 14 point 6): history as sentences with the staff member's
+name, the requester's name and address, language names, the queue's search (posted), filters
+and sorting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+
+from tests.dsr.conftest import TODAY
+from tests.dsr.test_console import signed_in, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def queue_ids(html: str) -> list[str]:
+    return re.findall(r'<td><a href="/console/requests/([0-9a-f-]+)/"', html)
+
+
+def test_the_case_page_names_people_and_says_what_happened(
+    client: Client, officer, second_officer, people, frozen
+) -> None:
+    rights = submit(kind="erasure", jurisdiction="pipeda")
+    signed_in(client, officer)
+    base = f"/console/requests/{rights.public_id}"
+    client.post(f"{base}/verify-phone/")
+    client.post(f"{base}/assign/", {"assignee": second_officer.pk})
+    html = client.get(f"{base}/").content.decode().replace("&#x27;", "'")
+    assert '<dd id="requester-name">Camille Tremblay</dd>' in html
+    assert '<dd id="requester-email">camille@example.com</dd>' in html
+    assert '<dd id="request-language">Français</dd>' in html
+    history = html[html.index('id="history"') :]
+    assert "Pat Gagnon" in history
+    assert "Identité vérifiée par téléphone" in history
+    assert "Attribuée à dominique.qa." in history
+    assert "rights_request." not in history
+    assert "user:" not in history
+
+
+def test_the_language_is_named_in_the_readers_language(client: Client, officer, frozen):
+    rights = submit()  # a French request
+    officer.preferred_language = "en"
+    officer.save()
+    signed_in(client, officer)
+    html = client.get(f"/console/requests/{rights.public_id}/").content.decode()
+    assert '<dd id="request-language">French</dd>' in html
+
+
+def test_the_queue_filters_searches_by_post_and_sorts(client: Client, officer, frozen) -> None:
+    quebec = submit(received_on=TODAY - dt.timedelta(days=25))  # due in 5 days
+    gdpr = submit("dana@example.org", kind="erasure", jurisdiction="gdpr")
+    pipeda = submit("lee@example.net", kind="objection", jurisdiction="pipeda")
+    signed_in(client, officer)
+    queue = "/console/requests/"
+    every = queue_ids(client.get(queue).content.decode())
+    assert every[0] == str(quebec.public_id)  # soonest due first
+    assert set(every) == {str(r.public_id) for r in (quebec, gdpr, pipeda)}
+    # Filters by GET (no personal data in them).
+    assert queue_ids(client.get(queue, {"jurisdiction": "gdpr"}).content.decode()) == [
+        str(gdpr.public_id)
+    ]
+    assert queue_ids(client.get(queue, {"kind": "objection"}).content.decode()) == [
+        str(pipeda.public_id)
+    ]
+    assert queue_ids(client.get(queue, {"due_within": "7"}).content.decode()) == [
+        str(quebec.public_id)
+    ]
+    # The search is posted; an address in the query string is not a search.
+    found = client.post(queue, {"q": "DANA@example.org"}).content.decode()
+    assert queue_ids(found) == [str(gdpr.public_id)]
+    assert len(queue_ids(client.get(queue, {"q": "dana@example.org"}).content.decode())) == 3
+    assert queue_ids(client.post(queue, {"q": str(pipeda.public_id)[:8]}).content.decode()) == [
+        str(pipeda.public_id)
+    ]
+    assert queue_ids(client.post(queue, {"q": "nobody@example.com"}).content.decode()) == []
+    # Sorting.
+    latest = queue_ids(client.get(queue, {"order": "-due"}).content.decode())
+    assert latest[-1] == str(quebec.public_id)
+    # Assignee: nobody yet.
+    assert len(queue_ids(client.get(queue, {"assignee": "none"}).content.decode())) == 3
