@@ -30,7 +30,7 @@ from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for
 from omni_privacy.core.errors import FieldError, InvalidInputError
-from omni_privacy.dsr import consent_bridge
+from omni_privacy.dsr import consent_bridge, stores_bridge
 from omni_privacy.dsr.domain import portability
 from omni_privacy.dsr.domain.authorities import AUTHORITIES, PRIVACY_OFFICER, PRIVACY_OFFICER_EMAIL
 from omni_privacy.dsr.domain.states import Kind, State
@@ -72,6 +72,15 @@ def dsr_request_fulfil(
     (``https://host``) prefixes the download links; ``corrections`` are a rectification's."""
     require_privacy_officer(user)
     actor = actor_for(user)
+    # Omni's other databases first (dsr/stores_bridge.py): each store commits or rolls back on
+    # its own, and the request is answered only once every store is done.
+    store_lines: list[dict[str, str]] = []
+    store_sections: list[stores_bridge.StoreSection] = []
+    if request.state in (State.VERIFIED, State.IN_PROGRESS):
+        if request.kind == Kind.ERASURE:
+            store_lines = stores_bridge.erase_in_stores(request, actor=actor)
+        elif request.kind in (Kind.ACCESS, Kind.PORTABILITY):
+            store_sections = stores_bridge.access_in_stores(request, actor=actor)
     with transaction.atomic():
         request = locked(request)
         if request.state == State.VERIFIED:
@@ -80,13 +89,19 @@ def dsr_request_fulfil(
             raise ValueError(f"a request in state {request.state} cannot be fulfilled")
         kind = Kind(request.kind)
         if kind is Kind.ACCESS:
-            result = _access(request, now=now, today=today, base_url=base_url)
+            result = _access(
+                request, now=now, today=today, base_url=base_url, stores=store_sections
+            )
         elif kind is Kind.PORTABILITY:
             result = _portability(request, now=now, today=today, base_url=base_url)
         elif kind is Kind.RECTIFICATION:
             result = _rectification(request, corrections or {}, actor=actor, today=today)
         elif kind is Kind.ERASURE:
             result = _erasure(request, actor=actor, now=now, today=today)
+            if store_lines:
+                held_here = bool(result.outcome.get("erased") or result.outcome.get("retained"))
+                result.lines = (result.lines if held_here else []) + store_lines
+                result.outcome["stores"] = len(store_lines)
         elif kind is Kind.OBJECTION:
             result = _objection(request, actor=actor, now=now, today=today)
         else:
@@ -112,7 +127,14 @@ def _link(base_url: str, request: RightsRequest, export: Any) -> str:
     return base_url.rstrip("/") + reverse(name, args=[export_token(export)])
 
 
-def _access(request: RightsRequest, *, now: dt.datetime, today: dt.date, base_url: str) -> Result:
+def _access(
+    request: RightsRequest,
+    *,
+    now: dt.datetime,
+    today: dt.date,
+    base_url: str,
+    stores: list[stores_bridge.StoreSection] | None = None,
+) -> Result:
     holdings = readable_holdings(person=request.person, as_of=today, language=request.language)
     authority = AUTHORITIES[request.jurisdiction]
     with translation.override(request.language):
@@ -127,6 +149,7 @@ def _access(request: RightsRequest, *, now: dt.datetime, today: dt.date, base_ur
                 "officer_email": PRIVACY_OFFICER_EMAIL,
                 "authority": authority.name(request.language),
                 "authority_url": authority.url,
+                "stores": stores or [],
             },
         )
     export = export_store(request=request, kind="html", content=html, now=now)

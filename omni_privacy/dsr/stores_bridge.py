@@ -1,0 +1,143 @@
+"""A rights request reaching Omni's other databases (issue 17 points 3 and 4; docs/stores.md).
+
+- Erasure: before the registry is touched, one erasure per registered store is asked for
+  (stores/jobs.py: all or nothing per store, proven by a re-query, retried with backoff while a
+  store is down) and tried at once. The request is answered only when every store is done: a
+  store still pending or blocked refuses the fulfilment with its name and reason, the registry
+  is left as it was, and the officer answers once the store is done (the retries go on in the
+  background; a blocked store is fixed and retried from the Stores page). The person's address
+  stays sealed in each store's erasure only until that store is done.
+- Access: what each store holds about the person, per table, for the access report and the
+  portability export, in the person's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_noop
+
+from omni_privacy.core.crypto import unseal
+from omni_privacy.core.errors import Refused, define
+from omni_privacy.dsr.models import RightsRequest
+from omni_privacy.stores.domain.results import Failure
+from omni_privacy.stores.jobs import store_erasure_attempt, store_erasures_request
+from omni_privacy.stores.models import ExternalStore, StoreErasure
+from omni_privacy.stores.selectors import store_erasures_of
+from omni_privacy.stores.services import StoreInputError, store_access
+from omni_privacy.stores.texts import failure_text
+
+STORES_PENDING = define(
+    "dsr.stores_pending",
+    gettext_noop(
+        "the erasure is not finished in: %(stores)s. Nothing was changed here; it is retried "
+        "automatically, and the request can be answered once every store is done"
+    ),
+)
+STORES_UNREADABLE = define(
+    "dsr.stores_unreadable",
+    gettext_noop(
+        "cannot read what these stores hold: %(stores)s. Nothing was sent; answer once they "
+        "can be reached (the Stores page says why)"
+    ),
+)
+MAX_ROWS_SHOWN = 1000
+
+
+def reason_of(request: RightsRequest) -> str:
+    return f"rights_request:{request.public_id}"
+
+
+def erase_in_stores(request: RightsRequest, *, actor: str) -> list[dict[str, str]]:
+    """Erase the person in every store, or refuse (``Refused``) while one is not done. Returns
+    the letter's lines (French and English) for the stores, one per store."""
+    if not ExternalStore.objects.exists() or not request.email_sealed:
+        return []
+    email = unseal(request.email_sealed)
+    for job in store_erasures_request(actor=actor, reason=reason_of(request), email=email):
+        if job.state == StoreErasure.State.PENDING:
+            store_erasure_attempt(job.pk, now=job.next_attempt_at)
+    jobs = store_erasures_of(reason_of(request))
+    waiting = [job for job in jobs if job.state != StoreErasure.State.DONE]
+    if waiting:
+        names = ", ".join(
+            f"{job.store.name} ({failure_text(Failure(job.failure_code, job.failure_params))})"
+            if job.failure_code
+            else job.store.name
+            for job in waiting
+        )
+        raise Refused(STORES_PENDING, {"stores": names})
+    lines = []
+    for job in jobs:
+        kept = [
+            f"{name} ({table['clause']})"
+            for name, table in sorted(job.result.get("tables", {}).items())
+            if table.get("action") == "keep" and table.get("found")
+        ]
+        fr = f"Base « {job.store.name} » : vos renseignements ont été effacés"
+        en = f"Database “{job.store.name}”: your information was erased"
+        if kept:
+            fr += "; conservé en vertu d’une obligation légale : " + ", ".join(kept)
+            en += "; kept under a legal obligation: " + ", ".join(kept)
+        lines.append({"fr": fr + ".", "en": en + "."})
+    return lines
+
+
+@dataclass
+class StoreTable:
+    name: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class StoreSection:
+    store: str
+    tables: list[StoreTable] = field(default_factory=list)
+    failure: str = ""
+
+
+class _Collect:
+    def __init__(self) -> None:
+        self.tables: list[StoreTable] = []
+
+    def table(self, name: str, columns: Any) -> None:
+        self.tables.append(StoreTable(name, list(columns)))
+
+    def rows(self, name: str, batch: Any) -> None:
+        table = self.tables[-1]
+        for row in batch:
+            table.total += 1
+            if len(table.rows) < MAX_ROWS_SHOWN:
+                table.rows.append(["" if value is None else str(value) for value in row])
+
+
+def access_in_stores(request: RightsRequest, *, actor: str) -> list[StoreSection]:
+    """What every store holds about the person (one set-based query per table)."""
+    if not request.email_sealed:
+        return []
+    email = unseal(request.email_sealed)
+    sections = []
+    for store in ExternalStore.objects.order_by("name"):
+        sink = _Collect()
+        try:
+            result = store_access(actor=actor, store=store, email=email, sink=sink)
+        except StoreInputError:
+            sections.append(StoreSection(store.name, failure="not_ready"))
+            continue
+        failure = failure_text(result.failure) if result.failure else ""
+        sections.append(
+            StoreSection(store.name, [t for t in sink.tables if t.total], failure=failure)
+        )
+    failed = [section for section in sections if section.failure]
+    if failed:
+        names = ", ".join(
+            section.store
+            if section.failure == "not_ready"
+            else f"{section.store} ({section.failure})"
+            for section in failed
+        )
+        raise Refused(STORES_UNREADABLE, {"stores": names})
+    return sections

@@ -1,0 +1,97 @@
+"""A rights request reaches Omni's other databases (issue 17 points 3 and 4): the access report
+shows what a store holds, an erasure is carried out in every store before the answer, and a
+store that is down holds the answer back with the registry untouched until it is done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from omni_privacy.core.errors import Refused
+from omni_privacy.dsr.exports import export_open, export_token
+from omni_privacy.registry.models import Holding
+from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
+from omni_privacy.stores.connect import dispose_engines
+from omni_privacy.stores.models import StoreErasure
+from tests.dsr.conftest import NOW, TODAY, candidate
+from tests.dsr.test_fulfilment import fulfil, verified
+from tests.stores import fixture
+from tests.stores.conftest import ExternalDb
+from tests.stores.fixture import LEA
+from tests.stores.test_erasure import registered
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def crm(tmp_path: Path):
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    db = ExternalDb("sqlite", f"sqlite:///{folder / 'store.sqlite3'}")
+    fixture.create(db.engine)
+    fixture.populate(db.engine)
+    registered(db)
+    yield db, folder
+    dispose_engines()
+
+
+def _in_store(db: ExternalDb) -> int:
+    with db.engine.connect() as connection:
+        return connection.execute(
+            sa.text("SELECT count(*) FROM customers WHERE lower(email) = :e"), {"e": LEA}
+        ).scalar_one()
+
+
+def test_the_access_report_shows_what_a_store_holds(crm, officer, frozen) -> None:
+    rights = fulfil(verified(officer, "access", LEA, language="en"), officer)
+    html = export_open(export_token(rights.exports.get()), now=NOW)[1]
+    assert "Other database: crm" in html
+    assert "<h3>orders</h3>" in html
+    assert "Léa Tremblay" in html
+
+
+def test_an_erasure_reaches_the_store_before_the_answer(crm, officer, frozen) -> None:
+    db, _folder = crm
+    globex = organization_upsert(
+        actor="t", data=OrganizationInput(code="globex", name="Globex"), as_of=TODAY
+    )
+    holding = holding_record(
+        actor="t", organization=globex, candidate=candidate("sales", LEA), today=TODAY
+    )
+    rights = fulfil(verified(officer, "erasure", LEA, language="en"), officer)
+    assert rights.state == "fulfilled"
+    assert not Holding.objects.filter(pk=holding.pk).exists()
+    assert _in_store(db) == 0
+    job = StoreErasure.objects.get()
+    assert (job.state, job.identity_sealed) == ("done", "")
+    assert rights.outcome["stores"] == 1
+
+
+def test_a_store_that_is_down_holds_the_answer_back(crm, officer, frozen) -> None:
+    db, folder = crm
+    globex = organization_upsert(
+        actor="t", data=OrganizationInput(code="globex", name="Globex"), as_of=TODAY
+    )
+    holding = holding_record(
+        actor="t", organization=globex, candidate=candidate("sales", LEA), today=TODAY
+    )
+    rights = verified(officer, "erasure", LEA, language="en")
+    away = folder.with_name("crm-away")
+    folder.rename(away)
+    dispose_engines()
+    with pytest.raises(Refused) as refused:
+        fulfil(rights, officer)
+    assert "crm" in refused.value.message
+    rights.refresh_from_db()
+    assert rights.state == "verified"
+    assert Holding.objects.filter(pk=holding.pk).exists()  # the registry is untouched
+    assert StoreErasure.objects.get().state == "pending"  # retried in the background
+
+    away.rename(folder)
+    dispose_engines()
+    rights = fulfil(rights, officer)
+    assert rights.state == "fulfilled"
+    assert _in_store(db) == 0
+    assert not Holding.objects.filter(pk=holding.pk).exists()
