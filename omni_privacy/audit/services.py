@@ -194,3 +194,27 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
                 max(checked, 1), "the chain head's hash does not match the newest event"
             )
     return checked, None
+
+
+# Who looked at a person (issue 15 point 3; Quebec s.27 lets the person ask who had access).
+READ_ACTION = "person.read"
+READ_VIAS = ("person_page", "consent_lookup", "export", "api")
+
+
+def person_read_record(*, user: Any, person_public_id: Any, via: str, reason: str = "") -> None:
+    """One read of a person's data by staff: who (the actor label), what (the person's id,
+    never a value), when, through which page, and why when the flow knows it (``reason``: a
+    rights request's id)."""
+    if via not in READ_VIAS:
+        raise ValueError(f"unknown read path {via!r}")
+    payload: dict[str, str] = {"via": via}
+    if reason:
+        payload["reason"] = reason
+    with transaction.atomic():
+        audit_record(
+            actor=actor_for(user),
+            action=READ_ACTION,
+            object_type="person",
+            object_id=str(person_public_id),
+            payload=payload,
+        )

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from omni_privacy.audit.services import actor_for
+from omni_privacy.audit.services import actor_for, person_read_record
 from omni_privacy.consent.selectors import consent_history, suppressions, use_decision
 from omni_privacy.consent.services import suppression_add
 from omni_privacy.console.consent_forms import (
@@ -138,6 +138,8 @@ def consent_lookup(request: HttpRequest) -> HttpResponse:
             _suppression_row(row) for row in suppressions(digest=person.email_digest)
         ]
         context |= _person_context(person)
+        person_read_record(user=request.user, person_public_id=person.public_id,
+                           via="consent_lookup")  # fmt: skip
     elif form.is_valid():
         email = form.cleaned_data["email"]
         context["searched"] = True
@@ -145,6 +147,8 @@ def consent_lookup(request: HttpRequest) -> HttpResponse:
         found = person_by_email(email)
         if found is not None:
             context |= _person_context(found)
+            person_read_record(user=request.user, person_public_id=found.public_id,
+                               via="consent_lookup")  # fmt: skip
     return render(request, "console/consent.html", context)
 
 

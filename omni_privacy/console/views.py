@@ -25,9 +25,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
+from omni_privacy.audit.services import person_read_record
 from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
 from omni_privacy.console.labels import holding_view
 from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
+from omni_privacy.console.reads import read_lines
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
 from omni_privacy.dsr.selectors import request_figures
@@ -182,9 +184,13 @@ def person_page(
         "as_of": as_of,
         "notice": done_notice(request),
     }
+    # Every read of a person's data by staff is recorded (who, which person, when, where), so
+    # that an officer, and the person, can learn who looked (Quebec s.27).
+    person_read_record(user=request.user, person_public_id=public_id, via="person_page")
     if officer(request):
         context["holds"] = legal_holds(as_of=as_of, person=public_id)
         context["hold_form"] = hold_form or LegalHoldForm()
+        context["reads"] = read_lines(public_id)
     return render(request, "console/person.html", context, status=status)
 
 

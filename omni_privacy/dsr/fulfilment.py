@@ -38,6 +38,7 @@ from omni_privacy.dsr.exports import export_store, export_token, link_lifetime
 from omni_privacy.dsr.holdings import clause_text, readable_holdings
 from omni_privacy.dsr.letters import letter_send
 from omni_privacy.dsr.models import RightsRequest
+from omni_privacy.dsr.reads import access_lines
 from omni_privacy.dsr.services import locked, move
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
@@ -150,6 +151,7 @@ def _access(
                 "authority": authority.name(request.language),
                 "authority_url": authority.url,
                 "stores": stores or [],
+                "reads": access_lines(request.person.public_id) if request.person else [],
             },
         )
     export = export_store(request=request, kind="html", content=html, now=now)

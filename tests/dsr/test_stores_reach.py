@@ -95,3 +95,17 @@ def test_a_store_that_is_down_holds_the_answer_back(crm, officer, frozen) -> Non
     assert rights.state == "fulfilled"
     assert _in_store(db) == 0
     assert not Holding.objects.filter(pk=holding.pk).exists()
+
+
+def test_the_access_report_says_who_consulted_the_data(people, officer, frozen) -> None:
+    from omni_privacy.audit.services import person_read_record
+    from omni_privacy.registry.models import Person
+
+    camille = Person.objects.get(holdings__email="camille@example.com", holdings__source="sales")
+    person_read_record(user=officer, person_public_id=camille.public_id, via="person_page")
+    rights = fulfil(verified(officer, "access", language="en"), officer)
+    html = export_open(export_token(rights.exports.get()), now=NOW)[1]
+    assert "Who at Omni consulted your information" in html
+    assert "Privacy office" in html
+    assert "your file in the registry" in html
+    assert officer.get_username() not in html
