@@ -38,6 +38,7 @@ from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_search
 from omni_privacy.retention.selectors import legal_holds, retention_overview
+from omni_privacy.stores.selectors import stores_health
 
 PAGE_SIZE = 50
 ENDED_STATES = (HoldingState.DELETED, HoldingState.ANONYMIZED)
@@ -92,6 +93,8 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         "syncs": sync_view(instance_syncs(now=clock.now())) if is_officer else None,
         # Notice §9: a rights request past its legal due day is an alarm.
         "rights": request_figures(today=as_of) if is_officer else None,
+        # Issue 17: a store unreachable or an erasure blocked there is an alarm.
+        "stores_health": stores_health() if is_officer else None,
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from omni_privacy.core.crypto import unseal
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.stores.domain.dataset import Dataset, parse_dataset
@@ -54,3 +56,15 @@ def store_erasures_blocked() -> list[StoreErasure]:
 def store_erasures_waiting_count() -> int:
     """Erasures not done yet and not blocked (waiting for their attempt or a retry)."""
     return StoreErasure.objects.filter(state=StoreErasure.State.PENDING).count()
+
+
+def stores_health() -> dict[str, Any]:
+    """For the dashboard: how many stores, which were unreachable at their last check, and
+    the erasures blocked or waiting there."""
+    stores = list(ExternalStore.objects.order_by("name").values_list("name", "status"))
+    return {
+        "stores": len(stores),
+        "down": [name for name, status in stores if status == ExternalStore.Status.UNREACHABLE],
+        "blocked": StoreErasure.objects.filter(state=StoreErasure.State.BLOCKED).count(),
+        "waiting": store_erasures_waiting_count(),
+    }

@@ -34,8 +34,8 @@ def crm(tmp_path: Path):
 
 def test_only_privacy_officers_see_it(client: Client, sales_user, officer, crm) -> None:
     client.force_login(sales_user)
-    assert client.get(PAGE).status_code == 404
-    assert client.post("/console/stores/crm/check/").status_code == 404
+    assert client.get(PAGE).status_code == 403  # the translated page with a way back
+    assert client.post("/console/stores/crm/check/").status_code == 403
     client.force_login(officer)
     assert client.get(PAGE).status_code == 200
 
@@ -84,3 +84,17 @@ def test_the_page_reads_in_french(client: Client, officer, crm) -> None:
     assert "Bases externes" in page
     assert "10 tables" in page
     assert "Vérifier maintenant" in page
+
+
+def test_the_dashboard_raises_an_alarm_for_a_blocked_erasure(client: Client, officer, crm) -> None:
+    db, _store = crm
+    in_english(officer)
+    client.force_login(officer)
+    page = client.get("/console/").content.decode()
+    assert "1 store, reachable at its last check; no erasure blocked." in page
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE reports"))
+    (job,) = store_erasures_request(actor="test", reason="rights_request:R-2", email=LEA)
+    store_erasure_attempt(job.pk, now=job.next_attempt_at)
+    page = client.get("/console/").content.decode()
+    assert "1 erasure blocked: a privacy officer must act" in page
