@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
+
 from omni_privacy.core.crypto import unseal
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.stores.domain.dataset import Dataset, parse_dataset
@@ -60,11 +62,18 @@ def store_erasures_waiting_count() -> int:
 
 def stores_health() -> dict[str, Any]:
     """For the dashboard: how many stores, which were unreachable at their last check, and
-    the erasures blocked or waiting there."""
+    the erasures blocked or waiting there (one query when no store is registered, two
+    otherwise)."""
     stores = list(ExternalStore.objects.order_by("name").values_list("name", "status"))
+    if not stores:
+        return {"stores": 0, "down": [], "blocked": 0, "waiting": 0}
+    counts = StoreErasure.objects.aggregate(
+        blocked=Count("pk", filter=Q(state=StoreErasure.State.BLOCKED)),
+        waiting=Count("pk", filter=Q(state=StoreErasure.State.PENDING)),
+    )
     return {
         "stores": len(stores),
         "down": [name for name, status in stores if status == ExternalStore.Status.UNREACHABLE],
-        "blocked": StoreErasure.objects.filter(state=StoreErasure.State.BLOCKED).count(),
-        "waiting": store_erasures_waiting_count(),
+        "blocked": counts["blocked"],
+        "waiting": counts["waiting"],
     }
