@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "omni_privacy.mailings",
     "omni_privacy.dsr",
     "omni_privacy.drp",
+    "omni_privacy.conformance",
     "omni_privacy.console",
     "omni_privacy.portal",
     "omni_privacy.api",

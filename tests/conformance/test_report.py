@@ -1,0 +1,73 @@
+"""The live conformance report (issue 16 point 6): each clause's checks from the data, a
+failure when the data breaks a clause, unchecked clauses listed, French and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from omni_privacy.accounts.models import Team, User
+from omni_privacy.accounts.services import privacy_officer_delegate
+from omni_privacy.conformance.report import FAIL, PASS, UNCHECKED, check_words, conformance_report
+from omni_privacy.registry.models import Holding
+from tests.dsr.conftest import people  # noqa: F401 - a registry with three holdings
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 25)
+
+
+def _officers(count: int) -> None:
+    for index in range(count):
+        user = User.objects.create_user(
+            username=f"officer{index}", password="x" * 20, team=Team.PRIVACY_OFFICE
+        )
+        privacy_officer_delegate(user=user, valid_from=dt.date(2024, 1, 1), document="D-1",
+                                 actor="test", at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+
+
+def _outcome(report, code: str, clause: str | None = None) -> str:
+    (check,) = [c for c in report.checks if c.code == code and (clause is None or c.clause == clause)]
+    return check.outcome
+
+
+def test_each_clause_is_checked_or_listed_as_unchecked(people) -> None:  # noqa: F811
+    _officers(2)
+    report = conformance_report(as_of=TODAY)
+    assert _outcome(report, "two_officers") == PASS
+    assert _outcome(report, "retention_rule", "§4 ¶3") == PASS
+    assert _outcome(report, "requests_on_time") == PASS
+    tops = {check.clause.split()[0].split(".")[0] for check in report.checks}
+    assert {"§1", "§6", "§7", "§8", "§10", "§11"} <= {
+        c.clause for c in report.checks if c.outcome == UNCHECKED
+    }
+    assert "§12" in tops
+
+
+def test_a_holding_past_its_deadline_and_a_missing_officer_fail(people) -> None:  # noqa: F811
+    _officers(1)
+    sales = Holding.objects.filter(source="sales").first()
+    Holding.objects.filter(pk=sales.pk).update(
+        due_at=TODAY - dt.timedelta(days=90), deadline_at=TODAY - dt.timedelta(days=30)
+    )
+    report = conformance_report(as_of=TODAY)
+    assert report.failed
+    assert _outcome(report, "two_officers") == FAIL
+    failing = [c for c in report.checks if c.outcome == FAIL and c.code == "retention_rule"]
+    assert [c.params["count"] for c in failing] == [1]
+    with translation.override("fr"):
+        said = check_words(failing[0])
+    assert said == "1 fiche sous la règle sales_last_contact est conservée au-delà de son échéance"
+
+
+def test_the_command_prints_json_and_exits_1_on_a_failure(people, capsys) -> None:  # noqa: F811
+    with pytest.raises(SystemExit) as exit_:
+        call_command("conformance", "--as-of", "2026-11-25", "--json")
+    assert exit_.value.code == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["failed"] is True
+    officers = [c for c in out["checks"] if c["code"] == "two_officers"]
+    assert officers[0]["outcome"] == "fail"
