@@ -25,12 +25,19 @@ def _officers(count: int) -> None:
         user = User.objects.create_user(
             username=f"officer{index}", password="x" * 20, team=Team.PRIVACY_OFFICE
         )
-        privacy_officer_delegate(user=user, valid_from=dt.date(2024, 1, 1), document="D-1",
-                                 actor="test", at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+        privacy_officer_delegate(
+            user=user,
+            valid_from=dt.date(2024, 1, 1),
+            document="D-1",
+            actor="test",
+            at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        )
 
 
 def _outcome(report, code: str, clause: str | None = None) -> str:
-    (check,) = [c for c in report.checks if c.code == code and (clause is None or c.clause == clause)]
+    (check,) = [
+        c for c in report.checks if c.code == code and (clause is None or c.clause == clause)
+    ]
     return check.outcome
 
 
