@@ -104,11 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writers queue instead of failing with "database is locked" half-way through a transaction.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a connection waits for another writer; `serve` shortens it for web requests
+        # (OMNI_WEB_DB_BUSY_SECONDS, core/dbwait.py) so that they answer 503, not hang.
+        "timeout": env_int("OMNI_DB_BUSY_SECONDS", 20),
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+
+OMNI_WEB_DB_BUSY_SECONDS = env_int("OMNI_WEB_DB_BUSY_SECONDS", 3)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("omni_privacy.portal.urls")),
 ]
+
+# A locked or unreachable database answers a translated 503, not a 500 (core/views.py).
+handler500 = "omni_privacy.core.views.handler500"

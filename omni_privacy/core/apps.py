@@ -7,9 +7,12 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.utils.translation import gettext, ngettext
 
-        from omni_privacy.core import errors
+        from omni_privacy.core import dbwait, errors
+
+        connection_created.connect(dbwait.on_connection_created, dispatch_uid="core.dbwait")
 
         # core.errors is plain Python (domain code imports it): it says codes through Django.
         errors.use_translation(gettext, ngettext)

@@ -11,17 +11,26 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import InterfaceError, OperationalError, connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from omni_privacy.core.periodic import SCHEDULER_EVERY_SECONDS, registered, run_scheduler
 
 logger = logging.getLogger(__name__)
+
+# A locked or unreachable database makes the task worker wait and try again, doubling the pause
+# up to BACKOFF_MAX_SECONDS, instead of exiting; a spell of work longer than BACKOFF_RESET_SECONDS
+# starts the doubling afresh.
+BACKOFF_FIRST_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 60.0
+BACKOFF_RESET_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -55,13 +64,7 @@ class Command(BaseCommand):
         scheduler.start()
         try:
             if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
-                call_command(
-                    "db_worker",
-                    interval=options["interval"],
-                    reload=False,
-                    startup_delay=False,
-                    verbosity=options["verbosity"],
-                )
+                self._run_db_worker(options)
             else:
                 self._wait_for_signal(stop)
         except SystemExit as exit_:
@@ -72,6 +75,39 @@ class Command(BaseCommand):
             stop.set()
             scheduler.join(timeout=30)
         logger.info("worker stopped")
+
+    def _run_db_worker(self, options: dict[str, Any]) -> None:
+        """`db_worker` until it stops on a signal; a database error restarts it after a pause.
+
+        db_worker itself skips a locked database while claiming, but any other database error
+        (locked while recording a result, the server gone, a file not there) ends it.
+        """
+        pause = BACKOFF_FIRST_SECONDS
+        while True:
+            started = time.monotonic()
+            try:
+                call_command(
+                    "db_worker",
+                    interval=options["interval"],
+                    reload=False,
+                    startup_delay=False,
+                    verbosity=options["verbosity"],
+                )
+                return
+            except (OperationalError, InterfaceError) as error:
+                if time.monotonic() - started > BACKOFF_RESET_SECONDS:
+                    pause = BACKOFF_FIRST_SECONDS
+                # The class only: a database message may quote a value.
+                logger.warning(
+                    "task worker: database unavailable (%s); retrying in %.0f s",
+                    type(error).__name__,
+                    pause,
+                )
+                connections.close_all()
+                # db_worker's signal handlers are still installed: SIGTERM here leaves with
+                # SystemExit(0), as when idle.
+                time.sleep(pause)
+                pause = min(pause * 2, BACKOFF_MAX_SECONDS)
 
     def _wait_for_signal(self, stop: threading.Event) -> None:
         def handler(signum: int, _frame: FrameType | None) -> None:
