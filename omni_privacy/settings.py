@@ -113,6 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 OMNI_WEB_DB_BUSY_SECONDS = env_int("OMNI_WEB_DB_BUSY_SECONDS", 3)
+# A RUNNING task is reaped (core/reaper.py) when its worker's beat is older than this, or, for
+# a worker that keeps no beat, when it started longer ago than OMNI_TASK_LOST_SECONDS.
+OMNI_WORKER_LOST_SECONDS = env_int("OMNI_WORKER_LOST_SECONDS", 120)
+OMNI_TASK_LOST_SECONDS = env_int("OMNI_TASK_LOST_SECONDS", 6 * 3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -50,3 +50,15 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+class WorkerBeat(models.Model):
+    """A task worker's sign of life (core/reaper.py): `omni-privacy worker` refreshes its row
+    every few seconds while it runs and deletes it when it stops cleanly. A RUNNING task whose
+    worker's beat has gone quiet was abandoned (the worker was killed) and is reaped."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -30,10 +30,12 @@ def test_a_slot_is_enqueued_once_even_when_claimed_twice(settings):
     assert claim_and_enqueue(now=NOW + dt.timedelta(minutes=29)) == [
         "mailings_close",
         "outbox_deliver",
+        "reap_lost_tasks",
     ]
     assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == [
         "mailings_close",
         "outbox_deliver",
+        "reap_lost_tasks",
         "sync_monthly",
     ]
 

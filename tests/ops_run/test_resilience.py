@@ -152,6 +152,7 @@ def test_the_worker_outlives_database_errors_with_backoff(
     monkeypatch.setattr(worker_command, "call_command", fake_call_command)
     monkeypatch.setattr(worker_command, "run_scheduler", lambda stop, **_: stop.wait(0))
     monkeypatch.setattr(worker_command.time, "sleep", pauses.append)
+    monkeypatch.setattr(worker_command.Command, "_start_beating", lambda *_: None)
     call_command("worker")
     assert calls == ["db_worker"] * 4
     assert pauses == [1.0, 2.0, 4.0]
@@ -189,3 +190,63 @@ def test_run_restarts_a_worker_that_was_killed(sqlite_site: Site) -> None:
     text = log_path.read_text()
     assert re.search(r"worker \(pid \d+\) exited with status -9; restarting it \(1 of 5", text)
     assert code == 0
+
+
+def _wait_for(condition, what: str, log: Path, seconds: float = STARTUP_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"{what}\n{log.read_text()}")
+
+
+def test_a_task_whose_worker_was_killed_is_reaped_not_run_twice(sqlite_site: Site) -> None:
+    sqlite_site.migrate()
+    env = sqlite_site.env() | {
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "OMNI_WORKER_LOST_SECONDS": "2",
+    }
+    enqueued = subprocess.run(
+        [
+            *cli_command(),
+            "shell",
+            "-c",
+            "from tests.ops_run.slow_tasks import hold_a_minute; hold_a_minute.enqueue()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert enqueued.returncode == 0, enqueued.stderr
+    task_status = "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path LIKE %s"
+    slow = ("%hold_a_minute",)
+    started = "SELECT count(*) FROM core_throttlehit WHERE bucket = 'slow-task-started'"
+    log_path = sqlite_site.directory / "worker.log"
+    with log_path.open("wb") as log:
+        first = subprocess.Popen(
+            [*cli_command(), "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_for(lambda: sqlite_site.scalar(started) == 1, "task never started", log_path)
+            assert sqlite_site.scalar(task_status, slow) == "RUNNING"
+        finally:
+            first.kill()
+            first.wait()
+        time.sleep(3)  # its beat goes quiet past OMNI_WORKER_LOST_SECONDS
+        second = subprocess.Popen(
+            [*cli_command(), "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_for(
+                lambda: sqlite_site.scalar(task_status, slow) == "FAILED", "not reaped", log_path
+            )
+            time.sleep(1.5)
+            assert second.poll() is None
+        finally:
+            assert _stop(second) == 0
+    assert sqlite_site.scalar(started) == 1  # reaped, not run a second time
+    assert "reaped 1 task(s) left running by a worker that died" in log_path.read_text()
+    assert sqlite_site.scalar("SELECT count(*) FROM core_workerbeat") == 1  # the dead one's

@@ -9,7 +9,9 @@ workers execute the tasks, and this command runs the scheduler alone.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 import time
 from types import FrameType
@@ -21,6 +23,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
+from omni_privacy.core import reaper
 from omni_privacy.core.periodic import SCHEDULER_EVERY_SECONDS, registered, run_scheduler
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
+        # Unique across machines and restarts; names the beat that says this worker is alive.
+        self.worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{os.urandom(4).hex()}"
         scheduler = threading.Thread(
             target=run_scheduler,
             args=(stop,),
@@ -61,9 +66,13 @@ class Command(BaseCommand):
         )
         names = ", ".join(job.name for job in registered()) or "-"
         logger.info("worker starting; periodic jobs: %s", names)
+        beats = threading.Thread(
+            target=self._beat, args=(stop,), name="omni-worker-beat", daemon=True
+        )
         scheduler.start()
         try:
             if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+                self._start_beating(beats)
                 self._run_db_worker(options)
             else:
                 self._wait_for_signal(stop)
@@ -74,7 +83,41 @@ class Command(BaseCommand):
         finally:
             stop.set()
             scheduler.join(timeout=30)
+            if beats.ident is not None:  # started: stop it, then remove this worker's beat
+                beats.join(timeout=30)
+                self._forget()
         logger.info("worker stopped")
+
+    def _start_beating(self, beats: threading.Thread) -> None:
+        """A first beat, the tasks lost by workers that died, then a beat every few seconds."""
+        try:
+            reaper.beat(self.worker_id)
+            reaped = reaper.reap_lost_tasks()
+        except (OperationalError, InterfaceError) as error:
+            logger.warning("task worker: could not reap lost tasks (%s)", type(error).__name__)
+        else:
+            if reaped:
+                logger.warning("reaped %d task(s) left running by a worker that died", reaped)
+        beats.start()
+
+    def _beat(self, stop: threading.Event) -> None:
+        try:
+            while not stop.wait(reaper.BEAT_EVERY_SECONDS):
+                try:
+                    reaper.beat(self.worker_id)
+                except Exception as error:  # a missed beat is retried at the next one
+                    logger.warning("worker beat failed (%s)", type(error).__name__)
+        finally:
+            connections.close_all()
+
+    def _forget(self) -> None:
+        try:
+            reaper.forget(self.worker_id)
+        except (OperationalError, InterfaceError) as error:
+            # The reaper deletes stale beats in time.
+            logger.warning("could not remove this worker's beat (%s)", type(error).__name__)
+        finally:
+            connections.close_all()
 
     def _run_db_worker(self, options: dict[str, Any]) -> None:
         """`db_worker` until it stops on a signal; a database error restarts it after a pause.
@@ -91,6 +134,7 @@ class Command(BaseCommand):
                     interval=options["interval"],
                     reload=False,
                     startup_delay=False,
+                    worker_id=self.worker_id,
                     verbosity=options["verbosity"],
                 )
                 return
