@@ -161,11 +161,22 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-TASKS = {
+TASKS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": env_str("OMNI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Scale-out (docs/operations.md): OMNI_TASKS=rq queues the tasks on Redis (OMNI_REDIS_URL) for
+# any number of `omni-privacy worker` processes on any number of machines; "db" (the default)
+# keeps them in the database, the embedded two-command set-up.
+OMNI_TASKS = env_choice("OMNI_TASKS", "db", ("db", "rq"))
+OMNI_REDIS_URL = env_str("OMNI_REDIS_URL", "redis://127.0.0.1:6379/0")
+if OMNI_TASKS == "rq":
+    INSTALLED_APPS.append("django_rq")
+    # A task may run up to an hour (a first sync of a million rows) before RQ stops it.
+    RQ_QUEUES = {"default": {"URL": OMNI_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 OMNI_POLICY_FILE = env_str("OMNI_POLICY_FILE", "")
 # Keys the audit chain's HMAC and the erasure ledger's email digests; rotate only with a re-key.

@@ -1,9 +1,10 @@
 """`omni-privacy worker`: the task worker plus the periodic-job scheduler.
 
 The scheduler (core.periodic) runs in a thread and enqueues each registered job once per slot,
-however many workers run; the django-tasks-db worker (`db_worker`) runs in the main thread and
-executes what is queued. With another task backend (e.g. RQ on Redis) that backend's own
-workers execute the tasks, and this command runs the scheduler alone.
+however many workers run; the main thread executes what is queued: the django-tasks-db worker
+(`db_worker`) by default, an RQ worker with OMNI_TASKS=rq (tasks on Redis, any number of
+workers on any number of machines). With another task backend that backend's own workers
+execute the tasks, and this command runs the scheduler alone.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
@@ -74,6 +76,8 @@ class Command(BaseCommand):
             if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
                 self._start_beating(beats)
                 self._run_db_worker(options)
+            elif settings.OMNI_TASKS == "rq":
+                self._run_rq_worker()
             else:
                 self._wait_for_signal(stop)
         except SystemExit as exit_:
@@ -153,6 +157,43 @@ class Command(BaseCommand):
                 time.sleep(pause)
                 pause = min(pause * 2, BACKOFF_MAX_SECONDS)
 
+    def _run_rq_worker(self) -> None:
+        """An RQ worker on the default queue until SIGTERM/SIGINT (RQ's warm shutdown: the job
+        in hand is finished). RQ itself fails the jobs of a worker that died (its started-job
+        registry expires with the worker's heartbeat). Redis unreachable: retried with backoff.
+        """
+        from django_rq import get_worker
+        from django_tasks.signals import task_finished, task_started
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        # Jobs run in this process (RQ's SimpleWorker), not in a forked work horse: a fork
+        # while the scheduler thread holds a SQLite connection leaves the child's copy of
+        # SQLite's lock table wrong ("database is locked"). Each job starts and ends as a
+        # request does, with stale or broken connections closed.
+        task_started.connect(_fresh_connections, dispatch_uid="omni-rq-started")
+        task_finished.connect(_fresh_connections, dispatch_uid="omni-rq-finished")
+        pause = BACKOFF_FIRST_SECONDS
+        while True:
+            started = time.monotonic()
+            try:
+                get_worker(
+                    "default",
+                    job_class="django_tasks_rq.Job",
+                    worker_class="rq.worker.SimpleWorker",
+                    name=self.worker_id,
+                ).work(with_scheduler=True)
+                return
+            except (RedisConnectionError, OperationalError, InterfaceError) as error:
+                if time.monotonic() - started > BACKOFF_RESET_SECONDS:
+                    pause = BACKOFF_FIRST_SECONDS
+                logger.warning(
+                    "task worker: queue or database unavailable (%s); retrying in %.0f s",
+                    type(error).__name__,
+                    pause,
+                )
+                time.sleep(pause)
+                pause = min(pause * 2, BACKOFF_MAX_SECONDS)
+
     def _wait_for_signal(self, stop: threading.Event) -> None:
         def handler(signum: int, _frame: FrameType | None) -> None:
             logger.info("received %s: stopping", signal.strsignal(signum))
@@ -163,3 +204,7 @@ class Command(BaseCommand):
         logger.info("task backend is not django-tasks-db: running the scheduler only")
         while not stop.wait(1.0):
             pass
+
+
+def _fresh_connections(**kwargs: Any) -> None:  # noqa: ARG001 - signal receiver
+    close_old_connections()
