@@ -219,10 +219,18 @@ OMNI_DSR_PURGE_DAYS = env_int("OMNI_DSR_PURGE_DAYS", 30)
 OMNI_DSR_REMINDER_DAYS = env_int("OMNI_DSR_REMINDER_DAYS", 7)
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
 
+# Operating (docs/operations.md): /healthz and /metrics ask for this bearer token when set;
+# OMNI_LOG_FORMAT=json writes one JSON object a line (core/jsonlog.py).
+OMNI_METRICS_TOKEN = env_str("OMNI_METRICS_TOKEN", "")
+OMNI_LOG_FORMAT = env_choice("OMNI_LOG_FORMAT", "plain", ("plain", "json"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "omni_privacy.core.jsonlog.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": OMNI_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("OMNI_LOG_LEVEL", "INFO")},
 }
