@@ -12,7 +12,6 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
@@ -70,8 +69,18 @@ def _queued_tasks(client: redis.Redis) -> collections.Counter[str]:
 def test_three_schedulers_over_a_day_enqueue_each_job_once_per_slot(
     sqlite_site: Site, queue: redis.Redis
 ) -> None:
-    sqlite_site.migrate()
-    env = _rq_env(sqlite_site) | {"GO_AT": str(time.time() + 4)}
+    _three_schedulers_over_a_day(sqlite_site, queue)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("postgres_site", ["rq_day"], indirect=True)
+def test_three_schedulers_over_a_day_on_postgresql(postgres_site: Site, queue: redis.Redis) -> None:
+    _three_schedulers_over_a_day(postgres_site, queue)
+
+
+def _three_schedulers_over_a_day(site: Site, queue: redis.Redis) -> None:
+    site.migrate()
+    env = _rq_env(site) | {"GO_AT": str(time.time() + 4)}
     processes = [
         subprocess.Popen(
             [*cli_command(), "shell", "-c", SIMULATE_DAY],
@@ -85,9 +94,7 @@ def test_three_schedulers_over_a_day_enqueue_each_job_once_per_slot(
         _out, err = process.communicate(timeout=300)
         assert process.returncode == 0, err.decode()
     assert dict(_queued_tasks(queue)) == EXPECTED_PER_DAY
-    claims = sqlite_site.query(
-        "SELECT name, count(*) FROM core_periodicclaim GROUP BY name ORDER BY name"
-    )
+    claims = site.query("SELECT name, count(*) FROM core_periodicclaim GROUP BY name ORDER BY name")
     kept = 11  # core.periodic keeps a job's claims of its last CLAIMS_KEPT intervals
     assert dict(claims) == {
         "audit_verify_daily": 1,
@@ -110,12 +117,22 @@ def _stop(process: subprocess.Popen[bytes]) -> int:
         raise
 
 
-def test_three_rq_workers_run_each_periodic_job_once(
-    sqlite_site: Site, queue: redis.Redis, tmp_path: Path
+def test_three_rq_workers_run_each_periodic_job_once(sqlite_site: Site, queue: redis.Redis) -> None:
+    _three_rq_workers(sqlite_site, queue)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("postgres_site", ["rq_workers"], indirect=True)
+def test_three_rq_workers_run_each_periodic_job_once_on_postgresql(
+    postgres_site: Site, queue: redis.Redis
 ) -> None:
-    sqlite_site.migrate()
-    env = _rq_env(sqlite_site)
-    logs = [tmp_path / f"worker-{n}.log" for n in range(3)]
+    _three_rq_workers(postgres_site, queue)
+
+
+def _three_rq_workers(site: Site, queue: redis.Redis) -> None:
+    site.migrate()
+    env = _rq_env(site)
+    logs = [site.directory / f"worker-{n}.log" for n in range(3)]
     workers = []
     for log_path in logs:
         with log_path.open("wb") as log:
@@ -133,7 +150,7 @@ def test_three_rq_workers_run_each_periodic_job_once(
         while time.monotonic() < deadline:
             for worker in workers:
                 assert worker.poll() is None, "\n".join(log.read_text() for log in logs)
-            claimed = sqlite_site.scalar(
+            claimed = site.scalar(
                 "SELECT count(*) FROM core_periodicclaim WHERE name <> 'reap_lost_tasks'"
             )
             finished = queue.zcard("rq:finished:default")
@@ -145,7 +162,7 @@ def test_three_rq_workers_run_each_periodic_job_once(
         codes = [_stop(worker) for worker in workers]
     text = "\n".join(log.read_text() for log in logs)
     assert codes == [0, 0, 0], text
-    claims = sqlite_site.query(
+    claims = site.query(
         "SELECT name, slot FROM core_periodicclaim WHERE name <> %s", ("reap_lost_tasks",)
     )
     assert len(claims) == len(set(claims))
