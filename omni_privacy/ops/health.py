@@ -105,7 +105,9 @@ def health() -> tuple[bool, dict[str, Any]]:
         periodic = _periodic()
         outbox_failed = _outbox_failed()
     except Exception as error:  # any failure to read is "not healthy"
-        return False, {"status": "fail", "database": type(error).__name__}
+        # The class only (a database message may quote a value): the database or, with
+        # OMNI_TASKS=rq, Redis did not answer.
+        return False, {"status": "fail", "error": type(error).__name__}
     alarms = [f"periodic_late:{name}" for name, job in periodic.items() if job["late"]]
     if (queue["oldest_age_seconds"] or 0) > QUEUE_ALARM_SECONDS:
         alarms.append("queue_waiting")

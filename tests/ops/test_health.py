@@ -90,3 +90,18 @@ def test_json_logs_leave_out_the_exception_text():
     assert entry["exception"] == "ValueError"
     assert entry["stack"]
     assert "example.com" not in line
+
+
+def test_healthz_is_503_when_the_database_or_the_queue_does_not_answer(client, monkeypatch):
+    from django.db import OperationalError
+
+    from omni_privacy.ops import health
+
+    def unreachable() -> None:
+        raise OperationalError("could not connect to server at db.internal")
+
+    monkeypatch.setattr(health, "_queue", unreachable)
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "fail", "error": "OperationalError"}
+    assert "omni_up 0.0" in client.get("/metrics").content.decode()
