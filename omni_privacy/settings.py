@@ -106,11 +106,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writers queue instead of failing with "database is locked" half-way through a transaction.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a connection waits for another writer; `serve` shortens it for web requests
+        # (OMNI_WEB_DB_BUSY_SECONDS, core/dbwait.py) so that they answer 503, not hang.
+        "timeout": env_int("OMNI_DB_BUSY_SECONDS", 20),
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+
+OMNI_WEB_DB_BUSY_SECONDS = env_int("OMNI_WEB_DB_BUSY_SECONDS", 3)
+# A RUNNING task is reaped (core/reaper.py) when its worker's beat is older than this, or, for
+# a worker that keeps no beat, when it started longer ago than OMNI_TASK_LOST_SECONDS.
+OMNI_WORKER_LOST_SECONDS = env_int("OMNI_WORKER_LOST_SECONDS", 120)
+OMNI_TASK_LOST_SECONDS = env_int("OMNI_TASK_LOST_SECONDS", 6 * 3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -155,11 +163,22 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-TASKS = {
+TASKS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": env_str("OMNI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Scale-out (docs/operations.md): OMNI_TASKS=rq queues the tasks on Redis (OMNI_REDIS_URL) for
+# any number of `omni-privacy worker` processes on any number of machines; "db" (the default)
+# keeps them in the database, the embedded two-command set-up.
+OMNI_TASKS = env_choice("OMNI_TASKS", "db", ("db", "rq"))
+OMNI_REDIS_URL = env_str("OMNI_REDIS_URL", "redis://127.0.0.1:6379/0")
+if OMNI_TASKS == "rq":
+    INSTALLED_APPS.append("django_rq")
+    # A task may run up to an hour (a first sync of a million rows) before RQ stops it.
+    RQ_QUEUES = {"default": {"URL": OMNI_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 OMNI_POLICY_FILE = env_str("OMNI_POLICY_FILE", "")
 # Keys the audit chain's HMAC and the erasure ledger's email digests; rotate only with a re-key.
@@ -221,10 +240,18 @@ OMNI_DSR_UNVERIFIED_DAYS = env_int("OMNI_DSR_UNVERIFIED_DAYS", 7)
 OMNI_DSR_STATUS_LINK_HOURS = env_int("OMNI_DSR_STATUS_LINK_HOURS", 24)
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
 
+# Operating (docs/operations.md): /healthz and /metrics ask for this bearer token when set;
+# OMNI_LOG_FORMAT=json writes one JSON object a line (core/jsonlog.py).
+OMNI_METRICS_TOKEN = env_str("OMNI_METRICS_TOKEN", "")
+OMNI_LOG_FORMAT = env_choice("OMNI_LOG_FORMAT", "plain", ("plain", "json"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "omni_privacy.core.jsonlog.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": OMNI_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("OMNI_LOG_LEVEL", "INFO")},
 }

@@ -38,6 +38,26 @@ class PeriodicJobRun(models.Model):
         return self.name
 
 
+class PeriodicClaim(models.Model):
+    """One row per (job, slot) that was started (core/periodic.py). The unique constraint is
+    the lock: of several workers inserting the same claim, the database lets exactly one
+    succeed. It lives in the database rather than in Redis because the database is the one
+    thing every worker shares in both shapes (the embedded database queue and RQ on Redis),
+    and because with the database queue the claim and the enqueued task commit together."""
+
+    name = models.CharField(max_length=100)
+    slot = models.DateTimeField()
+    claimed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="core_periodicclaim_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.slot:%Y-%m-%d %H:%M}"
+
+
 class ThrottleHit(models.Model):
     """One attempt counted against a limit (core/throttle.py). ``bucket`` is a keyed digest of
     what is limited (an address, an IP address) and the purpose, never the value itself."""
@@ -50,3 +70,15 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+class WorkerBeat(models.Model):
+    """A task worker's sign of life (core/reaper.py): `omni-privacy worker` refreshes its row
+    every few seconds while it runs and deletes it when it stops cleanly. A RUNNING task whose
+    worker's beat has gone quiet was abandoned (the worker was killed) and is reaped."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -1,8 +1,11 @@
 """Registry of periodic jobs run by `omni-privacy worker`.
 
-A job is a task plus an interval. The worker's scheduler loop asks `due_jobs()` which slots have
-come, claims each slot with a conditional UPDATE (so that several workers on several machines
-start each slot once), and enqueues the task; the task queue does the rest and retries.
+A job is a task plus an interval. The worker's scheduler loop looks at which slots have come,
+claims each slot by inserting a (job, slot) row under a unique constraint (so that several
+workers on several machines start each slot exactly once: the database refuses the second
+insert), and enqueues the task; the task queue does the rest and retries. A slot missed while
+every worker was down is not lost: the first worker back finds the job's current slot
+unclaimed and starts it (once, not once per missed slot).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +26,7 @@ from omni_privacy.core import clock
 logger = logging.getLogger(__name__)
 
 SCHEDULER_EVERY_SECONDS = 30.0
+CLAIMS_KEPT = 10
 
 
 @dataclass(frozen=True)
@@ -56,22 +60,31 @@ def claim_and_enqueue(*, now: dt.datetime) -> list[str]:
 
     Returns the names enqueued. Safe to call from many workers at once: the claim and the
     enqueue share one transaction, so a failed enqueue leaves the slot unclaimed for a retry.
+    A slot older than the job's last one (a machine whose clock is behind) is never started.
     """
-    from omni_privacy.core.models import PeriodicJobRun
+    from omni_privacy.core.models import PeriodicClaim, PeriodicJobRun
 
     started = []
     for job in registered():
         slot = slot_for(now, job.interval)
-        PeriodicJobRun.objects.get_or_create(name=job.name)
         with transaction.atomic():
-            claimed = (
-                PeriodicJobRun.objects.filter(name=job.name)
-                .filter(Q(last_slot__isnull=True) | Q(last_slot__lt=slot))
-                .update(last_slot=slot, last_enqueued_at=now)
-            )
-            if claimed:
-                job.enqueue(timezone.localdate(now))
-                started.append(job.name)
+            run, _ = PeriodicJobRun.objects.get_or_create(name=job.name)
+            if run.last_slot is not None and run.last_slot >= slot:
+                continue
+            try:
+                with transaction.atomic():
+                    PeriodicClaim.objects.create(name=job.name, slot=slot, claimed_at=now)
+            except IntegrityError:
+                continue  # another worker has this slot
+            PeriodicJobRun.objects.filter(name=job.name).filter(
+                Q(last_slot__isnull=True) | Q(last_slot__lt=slot)
+            ).update(last_slot=slot, last_enqueued_at=now)
+            job.enqueue(timezone.localdate(now))
+            # Claims far behind the current slot can no longer be contested.
+            PeriodicClaim.objects.filter(
+                name=job.name, slot__lt=slot - CLAIMS_KEPT * job.interval
+            ).delete()
+            started.append(job.name)
     return started
 
 

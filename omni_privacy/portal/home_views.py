@@ -7,14 +7,17 @@ holds, its purposes and its retention rules, in the reader's language. No cookie
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from omni_privacy.core.views import database_unavailable
 from omni_privacy.policy.loader import active_policy
 
 HOME = {"fr": "portal:home_fr", "en": "portal:home_en"}
@@ -117,4 +120,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """A locked (SQLite busy past its timeout) or unreachable database is a temporary
+    condition: 503 with Retry-After (core/views.py); anything else the friendly 500 page.
+    Django calls this inside the failing request's ``except`` block."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     return _error(request, 500)

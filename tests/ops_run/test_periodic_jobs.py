@@ -31,12 +31,14 @@ def test_a_slot_is_enqueued_once_even_when_claimed_twice(settings):
         "drp_callbacks",
         "mailings_close",
         "outbox_deliver",
+        "reap_lost_tasks",
         "store_erasures",
     ]
     assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == [
         "drp_callbacks",
         "mailings_close",
         "outbox_deliver",
+        "reap_lost_tasks",
         "store_erasures",
         "sync_monthly",
     ]
@@ -63,3 +65,19 @@ def test_an_enqueued_audit_check_runs_on_the_immediate_backend(settings, caplog)
         for r in caplog.records
         if r.name == "omni_privacy.audit.tasks"
     ] == [("INFO", "audit chain verified: 0 events")]
+
+
+@pytest.mark.django_db
+def test_a_slot_missed_while_every_worker_was_down_runs_once_when_one_comes_back(settings):
+    from omni_privacy.core.models import PeriodicClaim
+
+    settings.TASKS = DUMMY
+    claim_and_enqueue(now=NOW)
+    # Every worker down for three hours and a half: the first one back starts each job once,
+    # for its current slot (not once per missed slot).
+    back = NOW + dt.timedelta(hours=3, minutes=30)
+    assert "sync_monthly" in claim_and_enqueue(now=back)
+    slots = list(PeriodicClaim.objects.filter(name="sync_monthly").values_list("slot", flat=True))
+    assert slots == [dt.datetime(2026, 11, 25, 14, tzinfo=dt.UTC), back.replace(minute=0)]
+    # A machine whose clock is behind cannot start a slot older than the last one.
+    assert "sync_monthly" not in claim_and_enqueue(now=NOW + dt.timedelta(hours=1))

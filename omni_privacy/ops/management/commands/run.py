@@ -1,9 +1,13 @@
 """`omni-privacy run`: the worker and the web server together (what `make run` starts).
 
-Both run as child processes of this one, which only supervises: when either exits, or on
-Ctrl-C / SIGTERM, the other is stopped with SIGTERM (each stops gracefully on it) and, if it
-has not stopped after a grace period, killed. Two children rather than gunicorn in this
-process, because gunicorn's master reaps every child it sees and would hide the worker's exit.
+Both run as child processes of this one, which only supervises. A child that dies (a crash, an
+out-of-memory kill, a database that stayed unreachable) is started again after a short pause,
+with a log line, so that one failing process does not take the whole service down; a child
+that keeps dying (more than MAX_RESTARTS times within RESTART_WINDOW_SECONDS) stops everything
+with an error instead of looping for ever. On Ctrl-C / SIGTERM every child is stopped with
+SIGTERM (each stops gracefully on it) and, if it has not stopped after a grace period, killed.
+Two children rather than gunicorn in this process, because gunicorn's master reaps every child
+it sees and would hide the worker's exit.
 
 The children get process groups of their own, so that Ctrl-C in the terminal reaches this
 supervisor only and each child receives exactly one SIGTERM: a second signal would make the
@@ -12,10 +16,12 @@ task worker abandon the task it is finishing.
 
 from __future__ import annotations
 
+import logging
 import signal
 import subprocess
 import sys
 import time
+from collections import deque
 from types import FrameType
 from typing import Any
 
@@ -25,8 +31,13 @@ from django.utils.translation import gettext as _
 
 from omni_privacy.outbox.mailbox import mailbox_dir, mailbox_in_use
 
+logger = logging.getLogger(__name__)
+
 GRACE_SECONDS = 30
 POLL_SECONDS = 0.2
+RESTART_PAUSE_SECONDS = 1.0
+MAX_RESTARTS = 5
+RESTART_WINDOW_SECONDS = 300.0
 
 
 def startup_lines(host: str, port: int) -> list[str]:
@@ -63,13 +74,20 @@ def startup_lines(host: str, port: int) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Run the worker and the web server together; stop both when one stops."
+    help = "Run the worker and the web server together; restart either if it dies."
     requires_system_checks = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2, help="web worker processes")
+        parser.add_argument(
+            "--max-restarts",
+            type=int,
+            default=MAX_RESTARTS,
+            help=f"restarts of one child allowed within {RESTART_WINDOW_SECONDS:.0f} s before "
+            "giving up (default: %(default)s)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stopping = False
@@ -83,39 +101,68 @@ class Command(BaseCommand):
         command = [sys.executable, "-m", "omni_privacy"]
         for line in startup_lines(options["host"], options["port"]):
             self.stdout.write(line)
-        children = {
-            "worker": subprocess.Popen(  # noqa: S603 - our own CLI
-                [*command, "worker"], process_group=0
-            ),
-            "serve": subprocess.Popen(  # noqa: S603 - our own CLI
-                [
-                    *command,
-                    "serve",
-                    "--host",
-                    options["host"],
-                    "--port",
-                    str(options["port"]),
-                    "--workers",
-                    str(options["workers"]),
-                ],
-                process_group=0,
-            ),
+        commands = {
+            "worker": [*command, "worker"],
+            "serve": [
+                *command,
+                "serve",
+                "--host",
+                options["host"],
+                "--port",
+                str(options["port"]),
+                "--workers",
+                str(options["workers"]),
+            ],
         }
-        first_exit: tuple[str, int] | None = None
-        while not stopping and first_exit is None:
-            for name, child in children.items():
+        children = {name: self._start(name, argv) for name, argv in commands.items()}
+        restarts: dict[str, deque[float]] = {name: deque() for name in commands}
+        given_up: tuple[str, int] | None = None
+        while not stopping and given_up is None:
+            for name, child in list(children.items()):
                 code = child.poll()
-                if code is not None:
-                    first_exit = (name, code)
+                if code is None or stopping:
+                    continue
+                now = time.monotonic()
+                recent = restarts[name]
+                while recent and now - recent[0] > RESTART_WINDOW_SECONDS:
+                    recent.popleft()
+                if len(recent) >= options["max_restarts"]:
+                    logger.error(
+                        "%s exited with status %d; %d restarts within %d s: giving up",
+                        name,
+                        code,
+                        len(recent),
+                        RESTART_WINDOW_SECONDS,
+                    )
+                    given_up = (name, code)
                     break
+                recent.append(now)
+                logger.warning(
+                    "%s (pid %d) exited with status %d; restarting it (%d of %d within %d s)",
+                    name,
+                    child.pid,
+                    code,
+                    len(recent),
+                    options["max_restarts"],
+                    RESTART_WINDOW_SECONDS,
+                )
+                time.sleep(RESTART_PAUSE_SECONDS)
+                if not stopping:
+                    children[name] = self._start(name, commands[name])
             else:
                 time.sleep(POLL_SECONDS)
         self._stop_all(children)
-        if first_exit is not None and first_exit[1] != 0:
+        if given_up is not None:
             raise CommandError(
-                _("%(name)s exited with status %(code)d; the other process was stopped.")
-                % {"name": first_exit[0], "code": first_exit[1]}
+                _("%(name)s kept exiting (last status %(code)d); every process was stopped.")
+                % {"name": given_up[0], "code": given_up[1]}
             )
+
+    @staticmethod
+    def _start(name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        child = subprocess.Popen(argv, process_group=0)  # noqa: S603 - our own CLI
+        logger.info("%s started (pid %d)", name, child.pid)
+        return child
 
     @staticmethod
     def _stop_all(children: dict[str, subprocess.Popen[bytes]]) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
+
+from omni_privacy.core.dbwait import use_busy_timeout
 
 GRACEFUL_TIMEOUT_SECONDS = 20
 
@@ -51,6 +54,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         # Forked workers must not share the master's database connection.
         connections.close_all()
+        use_busy_timeout(settings.OMNI_WEB_DB_BUSY_SECONDS)
         host = options["host"]
         bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
         self.stdout.write(_("Serving on http://%(bind)s/") % {"bind": bind})
