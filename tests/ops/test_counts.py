@@ -24,12 +24,14 @@ def _report(created: int, updated: int, recorded: int, holdings_updated: int) ->
 @pytest.mark.parametrize(
     ("language", "counts", "said"),
     [
-        ("fr", (1, 0, 1, 1), "organisations : 1 créée, 0 mise à jour ; "
-         "fiches : 1 enregistrée, 1 mise à jour"),
-        ("fr", (2, 3, 2, 4), "organisations : 2 créées, 3 mises à jour ; "
-         "fiches : 2 enregistrées, 4 mises à jour"),
-        ("en", (1, 0, 1, 1), "organisations: 1 created, 0 updated; holdings: 1 recorded, 1 updated"),
-        ("en", (2, 3, 2, 4), "organisations: 2 created, 3 updated; holdings: 2 recorded, 4 updated"),
+        ("fr", (1, 0, 1, 1),
+         "organisations : 1 créée, 0 mise à jour ; fiches : 1 enregistrée, 1 mise à jour"),
+        ("fr", (2, 3, 2, 4),
+         "organisations : 2 créées, 3 mises à jour ; fiches : 2 enregistrées, 4 mises à jour"),
+        ("en", (1, 0, 1, 1),
+         "organisations: 1 created, 0 updated; holdings: 1 recorded, 1 updated"),
+        ("en", (2, 3, 2, 4),
+         "organisations: 2 created, 3 updated; holdings: 2 recorded, 4 updated"),
     ],
 )  # fmt: skip
 def test_the_import_summary_agrees_with_each_count(language, counts, said) -> None:
