@@ -11,6 +11,8 @@ import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from omni_privacy.ops.catalogue import ALIASES
+
 DISTRIBUTION = "omni-privacy"
 
 
@@ -35,8 +37,6 @@ def _run(args: list[str]) -> None:
         print(usage())
         return
     from django.core.management import execute_from_command_line
-
-    from omni_privacy.ops.catalogue import ALIASES
 
     command = ALIASES.get(args[0], args[0])
     execute_from_command_line(["omni-privacy", command, *args[1:]])
