@@ -9,7 +9,7 @@ PORT ?= 8000
 
 ASSETS := omni_privacy/core/static/vendor/pico/pico.min.css
 
-.PHONY: install assets messages lint test test-sqlite test-postgres run clean
+.PHONY: install assets messages lint test test-sqlite test-postgres run clean cli-docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy omni_privacy
+
+# docs/cli.md's command table, rewritten from the commands' parsers (a test checks it).
+cli-docs: install
+	DJANGO_SETTINGS_MODULE=omni_privacy.settings $(BIN)/python -m omni_privacy.ops.catalogue
 
 test-sqlite: install
 	$(BIN)/pytest -q

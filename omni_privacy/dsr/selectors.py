@@ -77,6 +77,28 @@ def request_by_id(public_id: uuid.UUID | str) -> RightsRequest | None:
     )
 
 
+# The console's queue shows a request by the first eight hex digits of its public id.
+SHORT_REFERENCE = 8
+
+
+def request_by_reference(reference: str) -> RightsRequest | None:
+    """A request by its public id or by the short reference the console shows.
+
+    The short reference is the id's first eight hex digits (before its first hyphen, so the
+    same lookup holds where the database keeps ids as text or as ``uuid``); None when no
+    request, or more than one, starts with them: the operator then gives the whole id.
+    """
+    text = reference.strip().lower()
+    if len(text) == SHORT_REFERENCE and all(c in "0123456789abcdef" for c in text):
+        matches = list(
+            RightsRequest.objects.filter(public_id__startswith=text).select_related(
+                "assigned_to", "verified_by", "person"
+            )[:2]
+        )
+        return matches[0] if len(matches) == 1 else None
+    return request_by_id(text)
+
+
 def request_history(request: RightsRequest) -> list[AuditEvent]:
     """Every audit event about the request, oldest first (with the retention engine's record
     of an erasure carried out for it, filed under the request's id)."""

@@ -10,11 +10,10 @@ have. Refusals are said here, in the reader's language, from what the services r
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import User
@@ -26,7 +25,7 @@ from omni_privacy.dsr.domain.states import State, TransitionRefusedError, is_clo
 from omni_privacy.dsr.domain.verification import CodeCheck
 from omni_privacy.dsr.fulfilment import dsr_request_fulfil
 from omni_privacy.dsr.models import RightsRequest
-from omni_privacy.dsr.selectors import QueueRow, queue_row, request_by_id
+from omni_privacy.dsr.selectors import QueueRow, queue_row, request_by_reference
 from omni_privacy.dsr.services import (
     MAX_DETAILS,
     dsr_code_check,
@@ -38,6 +37,7 @@ from omni_privacy.dsr.services import (
     dsr_request_verify_by_phone,
 )
 from omni_privacy.ops.options import Moment, staff_account, write_json
+from omni_privacy.ops.present import Legacy, moment_text, refusals
 
 CHANNEL = "cli"
 
@@ -62,18 +62,13 @@ def row_as_dict(row: QueueRow) -> dict[str, Any]:
     }
 
 
-def _local(moment: dt.datetime | None) -> str | None:
-    """A moment in OMNI_TIME_ZONE (a step --as-of a day shows that day's midnight)."""
-    return timezone.localtime(moment).isoformat() if moment else None
-
-
 def result_as_dict(rights: RightsRequest, day: dt.date) -> dict[str, Any]:
     """What a workflow sub-command prints with --json: the request on ``day`` and its end."""
     return {
         "as_of": day.isoformat(),
         **row_as_dict(queue_row(rights, today=day)),
-        "verified_at": _local(rights.verified_at),
-        "closed_at": _local(rights.closed_at),
+        "verified_at": moment_text(rights.verified_at),
+        "closed_at": moment_text(rights.closed_at),
         "denial_reason": rights.denial_reason or None,
         "outcome": rights.outcome or None,
     }
@@ -84,21 +79,29 @@ def _officer(options: dict[str, Any]) -> User:
 
 
 def _request(options: dict[str, Any]) -> RightsRequest:
-    rights = request_by_id(options["request_id"])
+    rights = request_by_reference(options["request_id"])
     if rights is None:
         raise CommandError(_("no rights request with that reference"))
     return rights
 
 
-def _not_an_officer() -> CommandError:
-    return CommandError(_("--as: only a privacy officer handles rights requests"))
+def _not_an_officer(_error: Exception) -> str:
+    return _("--as: only a privacy officer handles rights requests")
 
 
-def _refused_move(error: TransitionRefusedError) -> CommandError:
-    return CommandError(
-        _("a request in state %(current)s cannot become %(target)s")
-        % {"current": error.current, "target": error.target}
-    )
+def _refused_move(error: Exception) -> str:
+    refused = cast(TransitionRefusedError, error)
+    return _("a request in state %(current)s cannot become %(target)s") % {
+        "current": refused.current,
+        "target": refused.target,
+    }
+
+
+# What the workflow services still raise as plain exceptions, in the reader's words.
+WORKFLOW_REFUSALS: Legacy = {
+    PermissionError: _not_an_officer,
+    TransitionRefusedError: _refused_move,
+}
 
 
 def _report(
@@ -113,10 +116,19 @@ def _report(
 # -- submit and verify -------------------------------------------------------------------------
 
 
+def _submit_refusal(error: Exception) -> str:
+    words = {
+        "email": _("--email: is not a valid email address"),
+        "details": _("--details: is longer than %(count)d characters") % {"count": MAX_DETAILS},
+    }
+    problems = cast(InvalidInputError, error).errors
+    return "; ".join(words.get(problem.field, str(problem)) for problem in problems)
+
+
 def do_submit(command: BaseCommand, options: dict[str, Any], when: Moment) -> None:
     """A request received by post, telephone or in person, recorded on the day it came."""
     user = _officer(options)
-    try:
+    with refusals({**WORKFLOW_REFUSALS, InvalidInputError: _submit_refusal}):
         require_privacy_officer(user)
         rights = dsr_request_submit(
             kind=options["kind"],
@@ -131,16 +143,6 @@ def do_submit(command: BaseCommand, options: dict[str, Any], when: Moment) -> No
             now=when.now,
             received_on=when.day,
         )
-    except PermissionError:
-        raise _not_an_officer() from None
-    except InvalidInputError as refused:
-        words = {
-            "email": _("--email: is not a valid email address"),
-            "details": _("--details: is longer than %(count)d characters") % {"count": MAX_DETAILS},
-        }
-        raise CommandError(
-            "; ".join(words.get(problem.field, str(problem)) for problem in refused.errors)
-        ) from None
     _report(
         command,
         rights,
@@ -173,7 +175,7 @@ def do_verify(command: BaseCommand, options: dict[str, Any], when: Moment) -> No
     """The identity check an operator can do (notice §9.2): the person read the emailed code
     to them (``--code``), or they confirmed the identity by telephone (``--phone``)."""
     user, rights = _officer(options), _request(options)
-    try:
+    with refusals(WORKFLOW_REFUSALS):
         require_privacy_officer(user)
         if options["code"] is not None:
             result = dsr_code_check(
@@ -183,10 +185,6 @@ def do_verify(command: BaseCommand, options: dict[str, Any], when: Moment) -> No
                 raise CommandError(_code_refusal(result))
         else:
             dsr_request_verify_by_phone(request=rights, user=user, now=when.now)
-    except PermissionError:
-        raise _not_an_officer() from None
-    except TransitionRefusedError as refused:
-        raise _refused_move(refused) from None
     rights.refresh_from_db()
     _report(
         command,
@@ -216,12 +214,11 @@ def _extension_refusal(rights: RightsRequest, day: dt.date) -> str:
 
 def do_extend(command: BaseCommand, options: dict[str, Any], when: Moment) -> None:
     user, rights = _officer(options), _request(options)
-    try:
+    refused: Legacy = {
+        deadlines.ExtensionRefusedError: lambda _e: _extension_refusal(rights, when.day)
+    }
+    with refusals({**WORKFLOW_REFUSALS, **refused}):
         rights = dsr_request_extend(request=rights, user=user, today=when.day)
-    except PermissionError:
-        raise _not_an_officer() from None
-    except deadlines.ExtensionRefusedError:
-        raise CommandError(_extension_refusal(rights, when.day)) from None
     _report(
         command,
         rights,
@@ -235,12 +232,9 @@ def do_extend(command: BaseCommand, options: dict[str, Any], when: Moment) -> No
 def do_assign(command: BaseCommand, options: dict[str, Any], when: Moment) -> None:
     user, rights = _officer(options), _request(options)
     assignee = staff_account(options["to"], "--to")
-    try:
+    officers_only = _("--as and --to: only privacy officers handle rights requests")
+    with refusals({PermissionError: lambda _e: officers_only}):
         rights = dsr_request_assign(request=rights, assignee=assignee, user=user)
-    except PermissionError:
-        raise CommandError(
-            _("--as and --to: only privacy officers handle rights requests")
-        ) from None
     _report(
         command,
         rights,
@@ -261,10 +255,27 @@ def _corrections(pairs: list[str]) -> dict[str, str]:
     return corrections
 
 
+def _correction_refusal(error: Exception) -> str:
+    return "; ".join(
+        _("--correct %(field)s: is not a value that can be recorded") % {"field": problem.field}
+        if problem.field != "corrections"
+        else _("--correct: give at least one corrected value (FIELD=VALUE)")
+        for problem in cast(InvalidInputError, error).errors
+    )
+
+
 def do_answer(command: BaseCommand, options: dict[str, Any], when: Moment) -> None:
     """Fulfil a verified request (dsr/fulfilment.py): the registry changes, the letter leaves."""
     user, rights = _officer(options), _request(options)
-    try:
+    not_verified = _("a request in state %(state)s cannot be answered: verify it first") % {
+        "state": rights.state
+    }
+    answer_refusals: Legacy = {
+        **WORKFLOW_REFUSALS,
+        InvalidInputError: _correction_refusal,
+        ValueError: lambda _e: not_verified,
+    }
+    with refusals(answer_refusals):
         rights = dsr_request_fulfil(
             request=rights,
             user=user,
@@ -273,25 +284,6 @@ def do_answer(command: BaseCommand, options: dict[str, Any], when: Moment) -> No
             base_url=settings.OMNI_PUBLIC_URL,
             corrections=_corrections(options["correct"]) or None,
         )
-    except PermissionError:
-        raise _not_an_officer() from None
-    except InvalidInputError as refused:
-        raise CommandError(
-            "; ".join(
-                _("--correct %(field)s: is not a value that can be recorded")
-                % {"field": problem.field}
-                if problem.field != "corrections"
-                else _("--correct: give at least one corrected value (FIELD=VALUE)")
-                for problem in refused.errors
-            )
-        ) from None
-    except TransitionRefusedError as refused:
-        raise _refused_move(refused) from None
-    except ValueError:
-        raise CommandError(
-            _("a request in state %(state)s cannot be answered: verify it first")
-            % {"state": rights.state}
-        ) from None
     _report(
         command,
         rights,
@@ -304,7 +296,7 @@ def do_answer(command: BaseCommand, options: dict[str, Any], when: Moment) -> No
 
 def do_deny(command: BaseCommand, options: dict[str, Any], when: Moment) -> None:
     user, rights = _officer(options), _request(options)
-    try:
+    with refusals(WORKFLOW_REFUSALS):
         rights = dsr_request_deny(
             request=rights,
             user=user,
@@ -312,10 +304,6 @@ def do_deny(command: BaseCommand, options: dict[str, Any], when: Moment) -> None
             text=options["text"] or "",
             now=when.now,
         )
-    except PermissionError:
-        raise _not_an_officer() from None
-    except TransitionRefusedError as refused:
-        raise _refused_move(refused) from None
     _report(
         command,
         rights,
@@ -329,14 +317,10 @@ def do_deny(command: BaseCommand, options: dict[str, Any], when: Moment) -> None
 def do_withdraw(command: BaseCommand, options: dict[str, Any], when: Moment) -> None:
     """The person withdrew the request (by telephone, by post): recorded by an officer."""
     user, rights = _officer(options), _request(options)
-    try:
+    with refusals(WORKFLOW_REFUSALS):
         rights = dsr_request_transition(
             request=rights, target=State.WITHDRAWN, user=user, now=when.now
         )
-    except PermissionError:
-        raise _not_an_officer() from None
-    except TransitionRefusedError as refused:
-        raise _refused_move(refused) from None
     _report(
         command,
         rights,

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omni_privacy.accounts.models import User
 from omni_privacy.core.errors import InvalidInputError
@@ -244,7 +245,11 @@ def do_register(command: BaseCommand, options: dict[str, Any]) -> int:
         return 0
     for entry in entries:
         command.stdout.write(
-            _("%(day)s: %(count)d holdings anonymised (run %(run)s)")
+            ngettext(
+                "%(day)s: %(count)d holding anonymised (run %(run)s)",
+                "%(day)s: %(count)d holdings anonymised (run %(run)s)",
+                entry["holdings"],
+            )
             % {"day": entry["anonymised_on"], "count": entry["holdings"], "run": entry["run"]}
         )
         command.stdout.write(

@@ -21,6 +21,7 @@ from omni_privacy.registry.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
+from tests.factories import PURPOSE_AND_BASIS, StaffFactory
 from tests.ops.conftest import run  # noqa: F401 - the command runner, a fixture
 
 TODAY = dt.date(2026, 11, 25)
@@ -88,36 +89,30 @@ def frozen():
 
 @pytest.fixture
 def officer(db) -> User:
-    user = User.objects.create_user(
-        username="pat.officer", password=PASSWORD, team=Team.PRIVACY_OFFICE, email="pat@example.com"
+    return StaffFactory(
+        username="pat.officer",
+        password=PASSWORD,
+        officer=True,
+        email="pat@example.com",
+        first_name="Pat",
+        last_name="Gagnon",
     )
-    user.first_name, user.last_name = "Pat", "Gagnon"
-    user.save()
-    return user
 
 
 @pytest.fixture
 def second_officer(db) -> User:
-    return User.objects.create_user(
-        username="dominique.qa",
-        password=PASSWORD,
-        team=Team.PRIVACY_OFFICE,
-        email="dom@example.com",
+    return StaffFactory(
+        username="dominique.qa", password=PASSWORD, officer=True, email="dom@example.com"
     )
 
 
 @pytest.fixture
 def sales_user(db) -> User:
-    return User.objects.create_user(username="sam.sales", password=PASSWORD, team=Team.SALES)
+    return StaffFactory(username="sam.sales", password=PASSWORD, team=Team.SALES)
 
 
 def candidate(source: str, email_address: str, **values) -> HoldingCandidate:
-    purpose, basis = {
-        "customer_service": ("service_obligations", "contract"),
-        "sales": ("sales_information", "consent"),
-        "administrative": ("order_and_account", "contract"),
-        "software_profile": ("communication_obligations", "contract"),
-    }[source]
+    purpose, basis = PURPOSE_AND_BASIS[source]
     return HoldingCandidate(
         source=source,
         purpose=purpose,
@@ -175,6 +170,4 @@ def people(db) -> People:
 
 @pytest.fixture
 def service_user(db) -> User:
-    return User.objects.create_user(
-        username="cleo.service", password=PASSWORD, team=Team.CUSTOMER_SERVICE
-    )
+    return StaffFactory(username="cleo.service", password=PASSWORD, team=Team.CUSTOMER_SERVICE)

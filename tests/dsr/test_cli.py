@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -253,3 +254,56 @@ def test_the_workflow_speaks_french(officer, people) -> None:
         with pytest.raises(CommandError) as refused:
             call_command("dsr", "extend", str(rights.public_id), "--as", "pat.officer")
     assert str(refused.value) == "la loi québécoise ne permet aucune prolongation des 30 jours"
+
+
+def test_show_accepts_the_short_reference_the_console_shows(run, frozen) -> None:
+    first, second = _submit(TODAY), _submit(TODAY)
+    RightsRequest.objects.filter(pk=first.pk).update(
+        public_id=uuid.UUID("abcdef02-0000-4000-8000-000000000001")
+    )
+    RightsRequest.objects.filter(pk=second.pk).update(
+        public_id=uuid.UUID("abcdef01-9999-4000-8000-000000000002")
+    )
+    shown = run("dsr", "show", "ABCDEF01", "--json").json()
+    assert shown["request_id"] == "abcdef01-9999-4000-8000-000000000002"
+    assert run("dsr", "show", "abcdef01").stdout.startswith(
+        "request_id: abcdef01-9999-4000-8000-000000000002\n"
+    )
+    assert run("dsr", "show", "abcdef02", "--json").json()["request_id"] == (
+        "abcdef02-0000-4000-8000-000000000001"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "no rights request with that reference"),
+        ("fr", "aucune demande ne porte cette référence"),
+    ],
+)
+def test_a_short_reference_shared_by_two_requests_is_refused(language, said, frozen) -> None:
+    for number, rights in enumerate((_submit(TODAY), _submit(TODAY))):
+        RightsRequest.objects.filter(pk=rights.pk).update(
+            public_id=uuid.UUID(f"abcdef01-000{number}-4000-8000-000000000000")
+        )
+    with translation.override(language), pytest.raises(CommandError) as refused:
+        call_command("dsr", "show", "abcdef01", stdout=io.StringIO())
+    assert str(refused.value) == said
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "said"),
+    [
+        ("en", 1, "1 rights request past the due day.\n"),
+        ("en", 2, "2 rights requests past the due day.\n"),
+        ("fr", 1, "1 demande d’exercice de droits en retard sur l’échéance.\n"),
+        ("fr", 2, "2 demandes d’exercice de droits en retard sur l’échéance.\n"),
+    ],
+)
+def test_check_counts_agree_with_their_number(language, count, said, frozen) -> None:
+    for _ in range(count):
+        _submit(TODAY)
+    err = io.StringIO()
+    with translation.override(language), pytest.raises(SystemExit):
+        call_command("dsr", "check", "--as-of", "2026-12-26", stdout=io.StringIO(), stderr=err)
+    assert err.getvalue() == said

@@ -14,6 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from tests.factories import StaffFactory
+
 
 @dataclass(frozen=True)
 class Output:
@@ -35,6 +37,12 @@ def run() -> Callable[..., Output]:
         return Output(out.getvalue(), err.getvalue())
 
     return _run
+
+
+@pytest.fixture
+def officer(db) -> Any:
+    """The privacy officer the retention and dsr commands name with --by / --as."""
+    return StaffFactory(username="pat.officer", officer=True)
 
 
 @pytest.fixture

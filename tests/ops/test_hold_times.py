@@ -10,16 +10,10 @@ import pytest
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from omni_privacy.accounts.models import Team, User
 from omni_privacy.retention.models import LegalHold
 from omni_privacy.retention.selectors import active_holds
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(db) -> User:
-    return User.objects.create_user(username="pat.officer", team=Team.PRIVACY_OFFICE)
 
 
 def _hold(run, *extra: str) -> dict:

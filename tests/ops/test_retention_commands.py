@@ -8,19 +8,14 @@ import json
 import pytest
 from django.core.management.base import CommandError
 
-from omni_privacy.accounts.models import Team, User
 from omni_privacy.registry.models import Holding, HoldingState, Person
 from omni_privacy.retention.models import AnonymisedFact, LegalHold, RetentionRun, RunStatus
+from tests.factories import StaffFactory
 
 AS_OF = "2026-11-25"
 NEXT_DAY = "2026-11-26"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(db) -> User:
-    return User.objects.create_user(username="pat.officer", team=Team.PRIVACY_OFFICE)
 
 
 def _state(holding) -> str | None:
@@ -115,7 +110,7 @@ def test_hold_skips_and_reports_then_release_lets_the_next_run_act(run, registry
 
 
 def test_hold_by_someone_not_a_privacy_officer_is_refused(run, registry, db):
-    User.objects.create_user(username="sam.sales", team=Team.SALES)
+    StaffFactory(username="sam.sales")
     with pytest.raises(CommandError) as refused:
         run("retention", "hold", "--organization", "globex", "--reason", "x", "--by", "sam.sales")
     assert str(refused.value) == "--by: only a privacy officer may place a legal hold"

@@ -7,14 +7,15 @@ from typing import Any
 
 import pytest
 
-from omni_privacy.accounts.models import Team, User
+from omni_privacy.accounts.models import User
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.retention import ledger
+from tests.factories import StaffFactory
 
 
 @pytest.fixture
 def officer(db) -> User:
-    return User.objects.create_user(username="pat.officer", team=Team.PRIVACY_OFFICE)
+    return StaffFactory(username="pat.officer", officer=True)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omni_privacy.audit.services import audit_verify
 from omni_privacy.ops.options import add_json, write_json
@@ -41,4 +42,7 @@ class Command(BaseCommand):
                 _("audit log BROKEN at event #%(sequence)d: %(reason)s")
                 % {"sequence": broken.sequence, "reason": broken.reason}
             )
-        self.stdout.write(_("audit log intact: %(count)d events") % {"count": checked})
+        intact = ngettext(
+            "audit log intact: %(count)d event", "audit log intact: %(count)d events", checked
+        )
+        self.stdout.write(intact % {"count": checked})

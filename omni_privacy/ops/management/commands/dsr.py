@@ -11,10 +11,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omni_privacy.dsr.domain.deadlines import Jurisdiction
 from omni_privacy.dsr.domain.states import DenialReason, Kind
-from omni_privacy.dsr.selectors import queue_row, request_by_id, request_history, request_queue
+from omni_privacy.dsr.selectors import (
+    queue_row,
+    request_by_reference,
+    request_history,
+    request_queue,
+)
 from omni_privacy.ops import dsr_cli
 from omni_privacy.ops.dsr_cli import row_as_dict
 from omni_privacy.ops.options import add_as_of, add_json, moment
@@ -30,7 +36,9 @@ class Command(BaseCommand):
         listing = actions.add_parser("list", help="open requests, due first (or --closed)")
         listing.add_argument("--closed", action="store_true", help="the latest closed requests")
         show = actions.add_parser("show", help="one request and its history")
-        show.add_argument("request_id", help="the request's reference (UUID)")
+        show.add_argument(
+            "request_id", help="the request's reference: its UUID or the 8 digits the console shows"
+        )
         check = actions.add_parser("check", help="exit 1 when an open request is past its due day")
         for sub in (listing, show, check):
             add_as_of(sub, "count days as of this day")
@@ -69,7 +77,9 @@ class Command(BaseCommand):
         deny.add_argument("--text", help="the explanation sent to the person")
         withdraw = actions.add_parser("withdraw", help="the person withdrew the request")
         for sub in (verify, extend, assign, answer, deny, withdraw):
-            sub.add_argument("request_id", help="the request's reference (UUID)")
+            sub.add_argument(
+                "request_id", help="the request's reference (UUID or its first 8 digits)"
+            )
         for sub in (submit, verify, extend, assign, answer, deny, withdraw):
             sub.add_argument(
                 "--as",
@@ -108,12 +118,17 @@ class Command(BaseCommand):
                 self.stdout.write(_("No rights request is past its due day."))
         if options["action"] == "check" and rows:
             self.stderr.write(
-                _("%(count)d rights request(s) past the due day.") % {"count": len(rows)}
+                ngettext(
+                    "%(count)d rights request past the due day.",
+                    "%(count)d rights requests past the due day.",
+                    len(rows),
+                )
+                % {"count": len(rows)}
             )
             raise SystemExit(1)
 
     def _show(self, request_id: str, today: Any, *, as_json: bool) -> None:
-        rights = request_by_id(request_id)
+        rights = request_by_reference(request_id)
         if rights is None:
             raise CommandError(_("no rights request with that reference"))
         data = row_as_dict(queue_row(rights, today=today))

@@ -11,11 +11,41 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from omni_privacy.ops.options import add_json, moment, write_json
 from omni_privacy.registry.importer import ImportRefusedError, jsonl_import
 
 ACTOR = "cli"
+
+
+def summary(report: Any) -> str:
+    """The one-line report, each count agreeing with its number ("1 créée", "2 créées")."""
+    counts = {
+        "org_created": npgettext(
+            "organisations", "%(count)d created", "%(count)d created", report.organizations_created
+        ),
+        "org_updated": npgettext(
+            "organisations", "%(count)d updated", "%(count)d updated", report.organizations_updated
+        ),
+        "recorded": npgettext(
+            "holdings", "%(count)d recorded", "%(count)d recorded", report.holdings_recorded
+        ),
+        "updated": npgettext(
+            "holdings", "%(count)d updated", "%(count)d updated", report.holdings_updated
+        ),
+    }
+    numbers = {
+        "org_created": report.organizations_created,
+        "org_updated": report.organizations_updated,
+        "recorded": report.holdings_recorded,
+        "updated": report.holdings_updated,
+    }
+    said = {key: text % {"count": numbers[key]} for key, text in counts.items()}
+    return (
+        _("organisations: %(org_created)s, %(org_updated)s; holdings: %(recorded)s, %(updated)s")
+        % said
+    )
 
 
 class Command(BaseCommand):
@@ -66,15 +96,4 @@ class Command(BaseCommand):
                 },
             )
             return
-        self.stdout.write(
-            _(
-                "organisations: %(org_created)d created, %(org_updated)d updated; "
-                "holdings: %(recorded)d recorded, %(updated)d updated"
-            )
-            % {
-                "org_created": report.organizations_created,
-                "org_updated": report.organizations_updated,
-                "recorded": report.holdings_recorded,
-                "updated": report.holdings_updated,
-            }
-        )
+        self.stdout.write(summary(report))

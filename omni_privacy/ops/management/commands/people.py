@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omni_privacy.ops.options import add_json, moment, write_json
 from omni_privacy.registry.models import Person
@@ -85,7 +86,11 @@ class Command(BaseCommand):
                 )
                 return
             self.stdout.write(
-                _("Erasure request recorded for person %(id)s; %(count)d holdings rescheduled.")
+                ngettext(
+                    "Erasure request recorded for person %(id)s; %(count)d holding rescheduled.",
+                    "Erasure request recorded for person %(id)s; %(count)d holdings rescheduled.",
+                    count,
+                )
                 % {"id": person.public_id, "count": count}
             )
             return
@@ -113,7 +118,11 @@ class Command(BaseCommand):
             raise CommandError(_("no person with that email address"))
         else:
             self.stdout.write(
-                _("Erased on %(day)s: %(count)d holding(s) deleted or anonymised; nothing is held.")
+                ngettext(
+                    "Erased on %(day)s: %(count)d holding deleted or anonymised; nothing is held.",
+                    "Erased on %(day)s: %(count)d holdings deleted or anonymised; nothing is held.",
+                    erasure.holdings,
+                )
                 % {"day": erasure.erased_on.isoformat(), "count": erasure.holdings}
             )
         raise SystemExit(EXIT_UNKNOWN if erasure is None else EXIT_ERASED)

@@ -1,0 +1,73 @@
+"""The `omni-privacy` script itself: its command list, its version, a reader that goes away."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from omni_privacy.cli import main
+from omni_privacy.ops import catalogue
+
+SCRIPT = Path(sys.executable).with_name("omni-privacy")
+
+
+def test_docs_cli_md_carries_the_table_the_parsers_give() -> None:
+    page = catalogue.DOC.read_text(encoding="utf-8")
+    assert catalogue.page_with_table(page) == page, "run `make cli-docs`"
+
+
+def test_the_table_lists_every_command_and_action_once() -> None:
+    usages = [entry.usage for entry in catalogue.entries()]
+    assert len(usages) == len(set(usages))
+    assert {"migrate", "import", "dsr show", "retention plan", "api-token create"} <= set(usages)
+    assert all(entry.help for entry in catalogue.entries())
+
+
+def test_help_is_the_generated_list(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--help"])
+    printed = capsys.readouterr().out
+    assert printed == catalogue.usage() + "\n"
+    assert "  dsr show                  one request and its history\n" in printed
+
+
+def test_version_is_omni_privacys_not_djangos(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--version"])
+    assert capsys.readouterr().out == f"omni-privacy {version('omni-privacy')}\n"
+
+
+# A command whose output fills the pipe many times over, so the reader leaves mid-way.
+LONG_OUTPUT = (
+    "import omni_privacy.cli as cli; "
+    "cli._run = lambda args: [print(f'line {n}') for n in range(200_000)]; "
+    "cli.main([])"
+)
+
+
+def _piped(command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S602 (a real pipe into head is what is tested)
+        f"{command} | head -n 1; exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_output_piped_into_head_ends_quietly() -> None:
+    """No BrokenPipeError traceback when the reader stops after one line; status 0."""
+    piped = _piped(f'"{sys.executable}" -c "{LONG_OUTPUT}"')
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, "line 0\n", "")
+
+
+def test_help_piped_into_head_ends_quietly() -> None:
+    piped = _piped(f"'{SCRIPT}' --help")
+    assert (piped.returncode, piped.stdout, piped.stderr) == (
+        0,
+        "usage: omni-privacy COMMAND [options]\n",
+        "",
+    )
