@@ -17,7 +17,8 @@ from django.core.management import get_commands, load_command_class
 COMMANDS = (
     "migrate", "bootstrap", "createstaff", "demo", "run", "serve", "worker",
     "policy", "retention", "people", "import", "instances", "sync", "intake", "stores",
-    "notices", "officers", "mailings", "outbox", "dsr", "api-token", "audit",
+    "notices", "officers", "mailings", "outbox", "dsr", "api-token", "drp", "conformance",
+    "audit",
 )  # fmt: skip
 
 # Sub-commands whose management command has another name (``import`` is a Python keyword).
