@@ -109,6 +109,37 @@ def store_add(
     return store
 
 
+def store_dataset_replace(
+    *, actor: str, store: ExternalStore, dataset_text: str, dataset_path: str = ""
+) -> ExternalStore:
+    """Replace a store's dataset file (after fixing the one `stores scan` proposed). Refused
+    with every error when the new file has one; the store must be checked again after."""
+    dataset, dataset_problems = parse_dataset(dataset_text, policy=active_policy())
+    problems = [problem for problem in dataset_problems if problem.severity == ERROR]
+    if dataset is not None and not problems:
+        _plan, plan_problems = build_plan(dataset, None)
+        problems += [p for p in plan_problems if p.code == "references_cycle"]
+    if problems:
+        raise StoreInputError(problems)
+    digest = hashlib.sha256(dataset_text.encode("utf-8")).hexdigest()
+    with transaction.atomic():
+        previous = store.dataset_sha256
+        store.dataset_text, store.dataset_sha256 = dataset_text, digest
+        store.dataset_path = dataset_path or store.dataset_path
+        store.status = ExternalStore.Status.NEW  # checked again before it is used
+        store.save(update_fields=["dataset_text", "dataset_sha256", "dataset_path", "status",
+                                  "updated_at"])  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="store.dataset_replaced",
+            object_type="store",
+            object_id=store.name,
+            payload={"previous_sha256": previous, "dataset_sha256": digest,
+                     "tables": len(dataset.tables) if dataset else 0},
+        )  # fmt: skip
+    return store
+
+
 def _engine(store: ExternalStore) -> Any:
     return engine_for(store.dialect, store_connection_url(store))
 

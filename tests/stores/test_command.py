@@ -69,8 +69,16 @@ def test_the_commands_never_show_the_credentials(external, files, caplog, tmp_pa
     url_file, dataset = files
     outputs = []
 
-    added = stores("add", "crm", "--dialect", external.dialect, "--url-file", str(url_file),
-                   "--dataset", str(dataset))  # fmt: skip
+    added = stores(
+        "add",
+        "crm",
+        "--dialect",
+        external.dialect,
+        "--url-file",
+        str(url_file),
+        "--dataset",
+        str(dataset),
+    )
     assert (added.stdout.strip(), added.status) == ("Store registered: crm", 0)
     checked = stores("check", "crm")
     # The fixture holds a birth date, which the notice allows for no source: not "ok".
@@ -109,8 +117,16 @@ def test_the_commands_never_show_the_credentials(external, files, caplog, tmp_pa
         .replace("sqlite:///", "sqlite:////nonexistent/dir/")
     )
     down.write_text(unreachable_url, encoding="utf-8")
-    stores("add", "down", "--dialect", external.dialect, "--url-file", str(down),
-           "--dataset", str(dataset))  # fmt: skip
+    stores(
+        "add",
+        "down",
+        "--dialect",
+        external.dialect,
+        "--url-file",
+        str(down),
+        "--dataset",
+        str(dataset),
+    )
     unreachable = stores("check", "down")
     assert unreachable.status == 1
     assert unreachable.stdout.splitlines()[0] == "down: unreachable (0 tables)"
@@ -132,24 +148,47 @@ def test_the_commands_never_show_the_credentials(external, files, caplog, tmp_pa
 
 def test_add_refuses_a_dataset_with_errors_and_names_the_key(external, files) -> None:
     url_file, dataset = files
-    dataset.write_text(DATASET.replace('erase = "delete"', 'erase = "shred"', 1),
-                       encoding="utf-8")  # fmt: skip
+    dataset.write_text(DATASET.replace('erase = "delete"', 'erase = "shred"', 1), encoding="utf-8")
     with pytest.raises(CommandError) as refused:
-        stores("add", "crm", "--dialect", external.dialect, "--url-file", str(url_file),
-               "--dataset", str(dataset))  # fmt: skip
+        stores(
+            "add",
+            "crm",
+            "--dialect",
+            external.dialect,
+            "--url-file",
+            str(url_file),
+            "--dataset",
+            str(dataset),
+        )
     assert str(refused.value) == "tables.addresses.erase: must be one of: delete, keep"
     assert ExternalStore.objects.count() == 0
     with pytest.raises(CommandError) as wrong:
-        stores("add", "crm", "--dialect", "postgresql" if external.dialect != "postgresql"
-               else "mysql", "--url-file", str(url_file), "--dataset", str(dataset))  # fmt: skip
+        stores(
+            "add",
+            "crm",
+            "--dialect",
+            "postgresql" if external.dialect != "postgresql" else "mysql",
+            "--url-file",
+            str(url_file),
+            "--dataset",
+            str(dataset),
+        )
     assert str(wrong.value).startswith("url: not a ")
     assert PASSWORD not in str(wrong.value)
 
 
 def test_problems_are_said_in_french(external, files) -> None:
     url_file, dataset = files
-    stores("add", "crm", "--dialect", external.dialect, "--url-file", str(url_file),
-           "--dataset", str(dataset))  # fmt: skip
+    stores(
+        "add",
+        "crm",
+        "--dialect",
+        external.dialect,
+        "--url-file",
+        str(url_file),
+        "--dataset",
+        str(dataset),
+    )
     checked = stores("check", "crm", lang="fr")
     assert checked.stdout.splitlines() == [
         "crm : problèmes (10 tables)",
@@ -158,3 +197,37 @@ def test_problems_are_said_in_french(external, files) -> None:
             "birth_date pour la source sales (§2.1 ¶4, §2.4 scenario 2)"
         ),
     ]
+
+
+@pytest.mark.parametrize("external", ["sqlite"], indirect=True)
+def test_scan_propose_fix_and_replace_the_dataset(external, files, tmp_path) -> None:
+    """The officer's path: register, scan with a proposal, fix it, replace, check."""
+    url_file, dataset = files
+    assert (
+        stores(
+            "add",
+            "crm",
+            "--dialect",
+            external.dialect,
+            "--url-file",
+            str(url_file),
+            "--dataset",
+            str(dataset),
+        ).status
+        == 0
+    )
+    assert stores("check", "crm").status in (0, 1)
+    proposal = tmp_path / "proposed.toml"
+    stores("scan", "crm", "--write", str(proposal))
+    assert proposal.read_text(encoding="utf-8").strip()
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[tables.customers]\nerase = 'shred'\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        stores("dataset", "crm", "--dataset", str(broken))
+    fixed = tmp_path / "fixed.toml"
+    fixed.write_text(DATASET, encoding="utf-8")
+    replaced = stores("dataset", "crm", "--dataset", str(fixed))
+    assert "run stores check crm next" in replaced.stdout
+    assert ExternalStore.objects.get(name="crm").status == "new"  # to be checked again
+    stores("check", "crm")  # the fixture's dataset keeps its birth date: a conformance problem
+    assert ExternalStore.objects.get(name="crm").status == "problems"

@@ -25,6 +25,7 @@ from omni_privacy.stores.services import (
     store_access,
     store_add,
     store_check,
+    store_dataset_replace,
     store_erase,
     store_scan,
 )
@@ -153,6 +154,9 @@ class Command(BaseCommand):
         add.add_argument("--dialect", required=True, choices=DIALECTS)
         add.add_argument("--url-file", required=True, help="a file holding the connection URL")
         add.add_argument("--dataset", required=True, help="the dataset file (docs/stores.md)")
+        dataset = actions.add_parser("dataset", help="replace the store's dataset file")
+        dataset.add_argument("name", help="the store's name")
+        dataset.add_argument("--dataset", required=True, help="the fixed dataset file")
         check = actions.add_parser("check", help="reach the store and compare the dataset")
         scan = actions.add_parser("scan", help="find the columns that look personal")
         scan.add_argument("--write", help="write the proposed dataset file there")
@@ -163,7 +167,7 @@ class Command(BaseCommand):
         for sub in (access, erase):
             sub.add_argument("--email", required=True, help="the person's email address")
         listing = actions.add_parser("list", help="list the stores")
-        for sub in (add, check, scan, listing, access, erase):
+        for sub in (add, dataset, check, scan, listing, access, erase):
             sub.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -176,7 +180,15 @@ class Command(BaseCommand):
                 self._list()
             else:
                 store = self._store(options["name"])
-                if action == "check":
+                if action == "dataset":
+                    text = _read("--dataset", options["dataset"])
+                    store_dataset_replace(actor=ACTOR, store=store, dataset_text=text,
+                                          dataset_path=str(Path(options["dataset"]).resolve()))  # fmt: skip
+                    self.stdout.write(
+                        _("Dataset replaced for %(name)s; run stores check %(name)s next.")
+                        % {"name": store.name}
+                    )
+                elif action == "check":
                     self._check(store)
                 elif action == "scan":
                     self._scan(store, options["write"])
