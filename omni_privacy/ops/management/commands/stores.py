@@ -182,8 +182,10 @@ class Command(BaseCommand):
                 store = self._store(options["name"])
                 if action == "dataset":
                     text = _read("--dataset", options["dataset"])
-                    store_dataset_replace(actor=ACTOR, store=store, dataset_text=text,
-                                          dataset_path=str(Path(options["dataset"]).resolve()))  # fmt: skip
+                    path = str(Path(options["dataset"]).resolve())
+                    store_dataset_replace(
+                        actor=ACTOR, store=store, dataset_text=text, dataset_path=path
+                    )
                     self.stdout.write(
                         _("Dataset replaced for %(name)s; run stores check %(name)s next.")
                         % {"name": store.name}
