@@ -9,6 +9,7 @@ from omni_privacy.console import (
     request_views,
     retention_views,
     store_views,
+    token_views,
     views,
 )
 from omni_privacy.console.login import SignInView
@@ -28,6 +29,8 @@ urlpatterns = [
     path("instances/", instance_views.instances, name="instances"),
     path("instances/add/", instance_views.instance_add, name="instance_add"),
     path("instances/<slug:name>/sync/", instance_views.instance_sync, name="instance_sync"),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<str:prefix>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("stores/", store_views.stores, name="stores"),
     path("stores/<slug:name>/check/", store_views.store_check_now, name="store_check"),
     path("stores/<slug:name>/scan/", store_views.store_scan_now, name="store_scan"),

@@ -405,7 +405,7 @@ def test_the_officers_sections_are_in_the_menu_of_privacy_officers_only(
         "/console/record/",
         "/console/retention/",
     ]
-    assert len(menus["privacy_office"]) == 11  # with External stores (issue 17)
+    assert len(menus["privacy_office"]) == 12  # with External stores and API tokens
 
 
 def test_the_menu_is_grouped_in_seven_entries_or_fewer(client: Client, officer) -> None:
