@@ -105,7 +105,7 @@ def test_submit_verify_and_download_in_french(  # noqa: PLR0917 (fixtures)
     wrong = _verify(client, page, "000000" if code != "000000" else "111111")
     assert wrong.status_code == 400
     assert wrong.cookies == {}
-    assert "Ce code n'est pas le bon." in wrong.content.decode().replace("&#x27;", "'")
+    assert "Ce code n’est pas le bon." in wrong.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         verified = _verify(client, page, code)
