@@ -71,7 +71,7 @@ def test_a_tampered_link_says_it_has_expired(client: Client) -> None:
     assert 'name="code"' not in html
 
 
-def test_status_lookup_from_any_browser_mails_a_link_that_opens_the_request(  # noqa: PLR0917
+def test_status_lookup_from_any_browser_mails_a_link_that_opens_the_request(
     client: Client, people, smtp, frozen, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
