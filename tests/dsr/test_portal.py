@@ -130,7 +130,7 @@ def test_submit_verify_and_download_in_french(  # noqa: PLR0917 (fixtures)
         )
     status = client.get("/fr/droits/suivi/")
     html = status.content.decode()
-    assert '<dd id="state">Répondue</dd>' in html
+    assert '<dd id="state">Réponse envoyée</dd>' in html
     links = re.findall(r'href="(/fr/droits/telechargement/[^"]+)"', html)
     assert len(links) == 2
     downloaded = client.get(links[0])
