@@ -9,12 +9,17 @@ from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, Person
 from omni_privacy.retention.selectors import PersonHolding, person_holdings
 
+LANGUAGES = {
+    "fr": pgettext_lazy("preferred language", "French"),
+    "en": pgettext_lazy("preferred language", "English"),
+}
 CHANNELS = {
     "monthly_sync": _("Monthly update from your organisation's Omni-Assistant instance"),
     "email": _("Email"),
@@ -43,6 +48,8 @@ class ReadableHolding:
     source when none has started yet."""
     ends_on: dt.date | None
     """The last day the clause allows keeping it (its deadline), when known."""
+    condition: str = ""
+    """While no clause has started: what keeps it (the source's condition, in words)."""
 
 
 def readable_holdings(
@@ -68,14 +75,23 @@ def readable_holdings(
                 legal_basis=_label(policy, "legal_bases", row.legal_basis, language),
                 channel=_channel(row.channel, language),
                 fields=[
-                    Field(_label(policy, "fields", name, language), value)
+                    Field(_label(policy, "fields", name, language), _value(name, value, language))
                     for name, value in row.fields.items()
                 ],
+                condition=policy.sources[row.source].condition_text.get(language),
                 clause=clause_text(policy, row.source, row.rule, language),
                 ends_on=row.deadline_at,
             )
         )
     return result
+
+
+def _value(name: str, value: str, language: str) -> str:
+    """A value as a person reads it: a language by its name, not its code."""
+    if name == "preferred_language" and value in LANGUAGES:
+        with translation.override(language):
+            return str(LANGUAGES[value])
+    return value
 
 
 def _channel(channel: str, language: str) -> str:

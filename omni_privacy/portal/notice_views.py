@@ -87,7 +87,9 @@ def _page(
 
 # The sections that say how to exercise one's rights (§9.2) and whom to contact (§12): each is
 # followed by a link to the rights request form.
-_RIGHTS_SECTIONS = re.compile(r"(<(p|h\d)>\s*(?:9\.2|12)\.\s[^<]*</\2>)")
+# A heading may end a paragraph in a notice pasted from a document ("… the Service. 9.2.
+# Exercising Your Rights"): the section number, then a short capitalised title, then the end.
+_RIGHTS_SECTIONS = re.compile(r"(<(p|h\d)>(?:[^<]*\s)?(?:9\.2|12)\.\s[A-ZÉ][^<.]{0,60}</\2>)")
 RIGHTS_LINK = {
     "fr": "Exercer vos droits : le formulaire de demande",
     "en": "Exercise your rights: the request form",

@@ -55,6 +55,7 @@ PER_ADDRESS = Limit("rights-request-address", attempts=3, window=dt.timedelta(ho
 PER_IP = Limit("rights-request-ip", attempts=10, window=dt.timedelta(hours=1))
 CODE_PER_ADDRESS = Limit("rights-code-address", attempts=10, window=dt.timedelta(hours=1))
 CODE_PER_IP = Limit("rights-code-ip", attempts=30, window=dt.timedelta(hours=1))
+LOOKUP_PER_ADDRESS = Limit("rights-lookup-address", attempts=5, window=dt.timedelta(hours=1))
 LOOKUP_PER_IP = Limit("rights-lookup-ip", attempts=10, window=dt.timedelta(hours=1))
 # "Elsewhere" is handled under Quebec's rules: Omni's home law, and the strictest clock.
 JURISDICTIONS = {"elsewhere": "quebec"}
@@ -298,7 +299,7 @@ def rights_lookup(request: HttpRequest, language: str) -> HttpResponse:
         if not form.is_valid():
             return page(form, 400)
         data = form.cleaned_data
-        if not allow([(PER_ADDRESS, data["email"]), (LOOKUP_PER_IP, _client_ip(request))]):
+        if not allow([(LOOKUP_PER_ADDRESS, data["email"]), (LOOKUP_PER_IP, _client_ip(request))]):
             return page(form, 429, throttled=True)
         dsr_status_link_send(
             reference=str(data["reference"]),

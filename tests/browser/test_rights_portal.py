@@ -199,9 +199,9 @@ def test_submit_verify_download_in_french(
     staff.close()
 
     page.reload()
-    assert page.locator("#state").inner_text() == "Répondue"
+    assert page.locator("#state").inner_text() == "Réponse envoyée"
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Rapport d'accès (HTML)").click()
+        page.get_by_role("link", name="Rapport d’accès (HTML)").click()
     saved = tmp_path / "report.html"
     download_info.value.save_as(saved)
     report = saved.read_text(encoding="utf-8")

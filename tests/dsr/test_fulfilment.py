@@ -73,7 +73,10 @@ def test_access_report_lists_every_holding_in_the_persons_language(people, offic
         "Monthly update from your organisation&#x27;s Omni-Assistant instance",
         "§4 ¶2: In the absence of renewal: deleted or anonymized within 60 days",
         "§4 ¶3: 5 years after the last contact, then deleted or anonymized within 60 days",
-        "2030-05-03",  # sales: last contact 2025-03-04 + 5 years + 60 days
+        "Until 2030-05-03 at the latest.",  # sales: last contact 2025-03-04 + 5 years + 60 days
+        "Preferred language: French",  # a language by its name, not its code
+        "No end date yet: we keep it as long as this holds: Only if you place a service call.",
+        "Usage data (privacy notice §2.2)",
         "Commission d&#x27;accès à l&#x27;information du Québec (CAI)",
     ):
         assert text in html, text

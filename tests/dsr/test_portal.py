@@ -105,7 +105,7 @@ def test_submit_verify_and_download_in_french(  # noqa: PLR0917 (fixtures)
     wrong = _verify(client, page, "000000" if code != "000000" else "111111")
     assert wrong.status_code == 400
     assert wrong.cookies == {}
-    assert "Ce code n'est pas le bon." in wrong.content.decode().replace("&#x27;", "'")
+    assert "Ce code n’est pas le bon." in wrong.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         verified = _verify(client, page, code)
@@ -130,7 +130,7 @@ def test_submit_verify_and_download_in_french(  # noqa: PLR0917 (fixtures)
         )
     status = client.get("/fr/droits/suivi/")
     html = status.content.decode()
-    assert '<dd id="state">Répondue</dd>' in html
+    assert '<dd id="state">Réponse envoyée</dd>' in html
     links = re.findall(r'href="(/fr/droits/telechargement/[^"]+)"', html)
     assert len(links) == 2
     downloaded = client.get(links[0])

@@ -61,7 +61,7 @@ def test_the_french_page_shows_the_version_in_force(client: Client, versions) ->
     assert "<h2>1. But</h2>\n<p>Omni conserve les données 2 ans.</p>" in html
     assert "keeps data" not in html
     assert (
-        "Chez Omni, le PDG et le chef d'équipe Assurance Qualité assument conjointement le rôle "
+        "Chez Omni, le PDG et le chef d’équipe Assurance Qualité assument conjointement le rôle "
         "de responsable de la protection des renseignements personnels."
     ) in html
     assert '<a href="mailto:info@omni-assistant.net">info@omni-assistant.net</a>' in html
@@ -124,7 +124,7 @@ def test_each_published_version_has_its_own_page(client: Client, versions) -> No
     html = _page(client, "/fr/avis-de-confidentialite/v/1")
     assert '<dd class="notice-version">1</dd>' in html
     assert "Omni conserve les données 1 ans." in html
-    assert "Cette version n'est plus en vigueur." in html
+    assert "Cette version n’est plus en vigueur." in html
     assert '<a href="/en/privacy-notice/v/1" hreflang="en" lang="en">English</a>' in html
     current = _page(client, "/en/privacy-notice/v/2")
     assert "This is the version in force." in current

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 
+from omni_privacy.notices.domain.markdown import render_html
 from omni_privacy.portal.notice_views import _with_rights_links
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,15 @@ def test_the_notice_links_the_rights_form_from_9_2_and_12() -> None:
     )
     linked = _with_rights_links(html, "fr")
     assert linked.count('<a href="/fr/droits/">') == 2
+    # As in the published notice: a heading may end the paragraph before it.
+    text = (
+        "We may not be able to give you\naccess to certain specific features of the Service.\n"
+        " 9.2. Exercising Your Rights \n\nYou can exercise your rights by contacting us.\n\n"
+        "Changes are effective when posted on our\n\nwebsites.\n\n12. Contact Us\n\n"
+        "See section 12. It applies.\n"
+    )
+    rendered = _with_rights_links(render_html(text), "en")
+    assert rendered.count('<p class="rights-link"><a href="/en/rights/">') == 2
     assert re.search(r"9\.2\. Exercice[^<]*</p><p class=\"rights-link\">", linked)
     assert re.search(r"12\. Contactez-nous</p><p class=\"rights-link\">", linked)
 
