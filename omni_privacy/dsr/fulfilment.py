@@ -340,7 +340,7 @@ def erasure_preview(*, request: RightsRequest, today: dt.date) -> list[ErasurePl
     if request.person is None:
         return []
 
-    class _Rollback(Exception):
+    class _RollbackError(Exception):
         pass
 
     plan: list[ErasurePlanItem] = []
@@ -348,8 +348,8 @@ def erasure_preview(*, request: RightsRequest, today: dt.date) -> list[ErasurePl
         with transaction.atomic():
             person_erasure_request_record(actor="system", person=request.person, requested_on=today)
             plan = _erasure_plan(request.person, today=today)
-            raise _Rollback
-    except _Rollback:
+            raise _RollbackError
+    except _RollbackError:
         pass
     return plan
 
