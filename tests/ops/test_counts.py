@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from omni_privacy.ops.management.commands.import_jsonl import summary
 
@@ -52,3 +53,22 @@ def test_the_audit_count_agrees_with_its_number(language, said) -> None:
     with translation.override(language):
         call_command("audit", "verify", stdout=out)
     assert out.getvalue() == said
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "said"),
+    [
+        ("fr", 1, "Campagne c : 1 message en file d’attente (fr 1, en 0)."),
+        ("fr", 2, "Campagne c : 2 messages en file d’attente (fr 2, en 0)."),
+        ("en", 1, "Campaign c: 1 message queued (fr 1, en 0)."),
+    ],
+)
+def test_a_campaigns_queued_count_agrees_with_its_number(language, count, said) -> None:
+    """The catalogue entry `mailings send-update` prints (its command test runs in English)."""
+    with translation.override(language):
+        text = ngettext(
+            "Campaign %(id)s: %(count)d message queued (fr %(fr)d, en %(en)d).",
+            "Campaign %(id)s: %(count)d messages queued (fr %(fr)d, en %(en)d).",
+            count,
+        )
+    assert text % {"id": "c", "count": count, "fr": count, "en": 0} == said

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.mailings.models import Campaign, CampaignState
@@ -146,7 +147,11 @@ class Command(BaseCommand):
             write_json(self, campaign_as_dict(campaign))
             return
         self.stdout.write(
-            _("Campaign %(id)s: %(count)d messages queued (fr %(fr)d, en %(en)d).")
+            ngettext(
+                "Campaign %(id)s: %(count)d message queued (fr %(fr)d, en %(en)d).",
+                "Campaign %(id)s: %(count)d messages queued (fr %(fr)d, en %(en)d).",
+                campaign.audience["recipients"],
+            )
             % {
                 "id": campaign.public_id,
                 "count": campaign.audience["recipients"],
