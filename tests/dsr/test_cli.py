@@ -302,7 +302,7 @@ def test_a_short_reference_shared_by_two_requests_is_refused(language, said, fro
 )
 def test_check_counts_agree_with_their_number(language, count, said, frozen) -> None:
     for _ in range(count):
-        _submit(TODAY)
+        _verified(_submit(TODAY))
     err = io.StringIO()
     with translation.override(language), pytest.raises(SystemExit):
         call_command("dsr", "check", "--as-of", "2026-12-26", stdout=io.StringIO(), stderr=err)

@@ -36,6 +36,8 @@ for tick in range(24 * 20):
 EXPECTED_PER_DAY = {
     "omni_privacy.outbox.tasks.task_outbox_deliver": 480,  # 1 minute: one slot per tick
     "omni_privacy.mailings.tasks.task_campaigns_close": 288,  # 5 minutes
+    "omni_privacy.stores.tasks.task_store_erasures": 288,  # 5 minutes
+    "omni_privacy.drp.tasks.task_drp_callbacks": 288,  # 5 minutes
     "omni_privacy.intake.tasks.task_sync_due": 24,  # 1 hour
     "omni_privacy.audit.tasks.task_audit_verify": 1,
     "omni_privacy.retention.tasks.task_retention_run": 1,
