@@ -27,6 +27,7 @@ urlpatterns = [
     path("instances/", instance_views.instances, name="instances"),
     path("instances/add/", instance_views.instance_add, name="instance_add"),
     path("instances/<slug:name>/sync/", instance_views.instance_sync, name="instance_sync"),
+    path("instances/<slug:name>/upload/", instance_views.instance_upload, name="instance_upload"),
     path("consent/", consent_views.consent_lookup, name="consent"),
     path("suppressions/", consent_views.suppression_list, name="suppressions"),
     path("campaigns/", consent_views.campaign_list, name="campaigns"),
