@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from omni_privacy.core import clock
 from tests.browser.test_rights_portal import _cli, _free_port, browser  # noqa: F401 (fixture)
 from tests.dsr.conftest import Mailbox
 
@@ -206,7 +207,7 @@ def test_b_an_erasure_is_previewed_confirmed_and_carried_out(browser, console) -
     page.get_by_role("button", name="Confirmer").click()
     assert page.locator("#requester-name").inner_text() == "Camille Tremblay"
     page.get_by_role("button", name="Voir ce qui sera effacé").click()
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     erased = page.locator("#erased-list").inner_text()
     kept = page.locator("#kept-list").inner_text()
     assert f"Ventes (Globex) : effacés le {today}" in erased
@@ -229,7 +230,7 @@ def test_b_an_erasure_is_previewed_confirmed_and_carried_out(browser, console) -
     assert "camille" not in page.url
     context.close()
     # The letter: what was erased, on which date (not after the legal due date).
-    deadline = dt.date.today() + dt.timedelta(days=30)
+    deadline = clock.today() + dt.timedelta(days=30)
     letter = console.mailbox.to("camille@example.com")[-1].get_content()
     dates = re.findall(r"\d{4}-\d{2}-\d{2}", letter.split("Ventes", 1)[1].split("\n", 1)[0])
     assert dates == [today]
