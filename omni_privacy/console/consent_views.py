@@ -54,6 +54,7 @@ STATES = {
     "sent": pgettext_lazy("campaign state", "Sent"),
     "refused": pgettext_lazy("campaign state", "Refused"),
 }
+NO_RECIPIENT = pgettext_lazy("campaign state", "Closed, no recipient")
 SOURCES = {
     "objection": _("Objection"),
     "gpc": _("Global Privacy Control"),
@@ -207,12 +208,20 @@ def suppression_list(request: HttpRequest) -> HttpResponse:
     return _suppressions_page(request, form, status=400)
 
 
+def _campaign_state(campaign: Campaign, delivery: dict[str, int]) -> str:
+    """Issue 14 point 7: a campaign that reached nobody is not "sent"."""
+    if campaign.state == "sent" and not any(delivery.values()):
+        return str(NO_RECIPIENT)
+    return str(STATES[campaign.state])
+
+
 def _campaign_row(campaign: Campaign) -> dict[str, Any]:
+    delivery = campaign_delivery(campaign=campaign)
     return {
         "campaign": campaign,
         "kind": KINDS.get(campaign.kind, campaign.kind),
-        "state": STATES[campaign.state],
-        "delivery": campaign_delivery(campaign=campaign),
+        "state": _campaign_state(campaign, delivery),
+        "delivery": delivery,
         "purpose": _purpose_label(campaign.purpose),
     }
 

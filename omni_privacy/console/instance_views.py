@@ -15,9 +15,10 @@ from omni_privacy.console.forms import InstanceForm
 from omni_privacy.console.views import done_notice, require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.intake.domain.snapshot import SnapshotError, detect_format
 from omni_privacy.intake.models import SyncRun
 from omni_privacy.intake.selectors import instance_syncs
-from omni_privacy.intake.services import SyncRefusedError, sync_pull
+from omni_privacy.intake.services import SyncRefusedError, sync_import, sync_pull
 from omni_privacy.registry.models import Instance, Organization
 from omni_privacy.registry.services import instance_create
 
@@ -80,6 +81,35 @@ def instance_sync(request: HttpRequest, name: str) -> HttpResponse:
     try:
         sync_pull(actor=actor_for(request.user), instance=instance, as_of=clock.today())
     except SyncRefusedError:
+        done = "sync_refused"
+    else:
+        done = "sync_done"
+    return redirect(f"{reverse('console:instances')}?done={done}")
+
+
+MAX_UPLOAD = 64 * 1024 * 1024  # a month's snapshot of one instance fits well within this
+
+
+@require_POST
+@login_required
+def instance_upload(request: HttpRequest, name: str) -> HttpResponse:
+    """Apply an uploaded snapshot (JSON lines or CSV), the same service as ``sync import``
+    (issue 14 point 7: the console offers the upload rather than a command to run)."""
+    require_officer(request)
+    instance = get_object_or_404(Instance.objects.select_related("organization"), code=name)
+    upload = request.FILES.get("snapshot")
+    if upload is None or upload.file is None or upload.size is None or upload.size > MAX_UPLOAD:
+        return redirect(f"{reverse('console:instances')}?done=sync_refused")
+    try:
+        fmt = detect_format(upload.name or "")
+        sync_import(
+            actor=actor_for(request.user),
+            instance=instance,
+            stream=upload.file,
+            fmt=fmt,
+            as_of=clock.today(),
+        )
+    except (SyncRefusedError, SnapshotError):
         done = "sync_refused"
     else:
         done = "sync_done"

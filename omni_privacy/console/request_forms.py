@@ -117,3 +117,13 @@ class QueueForm(forms.Form):
             ("none", _("Nobody yet")),
             *officers,
         ]
+
+
+class ExtendForm(forms.Form):
+    """An extension needs its reason, which goes into the person's notice (issue 14 point 4)."""
+
+    reason = forms.CharField(
+        label=_("Why more time is needed (goes into the person's notice)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -12,15 +12,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from email_validator import EmailNotValidError
 
 from omni_privacy.accounts.models import User
 from omni_privacy.console.history import history_lines
+from omni_privacy.console.labels import policy_label
 from omni_privacy.console.request_forms import (
     AssignForm,
     DenyForm,
+    ExtendForm,
     NoteForm,
     QueueForm,
     RectifyForm,
@@ -32,7 +35,7 @@ from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.dsr.domain.deadlines import ExtensionRefusedError, deadline
 from omni_privacy.dsr.domain.states import State, allowed_targets, is_closed
-from omni_privacy.dsr.fulfilment import dsr_request_fulfil
+from omni_privacy.dsr.fulfilment import dsr_request_fulfil, erasure_preview
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import (
     QueueFilter,
@@ -49,6 +52,7 @@ from omni_privacy.dsr.services import (
     dsr_request_transition,
     dsr_request_verify_by_phone,
 )
+from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.selectors import live_holdings
 
@@ -88,6 +92,7 @@ DONE = {
     "noted": ("ok", _("The note is added.")),
     "refused": ("warn", _("That step is not possible in the request's current state.")),
     "invalid": ("warn", _("The form was not valid; nothing was changed.")),
+    "reason_needed": ("warn", _("An extension needs its reason; nothing was changed.")),
 }
 
 
@@ -199,6 +204,7 @@ def request_case(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "extended_due_on": limits.extended_due_on,
             "assign_form": AssignForm(initial={"assignee": rights.assigned_to}),
             "deny_form": DenyForm(),
+            "extend_form": ExtendForm(),
             "note_form": NoteForm(),
             "rectify_form": RectifyForm() if rights.kind == "rectification" else None,
             "notice": None if done is None else (done[0], str(done[1])),
@@ -225,6 +231,73 @@ def _requester(rights: RightsRequest) -> dict[str, str]:
     return {"name": name or "", "email": email}
 
 
+# Irreversible steps ask for confirmation first, stating their consequence (issue 14 point 4):
+# the first POST renders the confirmation page, which posts again with confirmed=yes.
+CONSEQUENCES = {
+    "verify-phone": _(
+        "The identity will be recorded as verified by telephone, under your name. The request "
+        "can then be answered. This cannot be undone."
+    ),
+    "withdraw": _(
+        "The request will be closed as withdrawn by the person. It cannot be reopened; a new "
+        "request would be needed."
+    ),
+    "deny": _(
+        "The request will be closed as denied and the letter giving the reason will be sent to "
+        "the person at once. This cannot be undone."
+    ),
+    "fulfil": _(
+        "The answer letter will be sent to the person at once and the request closed. This "
+        "cannot be undone."
+    ),
+}
+ERASE_CONSEQUENCE = _(
+    "The holdings listed under “Erased now” will be erased at once (recorded in the erasure "
+    "ledger and the audit log); those listed under “Kept, and why” stay, for the reason given. The "
+    "letter saying so will be sent at once. This cannot be undone."
+)
+
+
+def _confirm(request: HttpRequest, rights: RightsRequest, action: str) -> HttpResponse:
+    today = clock.today()
+    erasure = action == "fulfil" and rights.kind == "erasure"
+    plan = erasure_preview(request=rights, today=today) if erasure else None
+    labels = active_policy().sources
+    carried = [
+        (key, value)
+        for key, values in request.POST.lists()
+        if key not in {"csrfmiddlewaretoken", "confirmed"}
+        for value in values
+    ]
+    return render(
+        request,
+        "console/request_confirm.html",
+        {
+            "rights": rights,
+            "action": action,
+            "kind_label": KIND_LABELS[rights.kind],
+            "consequence": str(ERASE_CONSEQUENCE if erasure else CONSEQUENCES[action]),
+            "carried": carried,
+            "erasure": erasure,
+            "erased": [
+                {"item": item, "source": policy_label(labels, item.holding.source)}
+                for item in plan or []
+                if item.erase
+            ],
+            "kept": [
+                {
+                    "item": item,
+                    "source": policy_label(labels, item.holding.source),
+                    "clause": item.lines["en" if translation.get_language() == "en" else "fr"],
+                }
+                for item in plan or []
+                if not item.erase
+            ],
+            "today": today,
+        },
+    )
+
+
 def _back(public_id: uuid.UUID, done: str) -> HttpResponse:
     return redirect(f"{reverse('console:request', args=[public_id])}?done={done}")
 
@@ -235,6 +308,10 @@ def request_action(request: HttpRequest, public_id: uuid.UUID, action: str) -> H
     require_officer(request)
     rights = _case(public_id)
     user, now, today = _user(request), clock.now(), clock.today()
+    if action in CONSEQUENCES and request.POST.get("confirmed") != "yes":
+        if action == "deny" and not DenyForm(request.POST).is_valid():
+            return _back(public_id, "invalid")
+        return _confirm(request, rights, action)
     try:
         if action == "assign":
             form = AssignForm(request.POST)
@@ -252,8 +329,13 @@ def request_action(request: HttpRequest, public_id: uuid.UUID, action: str) -> H
             dsr_request_transition(request=rights, target=State.WITHDRAWN, user=user, now=now)
             return _back(public_id, "withdrawn")
         if action == "extend":
+            extend = ExtendForm(request.POST)
+            if not extend.is_valid():
+                return _back(public_id, "reason_needed")
             try:
-                dsr_request_extend(request=rights, user=user, today=today)
+                dsr_request_extend(
+                    request=rights, user=user, today=today, reason=extend.cleaned_data["reason"]
+                )
             except ExtensionRefusedError:
                 return _back(public_id, "extension_refused")
             return _back(public_id, "extended")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("instances/", instance_views.instances, name="instances"),
     path("instances/add/", instance_views.instance_add, name="instance_add"),
     path("instances/<slug:name>/sync/", instance_views.instance_sync, name="instance_sync"),
+    path("instances/<slug:name>/upload/", instance_views.instance_upload, name="instance_upload"),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("stores/", store_views.stores, name="stores"),

@@ -99,9 +99,12 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
 
 
 def sync_view(items: list[InstanceSync]) -> dict[str, Any]:
+    """Issue 14 point 7: an instance never synced is an alarm too (not "refreshed within the
+    month"), even when it was registered less than 31 days ago."""
     return {
         "count": len(items),
         "stale": [item for item in items if item.stale],
+        "never": [item for item in items if item.history.last_success is None and not item.stale],
         "failing": [
             item for item in items if item.history.failures_since_success and not item.stale
         ],

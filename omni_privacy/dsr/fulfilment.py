@@ -288,10 +288,10 @@ def _erasure_plan(person: Any, *, today: dt.date) -> list[ErasurePlanItem]:
                     clause="legal_hold",
                     until=hold.until,
                     lines={
-                        "fr": f"{label['fr']} : conservés en raison d’une obligation légale "
-                        "(réclamation ou demande d’une autorité, art. 28 de la loi québécoise, "
+                        "fr": f"{label['fr']} : conservés en raison d'une obligation légale "
+                        "(réclamation ou demande d'une autorité, art. 28 de la loi québécoise, "
                         "art. 17(3) RGPD)"
-                        + (f", jusqu’au {until}" if until else ", jusqu’à sa levée"),
+                        + (f", jusqu'au {until}" if until else ", jusqu'à sa levée"),
                         "en": f"{label['en']}: kept because of a legal obligation (a claim or "
                         "an authority's request; QC s.28, GDPR 17(3))"
                         + (f", until {until}" if until else ", until it is lifted"),
@@ -325,7 +325,7 @@ def _erasure_plan(person: Any, *, today: dt.date) -> list[ErasurePlanItem]:
                     until=holding.due_at,
                     lines={
                         "fr": f"{label['fr']} : conservés en vertu de la clause {clause['fr']}"
-                        + (f" (jusqu’au {until})" if until else " (tant que la condition dure)"),
+                        + (f" (jusqu'au {until})" if until else " (tant que la condition dure)"),
                         "en": f"{label['en']}: kept under clause {clause['en']}"
                         + (f" (until {until})" if until else " (while the condition lasts)"),
                     },
@@ -339,18 +339,10 @@ def erasure_preview(*, request: RightsRequest, today: dt.date) -> list[ErasurePl
     (the request's effect on due dates is computed in a transaction rolled back)."""
     if request.person is None:
         return []
-
-    class _RollbackError(Exception):
-        pass
-
-    plan: list[ErasurePlanItem] = []
-    try:
-        with transaction.atomic():
-            person_erasure_request_record(actor="system", person=request.person, requested_on=today)
-            plan = _erasure_plan(request.person, today=today)
-            raise _RollbackError
-    except _RollbackError:
-        pass
+    with transaction.atomic():
+        person_erasure_request_record(actor="system", person=request.person, requested_on=today)
+        plan = _erasure_plan(request.person, today=today)
+        transaction.set_rollback(True)  # a preview: nothing recorded, nothing changed
     return plan
 
 

@@ -319,9 +319,13 @@ def dsr_request_transition(
     return request
 
 
-def dsr_request_extend(*, request: RightsRequest, user: User, today: dt.date) -> RightsRequest:
+def dsr_request_extend(
+    *, request: RightsRequest, user: User, today: dt.date, reason: str = ""
+) -> RightsRequest:
     """Extend the time to answer where the law allows it, notice sent now (before the limit):
-    PIPEDA +30 days, GDPR +2 months. Raises ExtensionRefusedError otherwise (Quebec: never)."""
+    PIPEDA +30 days, GDPR +2 months. Raises ExtensionRefusedError otherwise (Quebec: never).
+    ``reason`` (the officer's words, required by the console) goes into the person's notice
+    only, not into the audit log."""
     require_privacy_officer(user)
     with transaction.atomic():
         request = locked(request)
@@ -343,7 +347,12 @@ def dsr_request_extend(*, request: RightsRequest, user: User, today: dt.date) ->
             due_on=request.due_on.isoformat(),
             notice_on=today.isoformat(),
         )
-        letter_send(request=request, kind="extension", language=request.language, context={})
+        letter_send(
+            request=request,
+            kind="extension",
+            language=request.language,
+            context={"reason": reason.strip()},
+        )
     return request
 
 

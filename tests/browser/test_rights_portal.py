@@ -195,6 +195,8 @@ def test_submit_verify_download_in_french(
     console.goto(f"{server}/console/requests/")
     console.locator("#queue a").first.click()
     console.get_by_role("button", name="Répondre et envoyer la lettre").click()
+    assert "envoyée à la personne" in console.locator("#consequence").inner_text()
+    console.get_by_role("button", name="Confirmer").click()
     assert console.locator("#state").inner_text() == "Traitée"
     staff.close()
 

@@ -120,3 +120,16 @@ def test_the_person_page_links_to_the_persons_consent(
     assert "No consent event is recorded for this person." in page
     assert page.count("No consent recorded") == 1
     assert client.get("/console/consent/", {"person": "not-a-uuid"}).status_code == 200
+
+
+def test_a_campaign_that_reached_nobody_is_not_shown_as_sent() -> None:
+    """Issue 14 point 7."""
+    from django.utils import translation
+
+    from omni_privacy.console.consent_views import _campaign_state
+    from omni_privacy.mailings.models import Campaign
+
+    with translation.override("en"):
+        empty = {"queued": 0, "sending": 0, "sent": 0, "failed": 0}
+        assert _campaign_state(Campaign(state="sent"), empty) == "Closed, no recipient"
+        assert _campaign_state(Campaign(state="sent"), empty | {"sent": 2}) == "Sent"

@@ -94,3 +94,35 @@ def test_sync_now_pulls_and_lists_the_run(client: Client, officer, acme, export_
     officer.save(update_fields=["preferred_language"])
     page = client.get(PAGE).content.decode()
     assert "export : l&#x27;instance a répondu HTTP 500" in page
+
+
+def test_a_snapshot_can_be_uploaded_from_the_page(client: Client, officer, acme) -> None:
+    """Issue 14 point 7: the page offers the upload instead of a command to run."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.intake.conftest import as_jsonl, user
+
+    instance_create(actor="test", organization=acme, code="acme-prod")
+    client.force_login(officer)
+    page = client.get(PAGE).content.decode()
+    assert 'action="/console/instances/acme-prod/upload/"' in page
+    assert "omni-privacy sync import" not in page
+    good = SimpleUploadedFile("users.jsonl", as_jsonl([user("u1", "Ana Roy", "ana@example.com")]))
+    done = client.post("/console/instances/acme-prod/upload/", {"snapshot": good})
+    assert done["Location"] == f"{PAGE}?done=sync_done"
+    assert Holding.objects.filter(source="software_profile").count() == 1
+    bad = SimpleUploadedFile("users.jsonl", b"not json\n")
+    refused = client.post("/console/instances/acme-prod/upload/", {"snapshot": bad})
+    assert refused["Location"] == f"{PAGE}?done=sync_refused"
+    missing = client.post("/console/instances/acme-prod/upload/", {})
+    assert missing["Location"] == f"{PAGE}?done=sync_refused"
+
+
+def test_never_synced_instances_are_an_alarm_on_the_dashboard(
+    client: Client, officer, acme
+) -> None:
+    instance_create(actor="test", organization=acme, code="acme-prod")
+    client.force_login(officer)
+    html = client.get("/console/").content.decode()
+    assert 'id="figure-never-synced"' in html
+    assert "toutes actualisées dans le mois" not in html

@@ -86,12 +86,15 @@ def test_workflow_from_the_console(  # noqa: PLR0917 (fixtures)
     signed_in(client, officer)
     base = f"/console/requests/{rights.public_id}"
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(f"{base}/verify-phone/")["Location"] == f"{base}/?done=verified"
+        yes = {"confirmed": "yes"}
+        assert client.post(f"{base}/verify-phone/", yes)["Location"] == f"{base}/?done=verified"
         client.post(f"{base}/assign/", {"assignee": second_officer.pk})
         client.post(f"{base}/note/", {"text": "Called back at the number on file."})
-        assert client.post(f"{base}/extend/")["Location"] == f"{base}/?done=extended"
-        assert client.post(f"{base}/extend/")["Location"] == f"{base}/?done=extension_refused"
-        assert client.post(f"{base}/fulfil/")["Location"] == f"{base}/?done=fulfilled"
+        assert client.post(f"{base}/extend/")["Location"] == f"{base}/?done=reason_needed"
+        why = {"reason": "Plusieurs services doivent être consultés."}
+        assert client.post(f"{base}/extend/", why)["Location"] == f"{base}/?done=extended"
+        assert client.post(f"{base}/extend/", why)["Location"] == f"{base}/?done=extension_refused"
+        assert client.post(f"{base}/fulfil/", yes)["Location"] == f"{base}/?done=fulfilled"
     rights.refresh_from_db()
     assert (rights.state, rights.verified_method, rights.verified_by, rights.assigned_to) == (
         "partially_fulfilled",
@@ -123,6 +126,8 @@ def test_workflow_from_the_console(  # noqa: PLR0917 (fixtures)
         "Prolongation du délai de votre demande d'effacement",
         "Réponse partielle à votre demande d'effacement",
     ]
+    extension = smtp.to("camille@example.com")[-2].get_content()
+    assert "Raison de la prolongation : Plusieurs services doivent être consultés." in extension
     partial = smtp.to("camille@example.com")[-1].get_content()
     assert "Commissariat à la protection de la vie privée du Canada (CPVP)" in partial
     assert "Ventes : effacés le 2026-11-25" in partial
@@ -134,7 +139,7 @@ def test_a_quebec_request_cannot_be_extended(client: Client, officer, frozen) ->
     signed_in(client, officer)
     page = client.get(f"/console/requests/{rights.public_id}/").content.decode()
     assert "/extend/" not in page
-    response = client.post(f"/console/requests/{rights.public_id}/extend/")
+    response = client.post(f"/console/requests/{rights.public_id}/extend/", {"reason": "x"})
     assert response["Location"].endswith("?done=extension_refused")
     rights.refresh_from_db()
     assert (rights.due_on, rights.extended_on) == (TODAY + dt.timedelta(days=30), None)
@@ -148,7 +153,11 @@ def test_denial_with_a_reason(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             f"/console/requests/{rights.public_id}/deny/",
-            {"reason": "insuf_verification", "text": "Le code n'a jamais été saisi."},
+            {
+                "reason": "insuf_verification",
+                "text": "Le code n'a jamais été saisi.",
+                "confirmed": "yes",
+            },
         )
     rights.refresh_from_db()
     assert (rights.state, rights.denial_reason) == ("denied", "insuf_verification")

@@ -26,7 +26,7 @@ def test_the_case_page_names_people_and_says_what_happened(
     rights = submit(kind="erasure", jurisdiction="pipeda")
     signed_in(client, officer)
     base = f"/console/requests/{rights.public_id}"
-    client.post(f"{base}/verify-phone/")
+    client.post(f"{base}/verify-phone/", {"confirmed": "yes"})
     client.post(f"{base}/assign/", {"assignee": second_officer.pk})
     html = client.get(f"{base}/").content.decode().replace("&#x27;", "'")
     assert '<dd id="requester-name">Camille Tremblay</dd>' in html
@@ -81,3 +81,41 @@ def test_the_queue_filters_searches_by_post_and_sorts(client: Client, officer, f
     assert latest[-1] == str(quebec.public_id)
     # Assignee: nobody yet.
     assert len(queue_ids(client.get(queue, {"assignee": "none"}).content.decode())) == 3
+
+
+def test_irreversible_steps_ask_for_confirmation_first(client: Client, officer, frozen) -> None:
+    rights = submit()
+    signed_in(client, officer)
+    base = f"/console/requests/{rights.public_id}"
+    for action in ("verify-phone", "withdraw", "fulfil"):
+        page = client.post(f"{base}/{action}/")
+        assert page.status_code == 200
+        assert 'id="consequence"' in page.content.decode()
+        assert 'name="confirmed" value="yes"' in page.content.decode()
+    denial = {"reason": "insuf_verification", "text": "Pas de code."}
+    page = client.post(f"{base}/deny/", denial).content.decode()
+    assert 'name="text" value="Pas de code."' in page  # carried to the confirmation
+    rights.refresh_from_db()
+    assert rights.state == "awaiting_verification"  # nothing done yet
+
+
+def test_an_erasure_is_previewed_then_carried_out(client: Client, officer, people, frozen):
+    from omni_privacy.registry.models import Holding
+
+    rights = submit(kind="erasure", jurisdiction="pipeda")
+    signed_in(client, officer)
+    base = f"/console/requests/{rights.public_id}"
+    client.post(f"{base}/verify-phone/", {"confirmed": "yes"})
+    preview = client.post(f"{base}/fulfil/").content.decode().replace("&#x27;", "'")
+    erased = preview[preview.index('id="erased-list"') : preview.index('id="kept-title"')]
+    assert "Ventes (Globex) : effacés le 2026-11-25" in erased
+    kept = preview[preview.index('id="kept-list"') :]
+    assert "Service à la clientèle : conservés en vertu de la clause §4 ¶2" in kept
+    assert Holding.objects.filter(pk=people.camille_sales.pk).exists()  # preview only
+    rights.refresh_from_db()
+    assert rights.state == "verified"
+    client.post(f"{base}/fulfil/", {"confirmed": "yes"})
+    assert not Holding.objects.filter(pk=people.camille_sales.pk).exists()
+    assert Holding.objects.filter(pk=people.camille_service.pk).exists()
+    rights.refresh_from_db()
+    assert rights.state == "partially_fulfilled"
