@@ -100,11 +100,13 @@ def _three_schedulers_over_a_day(site: Site, queue: redis.Redis) -> None:
     kept = 11  # core.periodic keeps a job's claims of its last CLAIMS_KEPT intervals
     assert dict(claims) == {
         "audit_verify_daily": 1,
+        "drp_callbacks": kept,
         "dsr_daily": 1,
         "mailings_close": kept,
         "outbox_deliver": 4,  # its last 10 minutes hold 4 ticks
         "reap_lost_tasks": kept,
         "retention_sweep_daily": 1,
+        "store_erasures": kept,
         "sync_monthly": kept,
     }
 
