@@ -58,10 +58,9 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
-# Without an SMTP host, mail stays in the development mailbox (var/mailbox/, .eml files).
-OMNI_MAIL_DELIVERY ?= $(if $(OMNI_SMTP_HOST),smtp,mailbox)
-export OMNI_MAIL_DELIVERY
-
+# Without an SMTP host, `make run` keeps mail in the development mailbox (var/mailbox/, .eml
+# files). Only for run: the tests deliver to their own SMTP servers.
+run: export OMNI_MAIL_DELIVERY ?= $(if $(OMNI_SMTP_HOST),smtp,mailbox)
 run: install
 	$(BIN)/omni-privacy migrate --no-input -v 0
 	$(BIN)/omni-privacy bootstrap
