@@ -95,3 +95,12 @@ def test_the_default_tls_follows_the_host_and_port(host: str, port: str, tls: st
         check=True,
     )
     assert done.stdout.strip() == tls
+
+
+def test_run_points_the_mail_links_where_it_answers() -> None:
+    """The links in mails follow `run --host/--port` unless OMNI_PUBLIC_URL says otherwise."""
+    from omni_privacy.ops.management.commands.run import served_url
+
+    assert served_url("127.0.0.1", 8191) == "http://127.0.0.1:8191"
+    assert served_url("0.0.0.0", 8000) == "http://127.0.0.1:8000"  # noqa: S104
+    assert served_url("::1", 8080) == "http://[::1]:8080"

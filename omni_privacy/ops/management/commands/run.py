@@ -17,6 +17,7 @@ task worker abandon the task it is finishing.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -40,12 +41,17 @@ MAX_RESTARTS = 5
 RESTART_WINDOW_SECONDS = 300.0
 
 
+def served_url(host: str, port: int) -> str:
+    """The address the application really answers at (loopback for a wildcard host)."""
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - only describing what was asked
+        return f"http://127.0.0.1:{port}"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
 def startup_lines(host: str, port: int) -> list[str]:
     """Where the application really answers and where its mail goes, in words."""
-    shown = f"[{host}]" if ":" in host else host
-    base = f"http://{shown}:{port}"
-    if host in ("0.0.0.0", "::"):  # noqa: S104 - only describing what was asked
-        base = f"http://127.0.0.1:{port}"
+    base = served_url(host, port)
     lines = [
         _(
             "Omni privacy answers at %(url)s/ (privacy centre: %(url)s/fr/ and %(url)s/en/; "
@@ -99,6 +105,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         command = [sys.executable, "-m", "omni_privacy"]
+        # The links in mails (verification, status, withdrawal) point where this run answers,
+        # unless the operator said where the public reaches it (OMNI_PUBLIC_URL).
+        os.environ.setdefault("OMNI_PUBLIC_URL", served_url(options["host"], options["port"]))
         for line in startup_lines(options["host"], options["port"]):
             self.stdout.write(line)
         commands = {
