@@ -78,3 +78,22 @@ def test_the_command_prints_json_and_exits_1_on_a_failure(people, capsys) -> Non
     assert out["failed"] is True
     officers = [c for c in out["checks"] if c["code"] == "two_officers"]
     assert officers[0]["outcome"] == "fail"
+
+
+def test_an_instance_never_synced_is_a_warning_as_on_the_dashboard(people) -> None:  # noqa: F811
+    from omni_privacy.registry.models import Organization
+    from omni_privacy.registry.services import instance_create
+
+    instance_create(
+        actor="test",
+        organization=Organization.objects.first(),
+        code="acme-prod",
+        export_url="",
+        token=None,
+    )
+    report = conformance_report(as_of=TODAY)
+    assert _outcome(report, "instances_fresh") == PASS  # registered today: not 31 days yet
+    assert _outcome(report, "instances_never") == "warn"
+    (check,) = [c for c in report.checks if c.code == "instances_never"]
+    with translation.override("fr"):
+        assert check_words(check).startswith("1 instance client n’a jamais été synchronisée")

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from omni_privacy.conformance.report import FAIL, PASS, check_words, conformance_report
+from omni_privacy.conformance.report import FAIL, PASS, WARN, check_words, conformance_report
 from omni_privacy.ops.options import moment
 from omni_privacy.ops.tables import Table
 
@@ -35,8 +35,9 @@ class Command(BaseCommand):
                 ],
             }, ensure_ascii=False))  # fmt: skip
         else:
-            outcomes = {PASS: _("pass"), FAIL: _("FAIL"), "unchecked": _("unchecked")}
-            table = Table(self.stdout, [(_("Clause"), 18), (_("Result"), 9), (_("Check"), 100)])
+            outcomes = {PASS: _("pass"), FAIL: _("FAIL"), WARN: _("warning"),
+                        "unchecked": _("unchecked")}  # fmt: skip
+            table = Table(self.stdout, [(_("Clause"), 18), (_("Result"), 12), (_("Check"), 100)])
             for check in report.checks:
                 table.row([check.clause, outcomes[check.outcome], check_words(check)])
         if report.failed:
