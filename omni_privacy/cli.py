@@ -23,15 +23,29 @@ def package_version() -> str:
         return "unknown"
 
 
+def reader_language(environ: dict[str, str] | None = None) -> str:
+    """The reader's language from the locale variables, in POSIX order (LC_ALL, LC_MESSAGES,
+    LANG; LANGUAGE first, as gettext reads it): English for ``en…``, otherwise French, Omni's
+    default (Quebec)."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return "en" if value.lower().startswith("en") else "fr"
+    return "fr"
+
+
 def _run(args: list[str]) -> None:
     if args and args[0] in {"--version", "-V"}:
         print(f"omni-privacy {package_version()}")
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omni_privacy.settings")
     import django
+    from django.utils import translation
 
+    django.setup()
+    translation.activate(reader_language())
     if not args or args[0] in {"-h", "--help", "help"}:
-        django.setup()
         from omni_privacy.ops.catalogue import usage
 
         print(usage())

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from omni_privacy.accounts.selectors import privacy_officers
@@ -210,13 +211,15 @@ def check_words(check: Check) -> str:
 
 def _public_cookies() -> Check:
     """§2.3: the public pages set no cookie. The application requests its own pages."""
-    hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", "")]
-    client = Client(raise_request_exception=False, HTTP_HOST=hosts[0] if hosts else "localhost")
-    setting = [
-        page
-        for page in (reverse(f"portal:{name}") for name in PUBLIC_PAGES)
-        if (response := client.get(page)).status_code >= 400 or response.cookies
-    ]
+    # The pages activate their own language; the report goes on in the reader's.
+    with translation.override(translation.get_language()):
+        hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", "")]
+        client = Client(raise_request_exception=False, HTTP_HOST=hosts[0] if hosts else "localhost")
+        setting = [
+            page
+            for page in (reverse(f"portal:{name}") for name in PUBLIC_PAGES)
+            if (response := client.get(page)).status_code >= 400 or response.cookies
+        ]
     return Check("§2.3", "public_no_cookie", _ok(len(setting)),
                  {"count": len(setting), "pages": ", ".join(setting)})  # fmt: skip
 
