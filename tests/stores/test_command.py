@@ -45,6 +45,12 @@ def stores(*args: str, lang: str = "en") -> Ran:
     return Ran(out.getvalue(), err.getvalue(), status)
 
 
+def add_crm(external, url_file, dataset) -> Ran:
+    """`stores add crm` for the fixture's store, its URL file and its dataset file."""
+    return stores("add", "crm", "--dialect", external.dialect, "--url-file", str(url_file),
+                  "--dataset", str(dataset))  # fmt: skip
+
+
 def _database_text() -> str:
     texts = []
     with connection.cursor() as cursor:
@@ -69,16 +75,7 @@ def test_the_commands_never_show_the_credentials(external, files, caplog, tmp_pa
     url_file, dataset = files
     outputs = []
 
-    added = stores(
-        "add",
-        "crm",
-        "--dialect",
-        external.dialect,
-        "--url-file",
-        str(url_file),
-        "--dataset",
-        str(dataset),
-    )
+    added = add_crm(external, url_file, dataset)
     assert (added.stdout.strip(), added.status) == ("Store registered: crm", 0)
     checked = stores("check", "crm")
     # The fixture holds a birth date, which the notice allows for no source: not "ok".
@@ -150,16 +147,7 @@ def test_add_refuses_a_dataset_with_errors_and_names_the_key(external, files) ->
     url_file, dataset = files
     dataset.write_text(DATASET.replace('erase = "delete"', 'erase = "shred"', 1), encoding="utf-8")
     with pytest.raises(CommandError) as refused:
-        stores(
-            "add",
-            "crm",
-            "--dialect",
-            external.dialect,
-            "--url-file",
-            str(url_file),
-            "--dataset",
-            str(dataset),
-        )
+        add_crm(external, url_file, dataset)
     assert str(refused.value) == "tables.addresses.erase: must be one of: delete, keep"
     assert ExternalStore.objects.count() == 0
     with pytest.raises(CommandError) as wrong:
@@ -179,16 +167,7 @@ def test_add_refuses_a_dataset_with_errors_and_names_the_key(external, files) ->
 
 def test_problems_are_said_in_french(external, files) -> None:
     url_file, dataset = files
-    stores(
-        "add",
-        "crm",
-        "--dialect",
-        external.dialect,
-        "--url-file",
-        str(url_file),
-        "--dataset",
-        str(dataset),
-    )
+    add_crm(external, url_file, dataset)
     checked = stores("check", "crm", lang="fr")
     assert checked.stdout.splitlines() == [
         "crm : problèmes (10 tables)",
@@ -203,19 +182,7 @@ def test_problems_are_said_in_french(external, files) -> None:
 def test_scan_propose_fix_and_replace_the_dataset(external, files, tmp_path) -> None:
     """The officer's path: register, scan with a proposal, fix it, replace, check."""
     url_file, dataset = files
-    assert (
-        stores(
-            "add",
-            "crm",
-            "--dialect",
-            external.dialect,
-            "--url-file",
-            str(url_file),
-            "--dataset",
-            str(dataset),
-        ).status
-        == 0
-    )
+    assert add_crm(external, url_file, dataset).status == 0
     assert stores("check", "crm").status in (0, 1)
     proposal = tmp_path / "proposed.toml"
     stores("scan", "crm", "--write", str(proposal))
