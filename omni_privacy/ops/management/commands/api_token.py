@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from omni_privacy.accounts.models import StaffApiToken, User
 from omni_privacy.accounts.tokens import (
@@ -86,7 +87,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False))
             return
-        states = {"active": _("active"), "expired": _("expired"), "revoked": _("revoked")}
+        states = {
+            "active": pgettext("api token", "active"),
+            "expired": pgettext("api token", "expired"),
+            "revoked": pgettext("api token", "revoked"),
+        }
         table = Table(
             self.stdout,
             [(_("Prefix"), 8), (_("User"), 16), (_("Name"), 20), (_("Scope"), 12),
