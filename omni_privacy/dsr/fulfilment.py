@@ -80,7 +80,7 @@ def dsr_request_fulfil(
     if request.state in (State.VERIFIED, State.IN_PROGRESS):
         if request.kind == Kind.ERASURE:
             store_lines = stores_bridge.erase_in_stores(request, actor=actor)
-        elif request.kind in (Kind.ACCESS, Kind.PORTABILITY):
+        elif request.kind == Kind.ACCESS:  # the portability export does not carry stores yet
             store_sections = stores_bridge.access_in_stores(request, actor=actor)
     with transaction.atomic():
         request = locked(request)
