@@ -130,16 +130,15 @@ def _wrk(url: str, args: argparse.Namespace, *, headers: dict[str, str], script:
 def _prepare() -> dict[str, str]:
     """The notice, an officer with a session, an API token and one request it submitted."""
     from django.conf import settings
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce
     from django.test import Client
 
     from omni_privacy.accounts.models import Team
     from omni_privacy.accounts.services import staff_create
     from omni_privacy.accounts.tokens import api_token_create
-    from omni_privacy.core import clock
-    from omni_privacy.notices.shipped import shipped_notice_publish
-    from omni_privacy.registry.models import Person
+    from omni_privacy.registry.models import LIVE_STATES, Holding, Person
 
-    shipped_notice_publish(actor="bench", at=clock.now())
     officer = staff_create(
         actor="bench", username="bench-officer", team=Team.PRIVACY_OFFICE,
         password="Bench only: a long passphrase 7f3a!",
@@ -161,6 +160,12 @@ def _prepare() -> dict[str, str]:
     person = Person.objects.order_by("id").values_list("public_id", flat=True)[
         Person.objects.count() // 2
     ]
+    # The holding just before the last page in name order: the deep page's "after" anchor.
+    deep = (
+        Holding.objects.filter(state__in=LIVE_STATES)
+        .order_by(Coalesce("full_name", Value("")).desc(), "-id")
+        .values_list("public_id", flat=True)[50]
+    )
     form = Client().get("/fr/droits/").content.decode()
     form_token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
     return {
@@ -168,6 +173,7 @@ def _prepare() -> dict[str, str]:
         "token": token,
         "request_id": answer.json()["request_id"],
         "person": str(person),
+        "deep": str(deep),
         "form_token": form_token,
     }
 
@@ -216,7 +222,7 @@ def _load(target: Target, args: argparse.Namespace, var_dir: Path) -> dict[str, 
             ("rights_submit", "/fr/droits/", {},
              RIGHTS_LUA.replace("FORM_TOKEN", json.dumps(seeds["form_token"])), "public"),
             ("console_registry_first", "/console/", console, "", "console"),
-            ("console_registry_deep", f"/console/?page={max(1, pages - 1)}", console, "",
+            ("console_registry_deep", f"/console/?after={seeds['deep']}&page={pages}", console, "",
              "console"),
             ("console_person", f"/console/people/{seeds['person']}/", console, "", "console"),
             ("console_requests", "/console/requests/", console, "", "console"),
@@ -293,8 +299,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from _registry import Spec, build
     from django.core.management import call_command
 
+    from omni_privacy.core import clock
+    from omni_privacy.notices.shipped import shipped_notice_publish
+
     create_database(target)
     call_command("migrate", verbosity=0, interactive=False)
+    # Published before anyone is in the registry: publishing a notice mails every person.
+    shipped_notice_publish(actor="bench", at=clock.now())
     spec = Spec(rows=args.rows, due=0.0, as_of=dt.date(2026, 11, 25), seed=1)
     with stopwatch() as built:
         build(spec)

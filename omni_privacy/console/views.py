@@ -15,7 +15,6 @@ from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +35,7 @@ from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import InstanceSync, instance_syncs
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, HoldingState
-from omni_privacy.registry.selectors import live_holdings, registry_search
+from omni_privacy.registry.selectors import live_holdings, registry_page
 from omni_privacy.retention.selectors import legal_holds, retention_overview
 from omni_privacy.stores.selectors import stores_health
 
@@ -125,9 +124,15 @@ def registry(request: HttpRequest) -> HttpResponse:
     data = request.POST if searched else None
     form = RegistrySearchForm(data)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    holdings = registry_search(sources=_sources(request), query=query)
-    page_number = (data or request.GET).get("page")
-    page = Paginator(holdings, PAGE_SIZE).get_page(page_number)
+    cursor = data or request.GET
+    page = registry_page(
+        sources=_sources(request),
+        query=query,
+        after=_uuid(cursor.get("after")),
+        before=_uuid(cursor.get("before")),
+        number=_number(cursor.get("page")),
+        size=PAGE_SIZE,
+    )
     policy = active_policy()
     as_of = clock.today()
     return render(
@@ -137,12 +142,24 @@ def registry(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "page": page,
-            "rows": [holding_view(holding, policy, as_of=as_of) for holding in page],
+            "pages": max(1, -(-page.count // PAGE_SIZE)),
+            "rows": [holding_view(holding, policy, as_of=as_of) for holding in page.rows],
             "as_of": as_of,
             # Across all sources for privacy officers, the team's own sources for others.
             **dashboard(request, as_of=as_of, sources=_sources(request)),
         },
     )
+
+
+def _uuid(text: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text) if text else None
+    except ValueError:
+        return None
+
+
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and 0 < int(text) < 10**9 else 1
 
 
 @require_safe

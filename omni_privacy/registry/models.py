@@ -9,7 +9,8 @@ the normalised email, used to find the person again without storing the address 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from omni_privacy.core.models import PublicIdModel, TimeStampedModel
 
@@ -192,6 +193,14 @@ class Holding(PublicIdModel):
             models.Index(fields=["state", "due_at"], name="registry_holding_due"),
             models.Index(fields=["organization", "source"], name="registry_holding_org_source"),
             models.Index(fields=["instance", "source_key"], name="registry_holding_profile"),
+            # The registry page in name order, a page at a time from its neighbour (keyset):
+            # live holdings only, so the sweep's ended rows leave it (issue 18 point 5).
+            models.Index(
+                Coalesce("full_name", Value("")),
+                F("id"),
+                name="registry_holding_by_name",
+                condition=Q(state__in=["active", "pending_deletion"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

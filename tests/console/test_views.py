@@ -441,3 +441,35 @@ def test_a_registry_search_in_the_query_string_is_ignored(client: Client, office
     assert len(client.get(REGISTRY, {"q": "camille"}).context["rows"]) == len(
         everything.context["rows"]
     )
+
+
+def test_registry_pages_by_keyset_forward_and_back(client: Client, officer, acme) -> None:
+    """Issue 18 point 5: the next and previous pages are found from their neighbour, not by
+    OFFSET; names without a value sort first, and the links carry ids, never names."""
+    for index in range(105):
+        record(
+            acme,
+            source="sales",
+            full_name=f"Personne {index:03d}",
+            email=f"personne{index}@example.com",
+            collected_at=TODAY,
+        )
+    client.force_login(officer)
+    first = client.get(REGISTRY)
+    assert first.context["page"].has_next and not first.context["page"].has_previous
+    html = first.content.decode()
+    assert "Page 1 of 3" in html or "Page 1 sur 3" in html
+    after = first.context["page"].last
+    assert f"?after={after}&amp;page=2" in html
+    assert "Personne" not in html.split('rel="next"')[1].split(">")[0]
+    second = client.get(REGISTRY, {"after": str(after), "page": "2"})
+    names = [row.holding.full_name for row in second.context["rows"]]
+    assert names[0] == "Personne 050" and names[-1] == "Personne 099"
+    third = client.get(REGISTRY, {"after": str(second.context["page"].last), "page": "3"})
+    assert [row.holding.full_name for row in third.context["rows"]] == [
+        f"Personne {index:03d}" for index in range(100, 105)
+    ]
+    assert not third.context["page"].has_next
+    back = client.get(REGISTRY, {"before": str(third.context["page"].first), "page": "2"})
+    assert [row.holding.full_name for row in back.context["rows"]] == names
+    assert back.context["page"].has_previous and back.context["page"].has_next
