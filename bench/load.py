@@ -193,7 +193,7 @@ def _serve(target: Target, port: int, workers: int, var_dir: Path) -> subprocess
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/omni-privacy"), "serve", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, stdout=subprocess.DEVNULL, stderr=(var_dir / "serve.log").open("wb"),
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -203,7 +203,8 @@ def _serve(target: Target, port: int, workers: int, var_dir: Path) -> subprocess
         except OSError:
             time.sleep(0.3)
     server.kill()
-    raise SystemExit("omni-privacy serve did not start: " + server.stderr.read().decode()[-2000:])
+    log = (var_dir / "serve.log").read_text(errors="replace")[-2000:]
+    raise SystemExit("omni-privacy serve did not start: " + log)
 
 
 def _load(target: Target, args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
@@ -239,6 +240,9 @@ def _load(target: Target, args: argparse.Namespace, var_dir: Path) -> dict[str, 
             elif kind == "console":
                 result["target"] = f"p99 < {CONSOLE_P99_MS} ms"
                 result["met"] = result["p99_ms"] < CONSOLE_P99_MS
+            if result["requests"] == 0 or server.poll() is not None:
+                log = (var_dir / "serve.log").read_text(errors="replace")[-3000:]
+                raise SystemExit(f"{name}: no answer from the server; its log ends:\n{log}")
             figures[name] = result
     finally:
         server.send_signal(signal.SIGTERM)

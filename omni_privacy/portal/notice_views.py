@@ -8,6 +8,7 @@ nothing from another site.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 from typing import Any
@@ -68,8 +69,11 @@ def _page(
     *,
     other_url: str,
     status: int = 200,
+    current: NoticeVersionView | None | bool = False,
 ) -> HttpResponse:
-    current = current_notice(at=clock.today())
+    if current is False:
+        current = current_notice(at=clock.today())
+    assert not isinstance(current, bool)
     history = _history(language, current)
     context |= {
         "language": language,
@@ -104,8 +108,15 @@ def _with_rights_links(html: str, language: str) -> str:
 
 def _text_html(version: NoticeVersionView, language: str) -> str:
     # render_html escapes every character of the text, and the links are ours: safe.
-    html = _with_rights_links(render_html(version.text(language)), language)
-    return mark_safe(html)  # noqa: S308
+    return mark_safe(_rendered(version.pk, version.text(language), language))  # noqa: S308
+
+
+@functools.lru_cache(maxsize=64)
+def _rendered(pk: int, text: str, language: str) -> str:
+    """A published version's text never changes: each process renders it once per language
+    (issue 18 point 5: the notice is the most visited public page). The text is part of the
+    key, so an edited draft shown elsewhere can never be served stale."""
+    return _with_rights_links(render_html(text), language)
 
 
 @require_safe
@@ -125,6 +136,7 @@ def notice(request: HttpRequest, language: str) -> HttpResponse:
             context,
             other_url=reverse(URL_NAMES["notice"][_other(language)]),
             status=200 if current is not None else 404,
+            current=current,
         )
 
 
