@@ -120,10 +120,11 @@ def registry_page(
         return RegistryPage(rows[:size], start // size + 1, count, start > 0, len(rows) > size)
     name, row_id = edge["sort_name"], edge["id"]
     if after is not None:
-        later = Q(sort_name__gt=name) | Q(sort_name=name, id__gt=row_id)
+        # "name >= X and (name > X or id > Y)": the first half is a range the index can seek.
+        later = Q(sort_name__gte=name) & (Q(sort_name__gt=name) | Q(id__gt=row_id))
         rows = list(holdings.filter(later)[: size + 1])
         return RegistryPage(rows[:size], max(2, number), count, True, len(rows) > size)
-    earlier = Q(sort_name__lt=name) | Q(sort_name=name, id__lt=row_id)
+    earlier = Q(sort_name__lte=name) & (Q(sort_name__lt=name) | Q(id__lt=row_id))
     rows = list(holdings.filter(earlier).order_by(F("sort_name").desc(), "-id")[: size + 1])
     rows.reverse()
     more = len(rows) > size
