@@ -69,11 +69,11 @@ def _page(
     *,
     other_url: str,
     status: int = 200,
-    current: NoticeVersionView | None | bool = False,
+    current: NoticeVersionView | bool | None = False,
 ) -> HttpResponse:
-    if current is False:
+    # False: not looked up by the caller yet (None is "no version in force").
+    if isinstance(current, bool):
         current = current_notice(at=clock.today())
-    assert not isinstance(current, bool)
     history = _history(language, current)
     context |= {
         "language": language,
@@ -108,14 +108,14 @@ def _with_rights_links(html: str, language: str) -> str:
 
 def _text_html(version: NoticeVersionView, language: str) -> str:
     # render_html escapes every character of the text, and the links are ours: safe.
-    return mark_safe(_rendered(version.pk, version.text(language), language))  # noqa: S308
+    return mark_safe(_rendered(version.text(language), language))  # noqa: S308
 
 
 @functools.lru_cache(maxsize=64)
-def _rendered(pk: int, text: str, language: str) -> str:
+def _rendered(text: str, language: str) -> str:
     """A published version's text never changes: each process renders it once per language
-    (issue 18 point 5: the notice is the most visited public page). The text is part of the
-    key, so an edited draft shown elsewhere can never be served stale."""
+    (issue 18 point 5: the notice is the most visited public page). The text itself is the
+    key, so a changed text can never be served stale."""
     return _with_rights_links(render_html(text), language)
 
 

@@ -24,16 +24,18 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import FieldError
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate, check_holding
-from omni_privacy.registry.models import Holding, Instance, Organization
+from omni_privacy.registry.models import Instance, Organization
 from omni_privacy.registry.selectors import organization_facts
 from omni_privacy.registry.services import (
+    BatchRefusedError,
+    HoldingItem,
     OrganizationInput,
     check_organization,
-    holding_record,
+    holdings_record_batch,
     instance_create,
     organization_upsert,
     organizations_by_code,
@@ -59,6 +61,8 @@ HOLDING_KEYS = frozenset(
 )
 PERSON_KEYS = ("full_name", "email", "phone", "preferred_language")
 MAX_CODE = 64
+# Holdings recorded per set-based batch (one audit event each): bounded memory, few statements.
+BATCH = 2000
 MAX_NAME = 200
 
 
@@ -427,9 +431,26 @@ def _apply(path: Path, plan: _Plan, *, actor: str, as_of: dt.date) -> ImportRepo
         for code, facts in plan.final_facts.items()
         if facts is not None and code in organizations
     }
-    newest_before = Holding.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    created: set[int] = set()
     instances: dict[str, Instance] = {}
+    batch: list[HoldingItem] = []
+    numbers: list[int] = []
+
+    def flush() -> None:
+        try:
+            done = holdings_record_batch(
+                actor=actor, items=batch, today=as_of, facts_cache=facts_cache
+            )
+        except BatchRefusedError as exc:
+            # Checked already; only a file changed under our feet gets here. Roll back all.
+            line = numbers[exc.index]
+            raise ImportRefusedError(
+                [LineError(line, e.field, e.message) for e in exc.errors]
+            ) from None
+        report.holdings_recorded += done.recorded
+        report.holdings_updated += done.updated
+        batch.clear()
+        numbers.clear()
+
     for number, text in _lines(path):
         parsed, _problems = parse_line(text)
         if not isinstance(parsed, HoldingLine):
@@ -440,25 +461,12 @@ def _apply(path: Path, plan: _Plan, *, actor: str, as_of: dt.date) -> ImportRepo
             if parsed.instance not in instances:
                 instances[parsed.instance] = _instance(parsed.instance, organization, actor=actor)
             instance = instances[parsed.instance]
-        try:
-            holding = holding_record(
-                actor=actor,
-                organization=organization,
-                candidate=parsed.candidate,
-                today=as_of,
-                instance=instance,
-                facts_cache=facts_cache,
-            )
-        except InvalidInputError as exc:
-            # Checked already; only a file changed under our feet gets here. Roll back all.
-            raise ImportRefusedError(
-                [LineError(number, e.field, e.message) for e in exc.errors]
-            ) from None
-        if holding.pk > newest_before and holding.pk not in created:
-            created.add(holding.pk)
-            report.holdings_recorded += 1
-        else:
-            report.holdings_updated += 1
+        batch.append(HoldingItem(organization, parsed.candidate, instance))
+        numbers.append(number)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
     return report
 
 

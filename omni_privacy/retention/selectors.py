@@ -426,9 +426,7 @@ def _overview_figures(*, as_of: dt.date, sources: list[str], days: int) -> dict[
             filter=past_due & (Q(deadline_at__gte=as_of) | Q(deadline_at__isnull=True)) & ~held,
         ),
         held=Count("id", filter=past_due & held),
-        due_soon=Count(
-            "id", filter=Q(due_at__gte=as_of, due_at__lte=horizon)
-        ),
+        due_soon=Count("id", filter=Q(due_at__gte=as_of, due_at__lte=horizon)),
     )
 
 
