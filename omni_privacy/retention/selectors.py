@@ -380,12 +380,17 @@ def _held_q(as_of: dt.date) -> Q:
 
 
 def retention_overview(
-    *, as_of: dt.date, sources: Iterable[str], days: int = 90
+    *, as_of: dt.date, sources: Iterable[str] | None, days: int = 90
 ) -> RetentionOverview:
-    """Two queries: one aggregate over the live holdings of ``sources``, and the last run."""
+    """Two queries: one aggregate over the live holdings of ``sources`` (None: every holding,
+    what `retention check` counts; the console dashboard reads the same figures), and the last
+    run."""
     held = _held_q(as_of)
     past_due = Q(due_at__lt=as_of)
-    figures = Holding.objects.filter(state__in=LIVE_STATES, source__in=list(sources)).aggregate(
+    live = Holding.objects.filter(state__in=LIVE_STATES)
+    if sources is not None:
+        live = live.filter(source__in=list(sources))
+    figures = live.aggregate(
         overdue=Count("id", filter=past_due & Q(deadline_at__lt=as_of) & ~held),
         late=Count(
             "id",
