@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 from django.urls import reverse
@@ -20,7 +21,7 @@ from omni_privacy.registry.models import Holding, HoldingState, Instance
 
 SOURCE = "software_profile"
 EXPORT_FILE = "export.jsonl"
-NEWCOMERS = (
+NEWCOMERS: tuple[dict[str, Any], ...] = (
     {
         "full_name": "Maude Gagnon-Lévesque",
         "email": "maude.gagnon.levesque@example.com",
@@ -63,7 +64,7 @@ def demo_export_lines(instance: Instance) -> Iterator[bytes]:
         .order_by("id")
         .values_list("full_name", "email", "preferred_language", "roles")
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"full_name": name or "", "email": email, "preferred_language": language or "fr",
          "roles": list(roles)}
         for name, email, language, roles in profiles

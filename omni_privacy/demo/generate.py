@@ -304,7 +304,7 @@ def _organizations(
     as_of: dt.date,
     export_base: str = "",
 ) -> list[_Org]:
-    orgs = []
+    orgs: list[_Org] = []
     for index in range(count):
         kind = ORGANIZATION_KINDS[index % len(ORGANIZATION_KINDS)]
         name = people.company(rng)

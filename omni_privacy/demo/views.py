@@ -8,7 +8,13 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -20,7 +26,7 @@ from omni_privacy.registry.models import Instance
 
 @never_cache
 @require_safe
-def demo_instance_export(request: HttpRequest, code: str) -> HttpResponse:
+def demo_instance_export(request: HttpRequest, code: str) -> HttpResponseBase:
     if not settings.OMNI_DEMO:
         raise Http404
     instance = get_object_or_404(Instance, code=code)

@@ -85,7 +85,8 @@ def test_the_dashboard_alarms_are_the_check_commands_findings(data, client: Clie
         row["status"]
         for row in json.loads(retention[retention.index("[") : retention.rindex("]") + 1])
     ]
-    assert counts["overdue"] > 0 and counts["late"] > 0
+    assert counts["overdue"] > 0
+    assert counts["late"] > 0
     assert retention_code == 1
     assert _figure(html, "overdue") == counts["overdue"] == statuses.count("overdue")
     assert _figure(html, "late") == counts["late"] == statuses.count("late")
