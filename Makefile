@@ -42,6 +42,7 @@ lint: install
 # docs/cli.md's command table, rewritten from the commands' parsers (a test checks it).
 cli-docs: install
 	DJANGO_SETTINGS_MODULE=omni_privacy.settings $(BIN)/python -m omni_privacy.ops.catalogue
+	$(BIN)/ruff format -q omni_privacy/ops/help_messages.py
 
 test-sqlite: install
 	$(BIN)/pytest -q

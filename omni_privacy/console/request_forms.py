@@ -35,10 +35,15 @@ class AssignForm(forms.Form):
 
 
 class DenyForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=DENIAL_REASONS)
+    """No reason is preset (a refusal is a decision the officer makes), and the letter always
+    explains it in the officer's own words."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("Choose the reason…")), *DENIAL_REASONS]
+    )
     text = forms.CharField(
         label=_("Explanation to the person"),
-        required=False,
+        required=True,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

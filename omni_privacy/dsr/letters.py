@@ -66,6 +66,7 @@ def render_letter(
             "officer": PRIVACY_OFFICER[lang],
             "officer_email": PRIVACY_OFFICER_EMAIL,
             "authority": authority.name(lang),
+            "authority_after_aupres": authority.after_aupres_fr,
             "authority_url": authority.url,
             "unverified_days": settings.OMNI_DSR_UNVERIFIED_DAYS,
             "link_hours": settings.OMNI_DSR_STATUS_LINK_HOURS,

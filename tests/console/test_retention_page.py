@@ -55,8 +55,8 @@ def test_dashboard_on_the_registry_shows_exact_figures_and_overdue_in_red(
     assert figure(html, "due-soon") == ("figure", "5")
     assert figure(html, "held") == ("figure", "2")
     assert "Toutes les sources" in html
-    assert "En retard : le délai de l'avis est dépassé" in html
-    assert "Aucune exécution de conservation pour l'instant." in html
+    assert "En retard\u00a0: le délai de l’avis est dépassé" in html
+    assert "Aucune exécution de conservation pour l’instant." in html
     assert f'<a href="{RETENTION}">Ouvrir la page Conservation</a>' in html
 
 
@@ -192,14 +192,14 @@ def test_page_is_french_by_default(client: Client, officer, registry) -> None:
     html = client.get(RETENTION).content.decode().replace("&#x27;", "'")
     assert '<html lang="fr"' in html
     assert "<h1>Conservation</h1>" in html
-    assert "Fiches à échéance d'ici 90 jours, par semaine et par article de l'avis" in html
-    assert "§4 ¶3 · Ventes, semaine du 2026-11-25 : 2 fiches" in html
+    assert "Fiches à échéance d’ici 90 jours, par semaine et par article de l’avis" in html
+    assert "§4 ¶3 · Ventes, semaine du 2026-11-25\u00a0: 2 fiches" in html
     # French day labels under the bars.
     assert '<text x="69.69" y="232.8" text-anchor="middle">25 nov</text>' in html
     assert '<h2 id="holds-title">Conservations légales</h2>' in html
-    assert "Jusqu'à la levée" in html
-    assert "Aucune exécution de conservation pour l'instant." in html
-    assert "Rien n'a encore été anonymisé." in html
+    assert "Jusqu’à la levée" in html
+    assert "Aucune exécution de conservation pour l’instant." in html
+    assert "Rien n’a encore été anonymisé." in html
 
 
 def test_holds_in_force_and_past(client: Client, officer, registry) -> None:
@@ -285,8 +285,8 @@ def test_anonymisation_register_names_its_codes_in_french_and_english(
     html = client.get(RETENTION).content.decode().replace("&#x27;", "'")
     register = html[html.index('<section id="register"') :]
     assert "5 fiches anonymisées" in register
-    assert "Suppression : identifiants directs supprimés, ni masqués ni chiffrés" in register
-    assert "Généralisation : dates ramenées au mois" in register
+    assert "Suppression\u00a0: identifiants directs supprimés, ni masqués ni chiffrés" in register
+    assert "Généralisation\u00a0: dates ramenées au mois" in register
     assert "Réponse aux demandes d'information (processus de vente)" in register
     assert "Ventes · Réponse aux demandes d'information (processus de vente) : 3" not in register
     assert "Ventes · Réponse aux demandes d'information (processus de vente): 3" in register

@@ -164,7 +164,7 @@ def test_denial_with_a_reason(
     letter = smtp.to("camille@example.com")[-1]
     assert smtp.subjects("camille@example.com")[-1] == "Refus de votre demande d'accès"
     assert "Motif : votre identité n'a pas pu être vérifiée" in letter.get_content()
-    assert "Vous pouvez contester ce refus auprès de Commission d'accès" in letter.get_content()
+    assert "Vous pouvez contester ce refus auprès de la Commission d’accès" in letter.get_content()
     event = AuditEvent.objects.filter(object_id=str(rights.public_id)).last()
     assert event.payload == {
         "kind": "access",
