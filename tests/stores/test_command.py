@@ -172,7 +172,8 @@ def test_problems_are_said_in_french(external, files) -> None:
     assert checked.stdout.splitlines() == [
         "crm\u00a0: problèmes (10 tables)",
         (
-            "conformité\u00a0: tables.customers.columns.birth_date.field\u00a0: l’avis ne permet pas "
+            "conformité\u00a0: tables.customers.columns.birth_date.field\u00a0: "
+            "l’avis ne permet pas "
             "birth_date pour la source sales (§2.1 ¶4, §2.4 scenario 2)"
         ),
     ]
