@@ -26,11 +26,11 @@ def _report(created: int, updated: int, recorded: int, holdings_updated: int) ->
     ("language", "counts", "said"),
     [
         ("fr", (1, 0, 1, 1),
-         "organisations\u00a0: 1 créée, 0 mise à jour\u00a0; "
-         "fiches\u00a0: 1 enregistrée, 1 mise à jour"),
+         ("organisations\u00a0: 1 créée, 0 mise à jour\u00a0; "
+          "fiches\u00a0: 1 enregistrée, 1 mise à jour")),
         ("fr", (2, 3, 2, 4),
-         "organisations\u00a0: 2 créées, 3 mises à jour\u00a0; "
-         "fiches\u00a0: 2 enregistrées, 4 mises à jour"),
+         ("organisations\u00a0: 2 créées, 3 mises à jour\u00a0; "
+          "fiches\u00a0: 2 enregistrées, 4 mises à jour")),
         ("en", (1, 0, 1, 1),
          "organisations: 1 created, 0 updated; holdings: 1 recorded, 1 updated"),
         ("en", (2, 3, 2, 4),
