@@ -24,10 +24,10 @@ from omni_privacy.outbox.services import outbox_enqueue
 KINDS = ("code", "status_link", "acknowledgement", "extension", "fulfilment", "partial", "denial")
 KIND_LABELS = {
     "fr": {
-        "access": "demande d'accès",
+        "access": "demande d’accès",
         "rectification": "demande de rectification",
-        "objection": "demande d'opposition",
-        "erasure": "demande d'effacement",
+        "objection": "demande d’opposition",
+        "erasure": "demande d’effacement",
         "portability": "demande de portabilité",
         "withdrawal": "demande de retrait du consentement",
     },

@@ -89,6 +89,9 @@ class SyncFindings:
     (issue 14 point 7): an instance never synced is an alarm as much as a stale one."""
 
     count: int
+    """Instances whose organisation is subscribed: those expected to sync."""
+    ended: int
+    """Instances of ended subscriptions: no longer synced, and no alarm."""
     stale: tuple[InstanceSync, ...]
     never: tuple[InstanceSync, ...]
     """Never synced, registered 31 days ago or less (older ones are stale)."""
@@ -106,7 +109,8 @@ def never_synced(item: InstanceSync) -> bool:
 
 def sync_findings(items: list[InstanceSync]) -> SyncFindings:
     return SyncFindings(
-        count=len(items),
+        count=sum(1 for item in items if item.subscribed),
+        ended=sum(1 for item in items if not item.subscribed),
         stale=tuple(item for item in items if item.stale),
         never=tuple(item for item in items if never_synced(item)),
         failing=tuple(

@@ -6,8 +6,10 @@ Readers (the console, a person with a mail program) open the files; they are nev
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
+import email.utils
 import os
 import re
 import uuid
@@ -53,9 +55,18 @@ class MailboxEntry:
     subject: str
     date: str
     body: str
+    sent_at: dt.datetime | None = None
+    """The Date header as a moment, to show in the reader's format."""
 
 
 _NAME = re.compile(r"\A\d{8}T\d{6}-[0-9a-f]{12}\.eml\Z")
+
+
+def _moment(header: str) -> dt.datetime | None:
+    try:
+        return email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
 
 
 def _entry(path: Path) -> MailboxEntry:
@@ -68,6 +79,7 @@ def _entry(path: Path) -> MailboxEntry:
         subject=" ".join(str(parsed["Subject"]).split()),
         date=str(parsed["Date"]),
         body=str(body),
+        sent_at=_moment(str(parsed["Date"] or "")),
     )
 
 

@@ -269,7 +269,7 @@ def test_page_is_french_by_default_and_english_after_choosing_it(
     html = client.get(REGISTRY).content.decode()
     assert '<html lang="fr"' in html
     assert "Registre des renseignements personnels détenus" in html
-    assert "Connecté en tant que Pat Gagnon (Bureau de la protection des renseignements" in html
+    assert "Compte\u00a0: Pat Gagnon (Bureau de la protection des renseignements" in html
     assert "Ventes" in html
 
     response = client.post("/console/language/", {"language": "en", "next": REGISTRY})
@@ -441,3 +441,28 @@ def test_a_registry_search_in_the_query_string_is_ignored(client: Client, office
     assert len(client.get(REGISTRY, {"q": "camille"}).context["rows"]) == len(
         everything.context["rows"]
     )
+
+
+def test_the_language_switch_names_the_language_it_switches_to(
+    client: Client, officer, holdings
+) -> None:
+    """The walk: the switch looked inverted (it showed both, the current one pressed)."""
+    client.force_login(officer)
+    html = client.get(REGISTRY).content.decode()
+    switch = html[html.index('class="inline languages"') :]
+    switch = switch[: switch.index("</form>")]
+    assert (
+        '<button type="submit" name="language" value="en" lang="en" class="secondary outline">'
+        "English</button>"
+    ) in switch
+    assert 'value="fr"' not in switch
+
+
+def test_a_console_404_speaks_the_language_chosen_in_the_console(
+    client: Client, officer, holdings
+) -> None:
+    client.force_login(officer)
+    client.post("/console/language/", {"language": "en", "next": REGISTRY})
+    page = client.get("/console/no-such-page/", headers={"accept-language": "fr-CA"})
+    assert page.status_code == 404
+    assert '<html lang="en"' in page.content.decode()

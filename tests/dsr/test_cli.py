@@ -152,8 +152,8 @@ def test_a_request_replayed_from_submission_to_answer(run, officer, people, smtp
         None, "awaiting_verification", "verified", "in_progress", "fulfilled",
     ]  # fmt: skip
     assert smtp.subjects("camille@example.com")[1:] == [
-        "Accusé de réception de votre demande d'accès",
-        "Réponse à votre demande d'accès",
+        "Accusé de réception de votre demande d’accès",
+        "Réponse à votre demande d’accès",
     ]
 
 

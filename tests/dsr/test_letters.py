@@ -20,7 +20,7 @@ AUTHORITIES = {
     ("gdpr", "fr"): "auprès de l’autorité de protection des données de votre État membre de l’UE",
 }
 OFFICERS = {
-    "fr": "le président-directeur général et le chef d'équipe Assurance qualité, conjointement",
+    "fr": "le président-directeur général et le chef d’équipe Assurance qualité, conjointement",
     "en": "the Chief Executive Officer and the QA team leader, jointly",
 }
 CONTEXT = {

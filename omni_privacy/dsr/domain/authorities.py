@@ -42,7 +42,7 @@ AUTHORITIES = {
 PRIVACY_OFFICER = {
     "fr": (
         "Les personnes responsables de la protection des renseignements personnels "
-        "d'Omnitech Innovations : le président-directeur général et le chef d'équipe "
+        "d’Omnitech Innovations : le président-directeur général et le chef d’équipe "
         "Assurance qualité, conjointement"
     ),
     "en": (
