@@ -135,7 +135,7 @@ def test_workflow_from_the_console(  # noqa: PLR0917 (fixtures)
     partial = smtp.to("camille@example.com")[-1].get_content()
     assert "Commissariat à la protection de la vie privée du Canada (CPVP)" in partial
     assert "Ventes : effacés le 2026-11-25" in partial
-    assert "Service à la clientèle\u00a0: conservés en vertu de la clause §4 ¶2" in partial
+    assert "Service à la clientèle : conservés en vertu de la clause §4 ¶2" in partial
 
 
 def test_a_quebec_request_cannot_be_extended(client: Client, officer, frozen) -> None:
