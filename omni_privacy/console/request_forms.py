@@ -25,7 +25,11 @@ DENIAL_REASONS = [
 class AssignForm(forms.Form):
     """The officers holding a written delegation today (notice §12; accounts.permissions)."""
 
-    assignee = forms.ModelChoiceField(label=_("Privacy officer"), queryset=User.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("Privacy officer"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose the privacy officer…"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
