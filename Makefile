@@ -42,6 +42,7 @@ lint: install
 # docs/cli.md's command table, rewritten from the commands' parsers (a test checks it).
 cli-docs: install
 	DJANGO_SETTINGS_MODULE=omni_privacy.settings $(BIN)/python -m omni_privacy.ops.catalogue
+	$(BIN)/ruff format -q omni_privacy/ops/help_messages.py
 
 test-sqlite: install
 	$(BIN)/pytest -q
@@ -58,12 +59,13 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
-# Without an SMTP host, `make run` keeps mail in the development mailbox (var/mailbox/, .eml
-# files). Only for run: the tests deliver to their own SMTP servers.
-run: export OMNI_MAIL_DELIVERY ?= $(if $(OMNI_SMTP_HOST),smtp,mailbox)
+# Without OMNI_SMTP_HOST, mail is kept in the development mailbox (var/mailbox/, .eml files:
+# settings.py decides, for `omni-privacy run` alone too). OMNI_DEMO=1 serves the demo customer
+# instance's export on loopback, so that "Sync now" works out of the box (demo/views.py).
+run: export OMNI_DEMO ?= 1
 run: install
 	$(BIN)/omni-privacy migrate --no-input -v 0
-	$(BIN)/omni-privacy bootstrap
+	$(BIN)/omni-privacy bootstrap --host $(HOST) --port $(PORT)
 	$(BIN)/omni-privacy run --host $(HOST) --port $(PORT)
 
 clean:

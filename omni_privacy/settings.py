@@ -215,8 +215,14 @@ _SMTP_TLS_DEFAULT = (
 )
 OMNI_SMTP_TLS = env_choice("OMNI_SMTP_TLS", _SMTP_TLS_DEFAULT, ("none", "starttls", "ssl"))
 # "smtp" sends; "mailbox" keeps every outgoing message as a .eml file in OMNI_MAILBOX_DIR, a
-# development mailbox: nothing leaves the machine (`make run` uses it when no SMTP host is set).
-OMNI_MAIL_DELIVERY = env_choice("OMNI_MAIL_DELIVERY", "smtp", ("smtp", "mailbox"))
+# development mailbox: nothing leaves the machine. With no OMNI_SMTP_HOST configured, the
+# mailbox is the default (`make run`, `omni-privacy run` alone, the worker): mail is kept, never
+# sent to a server nobody set up; configure a host and mail is sent (issue 14 point 8).
+OMNI_MAIL_DELIVERY = env_choice(
+    "OMNI_MAIL_DELIVERY",
+    "smtp" if env_str("OMNI_SMTP_HOST", "") else "mailbox",
+    ("smtp", "mailbox"),
+)
 OMNI_MAILBOX_DIR = env_path("OMNI_MAILBOX_DIR", VAR_DIR / "mailbox")
 OMNI_SMTP_TIMEOUT = env_int("OMNI_SMTP_TIMEOUT", 30)
 # Messages per minute (urgent security-incident alerts are not held back by it).
@@ -239,6 +245,9 @@ OMNI_DSR_UNVERIFIED_DAYS = env_int("OMNI_DSR_UNVERIFIED_DAYS", 7)
 # The link mailed on a status lookup opens the request for this many hours.
 OMNI_DSR_STATUS_LINK_HOURS = env_int("OMNI_DSR_STATUS_LINK_HOURS", 24)
 OMNI_DEMO_PASSWORD = env_str("OMNI_DEMO_PASSWORD", "omni-demo-passphrase")
+# A demo run (`make run` sets it): the application also serves the demo customer instance's
+# user-profile export on loopback (demo/views.py), so that the console's "Sync now" works.
+OMNI_DEMO = env_bool("OMNI_DEMO", default=False)
 
 # Operating (docs/operations.md): /healthz and /metrics ask for this bearer token when set;
 # OMNI_LOG_FORMAT=json writes one JSON object a line (core/jsonlog.py).

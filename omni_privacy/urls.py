@@ -7,6 +7,8 @@ urlpatterns = [
     path("console/", include("omni_privacy.console.urls")),
     path("api/", api.urls),
     path("drp/", include("omni_privacy.drp.urls")),
+    # The demo customer instance's export (404 unless OMNI_DEMO: demo/views.py).
+    path("demo/", include("omni_privacy.demo.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", health.metrics, name="metrics"),
     path("", include("omni_privacy.portal.urls")),

@@ -36,6 +36,10 @@ def today() -> dt.date:
 @pytest.fixture(autouse=True)
 def _isolated_var_dir(tmp_path, settings):
     settings.VAR_DIR = tmp_path / "var"
+    # Without OMNI_SMTP_HOST the outbox keeps mail in the development mailbox (settings.py);
+    # tests deliver to their own SMTP servers (tests/smtp.py) unless they ask for the mailbox.
+    settings.OMNI_MAIL_DELIVERY = "smtp"
+    settings.OMNI_MAILBOX_DIR = tmp_path / "mailbox"
 
 
 @pytest.fixture(scope="session", autouse=True)

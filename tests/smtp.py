@@ -87,6 +87,7 @@ class SmtpServer:
 def smtp_server(settings: Any) -> Iterator[SmtpServer]:
     server = SmtpServer()
     server.start()
+    settings.OMNI_MAIL_DELIVERY = "smtp"
     settings.OMNI_SMTP_HOST = "127.0.0.1"
     settings.OMNI_SMTP_PORT = server.port
     settings.OMNI_SMTP_TLS = "none"

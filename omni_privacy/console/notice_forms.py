@@ -72,6 +72,7 @@ class DelegationForm(forms.Form):
         label=_("Staff account"),
         queryset=User.objects.none(),
         to_field_name="username",
+        empty_label=_("Choose the account…"),
         help_text=_("An account of the privacy office team."),
     )
     valid_from = forms.DateField(label=_("First day"), widget=DATE)

@@ -25,7 +25,11 @@ DENIAL_REASONS = [
 class AssignForm(forms.Form):
     """The officers holding a written delegation today (notice §12; accounts.permissions)."""
 
-    assignee = forms.ModelChoiceField(label=_("Privacy officer"), queryset=User.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("Privacy officer"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose the privacy officer…"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,10 +39,15 @@ class AssignForm(forms.Form):
 
 
 class DenyForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=DENIAL_REASONS)
+    """No reason is preset (a refusal is a decision the officer makes), and the letter always
+    explains it in the officer's own words."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("Choose the reason…")), *DENIAL_REASONS]
+    )
     text = forms.CharField(
         label=_("Explanation to the person"),
-        required=False,
+        required=True,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -21,6 +21,7 @@ from omni_privacy.accounts.models import User
 from omni_privacy.console.history import history_lines
 from omni_privacy.console.labels import policy_label
 from omni_privacy.console.request_forms import (
+    DENIAL_REASONS,
     AssignForm,
     DenyForm,
     ExtendForm,
@@ -36,6 +37,7 @@ from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.dsr.domain.deadlines import ExtensionRefusedError, deadline
 from omni_privacy.dsr.domain.states import State, allowed_targets, is_closed
 from omni_privacy.dsr.fulfilment import dsr_request_fulfil, erasure_preview
+from omni_privacy.dsr.letters import render_letter
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import (
     QueueFilter,
@@ -45,6 +47,7 @@ from omni_privacy.dsr.selectors import (
     request_queue_filtered,
 )
 from omni_privacy.dsr.services import (
+    DENIAL_TEXTS,
     dsr_note_add,
     dsr_request_assign,
     dsr_request_deny,
@@ -194,6 +197,9 @@ def request_case(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "details": unseal(rights.details_sealed) if rights.details_sealed else "",
             "history": history_lines(request_history(rights)),
             "requester": _requester(rights),
+            "denial_label": str(dict(DENIAL_REASONS).get(rights.denial_reason, ""))
+            if rights.denial_reason
+            else "",
             "notes": rights.notes.select_related("author"),
             "targets": {str(target) for target in allowed_targets(rights.state)},
             "closed": is_closed(rights.state),
@@ -258,10 +264,39 @@ ERASE_CONSEQUENCE = _(
 )
 
 
+# The confirmation page is titled by what is about to be done, not by the request's kind.
+ACTION_TITLES = {
+    "verify-phone": _("Record the identity as verified by telephone"),
+    "withdraw": _("Close the request as withdrawn"),
+    "deny": _("Deny the request and send the letter"),
+    "fulfil": _("Answer and send the letter"),
+}
+ERASE_TITLE = _("Erase now and send the letter")
+
+
+def _denial_letter(rights: RightsRequest, form: DenyForm) -> dict[str, str]:
+    """The letter the person will receive, as it will be sent (subject and text)."""
+    reason = form.cleaned_data["reason"]
+    subject, body = render_letter(
+        request=rights,
+        kind="denial",
+        language=rights.language,
+        context={
+            "reason_fr": DENIAL_TEXTS["fr"][reason],
+            "reason_en": DENIAL_TEXTS["en"][reason],
+            "text": form.cleaned_data["text"].strip(),
+            "lines_fr": [],
+            "lines_en": [],
+        },
+    )
+    return {"reason": str(dict(DENIAL_REASONS)[reason]), "subject": subject, "body": body}
+
+
 def _confirm(request: HttpRequest, rights: RightsRequest, action: str) -> HttpResponse:
     today = clock.today()
     erasure = action == "fulfil" and rights.kind == "erasure"
     plan = erasure_preview(request=rights, today=today) if erasure else None
+    deny = _valid_denial(request, action)
     labels = active_policy().sources
     carried = [
         (key, value)
@@ -276,6 +311,8 @@ def _confirm(request: HttpRequest, rights: RightsRequest, action: str) -> HttpRe
             "rights": rights,
             "action": action,
             "kind_label": KIND_LABELS[rights.kind],
+            "title": str(ERASE_TITLE if erasure else ACTION_TITLES[action]),
+            "denial": _denial_letter(rights, deny) if deny is not None else None,
             "consequence": str(ERASE_CONSEQUENCE if erasure else CONSEQUENCES[action]),
             "carried": carried,
             "erasure": erasure,
@@ -296,6 +333,13 @@ def _confirm(request: HttpRequest, rights: RightsRequest, action: str) -> HttpRe
             "today": today,
         },
     )
+
+
+def _valid_denial(request: HttpRequest, action: str) -> DenyForm | None:
+    if action != "deny":
+        return None
+    form = DenyForm(request.POST)
+    return form if form.is_valid() else None
 
 
 def _back(public_id: uuid.UUID, done: str) -> HttpResponse:

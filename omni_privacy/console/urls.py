@@ -5,6 +5,7 @@ from omni_privacy.console import (
     consent_views,
     instance_views,
     intake_views,
+    mailbox_views,
     notice_views,
     request_views,
     retention_views,
@@ -71,6 +72,8 @@ urlpatterns = [
         name="notice_publish",
     ),
     path("officers/", notice_views.officers, name="officers"),
+    path("mailbox/", mailbox_views.mailbox, name="mailbox"),
+    path("mailbox/<str:name>/", mailbox_views.mailbox_read, name="mailbox_message"),
     path("officers/delegate/", notice_views.officer_delegate, name="officer_delegate"),
     path("officers/<uuid:public_id>/revoke/", notice_views.officer_revoke, name="officer_revoke"),
 ]

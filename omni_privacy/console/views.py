@@ -31,8 +31,10 @@ from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
 from omni_privacy.console.reads import read_lines
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
-from omni_privacy.dsr.selectors import request_figures
-from omni_privacy.intake.selectors import InstanceSync, instance_syncs
+from omni_privacy.dsr.selectors import overdue_requests, request_figures
+from omni_privacy.intake.selectors import instance_syncs, sync_findings
+from omni_privacy.outbox.mailbox import mailbox_in_use
+from omni_privacy.outbox.selectors import undelivered_count
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_page
@@ -81,33 +83,38 @@ DONE_NOTICES = {
 
 def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -> dict[str, Any]:
     """The retention figures on top of the registry and the retention page (notice §4-§5:
-    overdue is an alarm)."""
-    overview = retention_overview(as_of=as_of, sources=sources)
+    overdue is an alarm). A privacy officer's alarms are those of `retention check`,
+    `dsr check` and `sync check` on the same data, from the very selectors those commands call
+    (issue 14 point 7; tests/console/test_dashboard_truth.py), and undelivered mail (point 8)."""
     is_officer = officer(request)
-    return {
+    overview = retention_overview(as_of=as_of, sources=None if is_officer else sources, cached=True)
+    context: dict[str, Any] = {
         "overview": overview,
         "last_run": run_view(overview.last_run) if overview.last_run else None,
         "is_officer": is_officer,
-        # Notice §2.4: a refresh at most every month; an instance late or failing is an alarm.
-        "syncs": sync_view(instance_syncs(now=clock.now())) if is_officer else None,
+        "syncs": None,
+        "rights": None,
+        "stores_health": None,
+        "mail": None,
+    }
+    if not is_officer:
+        return context
+    figures = request_figures(today=as_of)
+    context.update(
+        # Notice §2.4: a refresh at most every month; an instance late, never synced or
+        # failing is an alarm.
+        syncs=sync_findings(instance_syncs(now=clock.now())),
         # Notice §9: a rights request past its legal due day is an alarm.
-        "rights": request_figures(today=as_of) if is_officer else None,
+        rights={
+            "open": figures["open"],
+            "due_soon": figures["due_soon"],
+            "overdue": len(overdue_requests(today=as_of)),
+        },
         # Issue 17: a store unreachable or an erasure blocked there is an alarm.
-        "stores_health": stores_health() if is_officer else None,
-    }
-
-
-def sync_view(items: list[InstanceSync]) -> dict[str, Any]:
-    """Issue 14 point 7: an instance never synced is an alarm too (not "refreshed within the
-    month"), even when it was registered less than 31 days ago."""
-    return {
-        "count": len(items),
-        "stale": [item for item in items if item.stale],
-        "never": [item for item in items if item.history.last_success is None and not item.stale],
-        "failing": [
-            item for item in items if item.history.failures_since_success and not item.stale
-        ],
-    }
+        stores_health=stores_health(),
+        mail={"undelivered": undelivered_count(), "mailbox": mailbox_in_use()},
+    )
+    return context
 
 
 def done_notice(request: HttpRequest) -> tuple[str, str] | None:

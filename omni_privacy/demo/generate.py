@@ -28,7 +28,9 @@ from django.db.models import Count
 from django.utils.text import slugify
 from faker import Faker
 
-from omni_privacy.registry.demo_states import demo_holding_states_set
+from omni_privacy.core import clock
+from omni_privacy.demo.export import demo_export_path, demo_export_token
+from omni_privacy.registry.demo_states import demo_holding_states_set, demo_instances_synced
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, HoldingState, Instance, Organization
@@ -277,20 +279,32 @@ class _People:
         return str(self.fakers[rng.choice(("fr", "en"))].company())
 
 
-def _instance_create(*, actor: str, organization: Organization) -> Instance:
+def _instance_create(*, actor: str, organization: Organization, export_base: str) -> Instance:
+    """With ``export_base`` (the address this application answers at), the instance's export
+    is the demo export this application serves itself (demo/views.py); otherwise it has none
+    (snapshots are uploaded or applied from files: omni-privacy sync import)."""
+    code = f"{organization.code}-prod"
+    if not export_base:
+        return instance_create(actor=actor, organization=organization, code=code)
     return instance_create(
         actor=actor,
         organization=organization,
-        code=f"{organization.code}-prod",
-        # No export URL: the hourly sync job would otherwise try to reach it. Demo snapshots
-        # are applied from files (omni-privacy sync import).
+        code=code,
+        export_url=export_base.rstrip("/") + demo_export_path(code),
+        token=demo_export_token(),
     )
 
 
 def _organizations(
-    *, actor: str, count: int, rng: random.Random, people: _People, as_of: dt.date
+    *,
+    actor: str,
+    count: int,
+    rng: random.Random,
+    people: _People,
+    as_of: dt.date,
+    export_base: str = "",
 ) -> list[_Org]:
-    orgs = []
+    orgs: list[_Org] = []
     for index in range(count):
         kind = ORGANIZATION_KINDS[index % len(ORGANIZATION_KINDS)]
         name = people.company(rng)
@@ -308,7 +322,11 @@ def _organizations(
         )
         org = _Org(organization, kind, subscription, group)
         if subscription is not None:
-            org.instance = _instance_create(actor=actor, organization=organization)
+            # One demo customer instance, the first, is served on loopback (issue 14 point 7).
+            served = export_base if not any(o.instance for o in orgs) else ""
+            org.instance = _instance_create(
+                actor=actor, organization=organization, export_base=served
+            )
         orgs.append(org)
     return orgs
 
@@ -347,8 +365,13 @@ def _candidate(
     )
 
 
-def demo_generate(*, actor: str, people: int, seed: int, as_of: dt.date) -> DemoSummary:
-    """Fill the registry with ``people`` fictional people (see module docstring)."""
+def demo_generate(
+    *, actor: str, people: int, seed: int, as_of: dt.date, export_base: str = ""
+) -> DemoSummary:
+    """Fill the registry with ``people`` fictional people (see module docstring). With
+    ``export_base``, the first instance's export is served by this application at that
+    address (demo/views.py). Every instance that holds profiles shows a last sync within the
+    month: the profiles came from it."""
     if people < 1:
         raise ValueError("people must be at least 1")
     rng = random.Random(seed)  # noqa: S311 - reproducible fiction, not security
@@ -362,6 +385,7 @@ def demo_generate(*, actor: str, people: int, seed: int, as_of: dt.date) -> Demo
             rng=rng,
             people=identities,
             as_of=as_of,
+            export_base=export_base,
         )
         by_kind: dict[str, list[_Org]] = {}
         for org in orgs:
@@ -384,12 +408,28 @@ def demo_generate(*, actor: str, people: int, seed: int, as_of: dt.date) -> Demo
                 if plan.state != HoldingState.ACTIVE:
                     by_state.setdefault(plan.state, []).append(holding.pk)
         demo_holding_states_set(actor=actor, by_state=by_state)
+        demo_instances_synced(actor=actor, synced_at=_last_syncs(orgs, rng, as_of))
     return DemoSummary(
         organizations=dict(Counter(org.kind for org in orgs)),
         people=people,
         holdings=holding_counts(),
         statuses=active_statuses(as_of=as_of),
     )
+
+
+def _last_syncs(orgs: list[_Org], rng: random.Random, as_of: dt.date) -> dict[int, dt.datetime]:
+    """A last sync 1 to 20 days before ``as_of`` (03:00 in OMNI_TIME_ZONE) for each instance
+    whose organisation is still subscribed (within the notice's month, §2.4), and on its last
+    day for one whose subscription has ended (no sync since: none is allowed)."""
+    synced = {}
+    for org in orgs:
+        if org.instance is None or org.subscription is None:
+            continue
+        day = as_of - dt.timedelta(days=rng.randint(1, 20))
+        if org.subscription.end is not None and org.subscription.end < as_of:
+            day = org.subscription.end
+        synced[org.instance.pk] = clock.start_of_day(day) + dt.timedelta(hours=3)
+    return synced
 
 
 def holding_counts() -> dict[tuple[str, str], int]:

@@ -24,10 +24,10 @@ from omni_privacy.outbox.services import outbox_enqueue
 KINDS = ("code", "status_link", "acknowledgement", "extension", "fulfilment", "partial", "denial")
 KIND_LABELS = {
     "fr": {
-        "access": "demande d'accès",
+        "access": "demande d’accès",
         "rectification": "demande de rectification",
-        "objection": "demande d'opposition",
-        "erasure": "demande d'effacement",
+        "objection": "demande d’opposition",
+        "erasure": "demande d’effacement",
         "portability": "demande de portabilité",
         "withdrawal": "demande de retrait du consentement",
     },
@@ -66,6 +66,7 @@ def render_letter(
             "officer": PRIVACY_OFFICER[lang],
             "officer_email": PRIVACY_OFFICER_EMAIL,
             "authority": authority.name(lang),
+            "authority_after_aupres": authority.after_aupres_fr,
             "authority_url": authority.url,
             "unverified_days": settings.OMNI_DSR_UNVERIFIED_DAYS,
             "link_hours": settings.OMNI_DSR_STATUS_LINK_HOURS,

@@ -59,6 +59,19 @@ def request_queue(*, today: dt.date, closed: bool = False, limit: int = 200) -> 
     return [queue_row(r, today=today) for r in rows.select_related("assigned_to")[:limit]]
 
 
+def overdue_requests(*, today: dt.date) -> list[QueueRow]:
+    """Open, verified requests past their legal due day, due first: what `dsr check` reports
+    and the console dashboard counts (issue 14 point 7). Unlike the queue, never cut short."""
+    rows = (
+        open_requests()
+        .exclude(state__in=[str(s) for s in UNVERIFIED])
+        .filter(due_on__lt=today)
+        .select_related("assigned_to")
+        .order_by("due_on", "id")
+    )
+    return [row for row in (queue_row(r, today=today) for r in rows) if row.overdue]
+
+
 def awaiting_verification(*, today: dt.date) -> QuerySet[RightsRequest]:
     """Requests never verified, received more than OMNI_DSR_UNVERIFIED_DAYS ago: they expire."""
     limit = today - dt.timedelta(days=int(settings.OMNI_DSR_UNVERIFIED_DAYS))

@@ -35,12 +35,12 @@ MAX_DETAILS = 4000
 DENIAL_TEXTS = {
     "fr": {
         "suspected_fraud": "la demande semble frauduleuse",
-        "insuf_verification": "votre identité n'a pas pu être vérifiée",
+        "insuf_verification": "votre identité n’a pas pu être vérifiée",
         "no_match": "nous ne détenons aucun renseignement correspondant à la demande",
         "claim_not_covered": "la demande ne porte pas sur un droit prévu par la loi applicable",
-        "outside_jurisdiction": "la demande ne relève d'aucune loi qui s'applique à nous",
+        "outside_jurisdiction": "la demande ne relève d’aucune loi qui s’applique à nous",
         "too_many_requests": "des demandes identiques répétées",
-        "other": "voir l'explication ci-dessous",
+        "other": "voir l’explication ci-dessous",
     },
     "en": {
         "suspected_fraud": "the request appears fraudulent",

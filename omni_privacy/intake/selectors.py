@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from omni_privacy.intake.domain.schedule import SyncHistory, sync_due, sync_stale
 from omni_privacy.intake.models import SyncRun, SyncStatus
+from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.models import Instance
 
 
@@ -17,6 +19,7 @@ class InstanceSync:
     instance_id: int
     name: str
     organization: str
+    organization_name: str
     pullable: bool
     """It has an export URL: the schedule can fetch it."""
     history: SyncHistory
@@ -24,6 +27,9 @@ class InstanceSync:
     """The first problem of the last refused sync since the last success (no personal data)."""
     due: bool
     stale: bool
+    subscribed: bool = True
+    """False once the organisation's subscription has ended: no profile may be collected from
+    it any more (notice §2.1 ¶2; a sync would be refused), so it is neither due nor stale."""
 
 
 def instance_syncs(*, now: dt.datetime) -> list[InstanceSync]:
@@ -36,6 +42,7 @@ def instance_syncs(*, now: dt.datetime) -> list[InstanceSync]:
     ).order_by("-finished_at", "-id")
     rows = (
         Instance.objects.select_related("organization")
+        .prefetch_related("organization__subscriptions")
         .annotate(
             failures=Count("sync_runs", filter=failed_since),
             last_failure=Max("sync_runs__finished_at", filter=failed_since),
@@ -51,16 +58,62 @@ def instance_syncs(*, now: dt.datetime) -> list[InstanceSync]:
             failures_since_success=row.failures,
             last_failure=row.last_failure,
         )
+        today = timezone.localdate(now)
+        subscribed = OrganizationFacts(
+            subscriptions=tuple(
+                Interval(period.start, period.end)
+                for period in row.organization.subscriptions.all()
+            ),
+            purchasing_group_contracts=(),
+        ).subscribed_on(today)
         found.append(
             InstanceSync(
                 instance_id=row.pk,
                 name=row.code,
                 organization=row.organization.code,
+                organization_name=row.organization.name,
                 pullable=bool(row.export_url),
                 history=history,
                 last_problem=(row.last_problems or "").split("\n", 1)[0] if row.failures else "",
-                due=sync_due(history, now=now),
-                stale=sync_stale(history, now=now),
+                due=subscribed and sync_due(history, now=now),
+                stale=subscribed and sync_stale(history, now=now),
+                subscribed=subscribed,
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class SyncFindings:
+    """What `sync check` reports and the console dashboard shows, from the same reading
+    (issue 14 point 7): an instance never synced is an alarm as much as a stale one."""
+
+    count: int
+    """Instances whose organisation is subscribed: those expected to sync."""
+    ended: int
+    """Instances of ended subscriptions: no longer synced, and no alarm."""
+    stale: tuple[InstanceSync, ...]
+    never: tuple[InstanceSync, ...]
+    """Never synced, registered 31 days ago or less (older ones are stale)."""
+    failing: tuple[InstanceSync, ...]
+    """Last attempts refused, not stale yet: being retried."""
+
+    @property
+    def alarms(self) -> tuple[InstanceSync, ...]:
+        return self.stale + self.never
+
+
+def never_synced(item: InstanceSync) -> bool:
+    return item.subscribed and item.history.last_success is None and not item.stale
+
+
+def sync_findings(items: list[InstanceSync]) -> SyncFindings:
+    return SyncFindings(
+        count=sum(1 for item in items if item.subscribed),
+        ended=sum(1 for item in items if not item.subscribed),
+        stale=tuple(item for item in items if item.stale),
+        never=tuple(item for item in items if never_synced(item)),
+        failing=tuple(
+            item for item in items if item.history.failures_since_success and not item.stale
+        ),
+    )

@@ -91,9 +91,10 @@ def _periodic() -> dict[str, dict[str, Any]]:
 
 
 def _outbox_failed() -> int:
-    from omni_privacy.outbox.models import OutboxMessage, OutboxStatus
+    # The console dashboard raises the same alarm from the same selector.
+    from omni_privacy.outbox.selectors import undelivered_count
 
-    return OutboxMessage.objects.filter(status=OutboxStatus.FAILED).count()
+    return undelivered_count()
 
 
 def health() -> tuple[bool, dict[str, Any]]:

@@ -20,6 +20,7 @@ from omni_privacy.retention.selectors import (
     LateHolding,
     holdings_due,
     late_holdings,
+    retention_overview,
 )
 from omni_privacy.retention.services import (
     RunReport,
@@ -230,13 +231,15 @@ def do_check(command: BaseCommand, options: dict[str, Any]) -> int:
     as_of: dt.date = options["day"]
     """Exit 1 when a live holding not under a legal hold is past its due day: the run of that
     day should have acted (a run missed, failed, or the worker is down)."""
-    counts = {"late": 0, "overdue": 0, "held": 0}
+    # The figures, and so the exit status, are the console dashboard's (retention_overview
+    # over every holding); the rows list them one by one.
+    overview = retention_overview(as_of=as_of, sources=None)
+    counts = {"late": overview.late, "overdue": overview.overdue, "held": overview.held}
     rows = late_holdings(as_of=as_of)
     if options["json"]:
         command.stdout.write(f'{{"as_of": "{as_of.isoformat()}", "holdings": [', ending="")
         for index, row in enumerate(rows):
             status = _check_status(row)
-            counts[status] += 1
             data = row_as_dict(row)  # type: ignore[arg-type]
             data["status"] = status
             command.stdout.write(("\n" if index == 0 else ",\n") + json.dumps(data), ending="")
@@ -245,7 +248,6 @@ def do_check(command: BaseCommand, options: dict[str, Any]) -> int:
         table = Table(command.stdout, _holding_columns(_("Status")), status_column=2)
         for row in rows:
             status = _check_status(row)
-            counts[status] += 1
             table.row(
                 [
                     row.due_at.isoformat(),

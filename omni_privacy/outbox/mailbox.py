@@ -6,9 +6,12 @@ Readers (the console, a person with a mail program) open the files; they are nev
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
+import email.utils
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -52,6 +55,32 @@ class MailboxEntry:
     subject: str
     date: str
     body: str
+    sent_at: dt.datetime | None = None
+    """The Date header as a moment, to show in the reader's format."""
+
+
+_NAME = re.compile(r"\A\d{8}T\d{6}-[0-9a-f]{12}\.eml\Z")
+
+
+def _moment(header: str) -> dt.datetime | None:
+    try:
+        return email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+
+
+def _entry(path: Path) -> MailboxEntry:
+    parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    part = parsed.get_body(preferencelist=("plain",)) if parsed.is_multipart() else parsed
+    body = part.get_content() if part is not None else ""
+    return MailboxEntry(
+        name=path.name,
+        to=str(parsed["To"]),
+        subject=" ".join(str(parsed["Subject"]).split()),
+        date=str(parsed["Date"]),
+        body=str(body),
+        sent_at=_moment(str(parsed["Date"] or "")),
+    )
 
 
 def mailbox_messages(limit: int = 100) -> list[MailboxEntry]:
@@ -59,18 +88,13 @@ def mailbox_messages(limit: int = 100) -> list[MailboxEntry]:
     folder = mailbox_dir()
     if not folder.is_dir():
         return []
-    entries = []
-    for path in sorted(folder.glob("*.eml"), reverse=True)[:limit]:
-        parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        part = parsed.get_body(preferencelist=("plain",)) if parsed.is_multipart() else parsed
-        body = part.get_content() if part is not None else ""
-        entries.append(
-            MailboxEntry(
-                name=path.name,
-                to=str(parsed["To"]),
-                subject=" ".join(str(parsed["Subject"]).split()),
-                date=str(parsed["Date"]),
-                body=str(body),
-            )
-        )
-    return entries
+    return [_entry(path) for path in sorted(folder.glob("*.eml"), reverse=True)[:limit]]
+
+
+def mailbox_message(name: str) -> MailboxEntry | None:
+    """One message by its file name (as FileMailbox names them; anything else is None, so a
+    name can never reach outside the folder)."""
+    if not _NAME.match(name):
+        return None
+    path = mailbox_dir() / name
+    return _entry(path) if path.is_file() else None

@@ -87,6 +87,13 @@ def _error_language(request: HttpRequest) -> str:
         return "fr"
     if path.startswith("/en/"):
         return "en"
+    user = getattr(request, "user", None)
+    if path.startswith("/console/") and user is not None and user.is_authenticated:
+        # The console's language middleware has already activated the account's language
+        # (session choice, browser, account): its error pages speak it too.
+        active = translation.get_language()
+        if active in ("fr", "en"):
+            return active
     return browser_language(request)
 
 

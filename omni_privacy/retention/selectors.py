@@ -381,19 +381,22 @@ def _held_q(as_of: dt.date) -> Q:
 
 
 def retention_overview(
-    *, as_of: dt.date, sources: Iterable[str], days: int = 90
+    *, as_of: dt.date, sources: Iterable[str] | None, days: int = 90, cached: bool = False
 ) -> RetentionOverview:
-    """Two queries: one aggregate over the live holdings of ``sources``, and the last run.
+    """Two queries: one aggregate over the live holdings of ``sources`` (None: every holding,
+    what `retention check` counts; the console dashboard reads the same figures), and the last
+    run.
 
     Every figure is about a holding due before ``as_of`` + ``days``: the aggregate reads only
     those, through the (state, due_at) index, not every live holding (issue 18: the registry
-    page shows these figures on each visit, with a million holdings)."""
-    sources = sorted(sources)
-    key = f"retention-overview:{as_of.isoformat()}:{days}:{','.join(sources)}"
-    figures = cache.get(key)
+    page shows these figures on each visit, with a million holdings). With ``cached``, a large
+    registry's figures are counted at most every 30 s (the console); the CLI counts exactly."""
+    chosen = None if sources is None else sorted(sources)
+    key = f"retention-overview:{as_of.isoformat()}:{days}:{chosen}"
+    figures = cache.get(key) if cached else None
     if figures is None:
-        figures = _overview_figures(as_of=as_of, sources=sources, days=days)
-        if sum(figures.values()) > CACHE_FIGURES_ABOVE:
+        figures = _overview_figures(as_of=as_of, sources=chosen, days=days)
+        if cached and sum(figures.values()) > CACHE_FIGURES_ABOVE:
             cache.set(key, figures, CACHE_SECONDS)
     last = RetentionRun.objects.order_by("-started_at", "-id").values(*_RUN_FIELDS).first()
     return RetentionOverview(
@@ -413,13 +416,14 @@ CACHE_FIGURES_ABOVE = 10_000
 CACHE_SECONDS = 30
 
 
-def _overview_figures(*, as_of: dt.date, sources: list[str], days: int) -> dict[str, int]:
+def _overview_figures(*, as_of: dt.date, sources: list[str] | None, days: int) -> dict[str, int]:
     held = _held_q(as_of)
     past_due = Q(due_at__lt=as_of)
     horizon = as_of + dt.timedelta(days=days)
-    return Holding.objects.filter(
-        state__in=LIVE_STATES, source__in=sources, due_at__lte=horizon
-    ).aggregate(
+    live = Holding.objects.filter(state__in=LIVE_STATES, due_at__lte=horizon)
+    if sources is not None:
+        live = live.filter(source__in=sources)
+    return live.aggregate(
         overdue=Count("id", filter=past_due & Q(deadline_at__lt=as_of) & ~held),
         late=Count(
             "id",

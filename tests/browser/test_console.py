@@ -210,14 +210,14 @@ def test_b_an_erasure_is_previewed_confirmed_and_carried_out(browser, console) -
     today = clock.today().isoformat()
     erased = page.locator("#erased-list").inner_text()
     kept = page.locator("#kept-list").inner_text()
-    assert f"Ventes (Globex) : effacés le {today}" in erased
+    assert f"Ventes (Globex)\u00a0: effacés le {today}" in erased
     assert "Service à la clientèle : conservés en vertu de la clause" in kept
     fits(page)
     shot(page, "b-erasure-preview-fr-390")
     page.get_by_role("button", name="Confirmer").click()
     assert page.locator("#state").inner_text() == "Traitée en partie"
     history = page.locator("#history").inner_text()
-    assert "Effacement effectué : 1 fiche effacée" in history
+    assert "Effacement effectué\u00a0: 1 fiche effacée" in history
     assert "rights_request." not in history
     shot(page, "b-erasure-done-fr-390")
     # The registry no longer holds the erased holding; the kept one stays.
@@ -297,6 +297,10 @@ PAGES = (
     "/console/campaigns/",
     "/console/officers/",
     "/console/record/",
+    "/console/stores/",
+    "/console/tokens/",
+    "/console/notices/import/",
+    "/console/no-such-page/",
 )
 
 
@@ -308,11 +312,14 @@ def test_console_pages_fit_and_pass_axe(browser, console) -> None:  # noqa: F811
             context, page = signed_in(browser, console, "pat.officer", lang=lang, width=width)
             page.goto(f"{console.base}/console/requests/")
             page.locator("#queue a").first.click()
-            pages = [*PAGES, page.url.removeprefix(console.base)]
+            request_page = page.url.removeprefix(console.base)
+            page.goto(f"{console.base}/console/")
+            person = page.locator("table a[href^='/console/people/']").first.get_attribute("href")
+            pages = [*PAGES, request_page, str(person)]
             for path in pages:
                 page.goto(f"{console.base}{path}")
                 assert page.locator("html").get_attribute("lang") == lang[:2]
-                fits(page)
+                fits(page)  # every console page, at 1,280 and 390 px
                 found += [f"{lang} {width} {path}: {v}" for v in axe_violations(page)]
                 name = path.strip("/").replace("/", "_")[:40] or "console"
                 shot(page, f"page-{name}-{lang}-{width}")

@@ -93,7 +93,7 @@ def test_sync_now_pulls_and_lists_the_run(client: Client, officer, acme, export_
     officer.preferred_language = "fr"
     officer.save(update_fields=["preferred_language"])
     page = client.get(PAGE).content.decode()
-    assert "export : l&#x27;instance a répondu HTTP 500" in page
+    assert "export\u00a0: l’instance a répondu HTTP 500" in page
 
 
 def test_a_snapshot_can_be_uploaded_from_the_page(client: Client, officer, acme) -> None:

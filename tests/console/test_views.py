@@ -269,7 +269,7 @@ def test_page_is_french_by_default_and_english_after_choosing_it(
     html = client.get(REGISTRY).content.decode()
     assert '<html lang="fr"' in html
     assert "Registre des renseignements personnels détenus" in html
-    assert "Connecté en tant que Pat Gagnon (Bureau de la protection des renseignements" in html
+    assert "Compte\u00a0: Pat Gagnon (Bureau de la protection des renseignements" in html
     assert "Ventes" in html
 
     response = client.post("/console/language/", {"language": "en", "next": REGISTRY})
@@ -349,9 +349,9 @@ def test_registry_query_count_does_not_grow_with_rows(
         )
     client.force_login(officer)
     client.get(REGISTRY)  # the first page of a session stores its CSRF token in the session
-    # Session, user, retention figures, last run, instance syncs and rights-request figures
-    # and external stores (the dashboard), page count, page rows.
-    with django_assert_num_queries(9):
+    # Session, user, retention figures, last run, instance syncs, rights-request figures,
+    # overdue requests, external stores and undelivered mail (the dashboard), page count, rows.
+    with django_assert_num_queries(11):
         response = client.get(REGISTRY)
     assert len(response.context["rows"]) == count
 
@@ -476,3 +476,28 @@ def test_registry_pages_by_keyset_forward_and_back(client: Client, officer, acme
     assert [row.holding.full_name for row in back.context["rows"]] == names
     assert back.context["page"].has_previous
     assert back.context["page"].has_next
+
+
+def test_the_language_switch_names_the_language_it_switches_to(
+    client: Client, officer, holdings
+) -> None:
+    """The walk: the switch looked inverted (it showed both, the current one pressed)."""
+    client.force_login(officer)
+    html = client.get(REGISTRY).content.decode()
+    switch = html[html.index('class="inline languages"') :]
+    switch = switch[: switch.index("</form>")]
+    assert (
+        '<button type="submit" name="language" value="en" lang="en" class="secondary outline">'
+        "English</button>"
+    ) in switch
+    assert 'value="fr"' not in switch
+
+
+def test_a_console_404_speaks_the_language_chosen_in_the_console(
+    client: Client, officer, holdings
+) -> None:
+    client.force_login(officer)
+    client.post("/console/language/", {"language": "en", "next": REGISTRY})
+    page = client.get("/console/no-such-page/", headers={"accept-language": "fr-CA"})
+    assert page.status_code == 404
+    assert '<html lang="en"' in page.content.decode()

@@ -70,6 +70,7 @@ def smtp(settings):
         port = probe.getsockname()[1]
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
+    settings.OMNI_MAIL_DELIVERY = "smtp"
     settings.OMNI_SMTP_HOST = "127.0.0.1"
     settings.OMNI_SMTP_PORT = port
     settings.OMNI_SMTP_TLS = "none"

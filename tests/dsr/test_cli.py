@@ -152,8 +152,8 @@ def test_a_request_replayed_from_submission_to_answer(run, officer, people, smtp
         None, "awaiting_verification", "verified", "in_progress", "fulfilled",
     ]  # fmt: skip
     assert smtp.subjects("camille@example.com")[1:] == [
-        "Accusé de réception de votre demande d'accès",
-        "Réponse à votre demande d'accès",
+        "Accusé de réception de votre demande d’accès",
+        "Réponse à votre demande d’accès",
     ]
 
 
@@ -249,7 +249,7 @@ def test_the_workflow_speaks_french(officer, people) -> None:
         rights = RightsRequest.objects.get()
         assert out.getvalue() == (
             f"Demande {rights.public_id} enregistrée (access, quebec), à traiter au plus tard "
-            "le 2025-04-02 ; un code à usage unique a été envoyé à l'adresse donnée.\n"
+            "le 2025-04-02\u00a0; un code à usage unique a été envoyé à l’adresse donnée.\n"
         )
         with pytest.raises(CommandError) as refused:
             call_command("dsr", "extend", str(rights.public_id), "--as", "pat.officer")

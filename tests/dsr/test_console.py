@@ -120,14 +120,18 @@ def test_workflow_from_the_console(  # noqa: PLR0917 (fixtures)
         "rights_request.transitioned",
     ]
     subjects = smtp.subjects("camille@example.com")
-    assert subjects[0].startswith("Votre code de vérification : ")  # sent at submission
+    assert subjects[0].startswith(
+        "Votre code de vérification : "
+    )  # sent at submission (the helper folds spaces)
     assert subjects[1:] == [
-        "Accusé de réception de votre demande d'effacement",
-        "Prolongation du délai de votre demande d'effacement",
-        "Réponse partielle à votre demande d'effacement",
+        "Accusé de réception de votre demande d’effacement",
+        "Prolongation du délai de votre demande d’effacement",
+        "Réponse partielle à votre demande d’effacement",
     ]
     extension = smtp.to("camille@example.com")[-2].get_content()
-    assert "Raison de la prolongation : Plusieurs services doivent être consultés." in extension
+    assert (
+        "Raison de la prolongation\u00a0: Plusieurs services doivent être consultés." in extension
+    )
     partial = smtp.to("camille@example.com")[-1].get_content()
     assert "Commissariat à la protection de la vie privée du Canada (CPVP)" in partial
     assert "Ventes : effacés le 2026-11-25" in partial
@@ -155,16 +159,16 @@ def test_denial_with_a_reason(
             f"/console/requests/{rights.public_id}/deny/",
             {
                 "reason": "insuf_verification",
-                "text": "Le code n'a jamais été saisi.",
+                "text": "Le code n’a jamais été saisi.",
                 "confirmed": "yes",
             },
         )
     rights.refresh_from_db()
     assert (rights.state, rights.denial_reason) == ("denied", "insuf_verification")
     letter = smtp.to("camille@example.com")[-1]
-    assert smtp.subjects("camille@example.com")[-1] == "Refus de votre demande d'accès"
-    assert "Motif : votre identité n'a pas pu être vérifiée" in letter.get_content()
-    assert "Vous pouvez contester ce refus auprès de Commission d'accès" in letter.get_content()
+    assert smtp.subjects("camille@example.com")[-1] == "Refus de votre demande d’accès"
+    assert "Motif\u00a0: votre identité n’a pas pu être vérifiée" in letter.get_content()
+    assert "Vous pouvez contester ce refus auprès de la Commission d’accès" in letter.get_content()
     event = AuditEvent.objects.filter(object_id=str(rights.public_id)).last()
     assert event.payload == {
         "kind": "access",

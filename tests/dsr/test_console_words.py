@@ -108,7 +108,7 @@ def test_an_erasure_is_previewed_then_carried_out(client: Client, officer, peopl
     client.post(f"{base}/verify-phone/", {"confirmed": "yes"})
     preview = client.post(f"{base}/fulfil/").content.decode().replace("&#x27;", "'")
     erased = preview[preview.index('id="erased-list"') : preview.index('id="kept-title"')]
-    assert "Ventes (Globex) : effacés le 2026-11-25" in erased
+    assert "Ventes (Globex)\u00a0: effacés le 2026-11-25" in erased
     kept = preview[preview.index('id="kept-list"') :]
     assert "Service à la clientèle : conservés en vertu de la clause §4 ¶2" in kept
     assert Holding.objects.filter(pk=people.camille_sales.pk).exists()  # preview only
@@ -119,3 +119,30 @@ def test_an_erasure_is_previewed_then_carried_out(client: Client, officer, peopl
     assert Holding.objects.filter(pk=people.camille_service.pk).exists()
     rights.refresh_from_db()
     assert rights.state == "partially_fulfilled"
+
+
+def test_a_denial_needs_a_chosen_reason_and_an_explanation_and_shows_its_letter(
+    client: Client, officer, frozen
+) -> None:
+    """The walk: no reason was preset, an empty explanation was accepted, and the confirmation
+    was titled by the request's kind without the reason or the letter."""
+    rights = submit()
+    signed_in(client, officer)
+    base = f"/console/requests/{rights.public_id}"
+    form = client.get(f"{base}/").content.decode()
+    deny = form[form.index('id="deny-form"') :]
+    assert '<option value="" selected>Choisissez le motif…</option>' in deny
+    assert client.post(f"{base}/deny/", {"reason": "", "text": "x"})["Location"].endswith(
+        "?done=invalid"
+    )
+    empty = {"reason": "insuf_verification", "text": "  "}
+    assert client.post(f"{base}/deny/", empty)["Location"].endswith("?done=invalid")
+    page = client.post(
+        f"{base}/deny/", {"reason": "insuf_verification", "text": "Le code n’a jamais été saisi."}
+    ).content.decode()
+    assert "<h1>Refuser la demande et envoyer la lettre</h1>" in page
+    assert '<dd id="denial-reason">L’identité n’a pas pu être vérifiée</dd>' in page
+    letter = page[page.index('id="denial-letter"') :]
+    assert "Le code n’a jamais été saisi." in letter
+    rights.refresh_from_db()
+    assert rights.state == "awaiting_verification"  # nothing done yet

@@ -13,14 +13,14 @@ from tests.dsr.conftest import NOW, TODAY
 pytestmark = pytest.mark.django_db
 
 AUTHORITIES = {
-    ("quebec", "fr"): "Commission d'accès à l'information du Québec (CAI)",
-    ("pipeda", "fr"): "Commissariat à la protection de la vie privée du Canada (CPVP)",
+    ("quebec", "fr"): "auprès de la Commission d’accès à l’information du Québec (CAI)",
+    ("pipeda", "fr"): "auprès du Commissariat à la protection de la vie privée du Canada (CPVP)",
     ("pipeda", "en"): "Office of the Privacy Commissioner of Canada (OPC)",
     ("gdpr", "en"): "the data protection authority of your EU or EEA member state",
-    ("gdpr", "fr"): "l'autorité de protection des données de votre État membre de l'UE ou de l'EEE",
+    ("gdpr", "fr"): "auprès de l’autorité de protection des données de votre État membre de l’UE",
 }
 OFFICERS = {
-    "fr": "le président-directeur général et le chef d'équipe Assurance qualité, conjointement",
+    "fr": "le président-directeur général et le chef d’équipe Assurance qualité, conjointement",
     "en": "the Chief Executive Officer and the QA team leader, jointly",
 }
 CONTEXT = {

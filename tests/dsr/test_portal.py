@@ -99,7 +99,7 @@ def test_submit_verify_and_download_in_french(  # noqa: PLR0917 (fixtures)
     code = smtp.last_code("camille@example.com")
     letter = smtp.to("camille@example.com")[0]
     assert smtp.subjects("camille@example.com")[0] == f"Votre code de vérification : {code}"
-    assert "Commission d'accès à l'information du Québec (CAI)" in letter.get_content()
+    assert "auprès de la Commission d’accès à l’information du Québec (CAI)" in letter.get_content()
     assert "info@omni-assistant.net" in letter.get_content()
 
     wrong = _verify(client, page, "000000" if code != "000000" else "111111")

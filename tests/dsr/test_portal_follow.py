@@ -120,7 +120,7 @@ def test_the_person_withdraws_after_a_confirmation(
     status = client.get("/fr/droits/suivi/").content.decode()
     assert 'href="/fr/droits/retrait/"' in status
     confirm = client.get("/fr/droits/retrait/").content.decode()
-    assert "Conséquence : nous cessons aussitôt de la traiter" in confirm
+    assert "Conséquence\u00a0: nous cessons aussitôt de la traiter" in confirm
     assert RightsRequest.objects.get().state == "verified"  # asking is not doing
     done = client.post(
         "/fr/droits/retrait/", {"form_token": _hidden(confirm, "form_token")}, REMOTE_ADDR="x"

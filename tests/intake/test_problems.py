@@ -22,8 +22,8 @@ def test_stored_problems_read_in_french_and_english() -> None:
     stored = "line 2: user_id: duplicate of line 1\nline 3: not valid JSON\n... and 4 more problems"
     with translation.override("fr"):
         assert translated_problems(stored) == [
-            "ligne 2 : user_id : doublon de la ligne 1",
-            "ligne 3 : JSON non valide",
+            "ligne 2\u00a0: user_id\u00a0: doublon de la ligne 1",
+            "ligne 3\u00a0: JSON non valide",
             "… et 4 autres problèmes",
         ]
     with translation.override("en"):
@@ -32,7 +32,7 @@ def test_stored_problems_read_in_french_and_english() -> None:
 
 def test_a_message_without_a_template_is_shown_as_written() -> None:
     with translation.override("fr"):
-        assert translated_problem("line 9: something new") == "ligne 9 : something new"
+        assert translated_problem("line 9: something new") == "ligne 9\u00a0: something new"
         assert translated_problem("export: HTTP/2 oddity") == "export: HTTP/2 oddity"
 
 

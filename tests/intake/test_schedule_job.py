@@ -103,10 +103,11 @@ def test_check_and_dashboard_raise_the_31_day_alarm(export_server) -> None:
     _tick(START)
 
     code, rows = _check("--as-of", "2026-10-20")
-    assert code == 0
-    assert [(r["instance"], r["failures"], r["stale"]) for r in rows] == [
-        ("acme-prod", 0, False),
-        ("boreal-prod", 1, False),
+    # boreal was never synced: an alarm already (issue 14 point 7), though not stale yet.
+    assert code == 1
+    assert [(r["instance"], r["failures"], r["stale"], r["never_synced"]) for r in rows] == [
+        ("acme-prod", 0, False, False),
+        ("boreal-prod", 1, False, True),
     ]
     assert rows[1]["last_problem"] == "export: the instance answered HTTP 500"
     # At the end of Oct 31 (Toronto), boreal was registered 31 days 22 hours ago and never

@@ -66,7 +66,7 @@ def test_software_update_reaches_every_subscriber_in_their_language(
     assert f"{PUBLIC_URL}/en/privacy-notice" in by_address["ben@example.com"]
     assert by_address["ana@example.com"].startswith("La version 4.2 est disponible.\n")
     assert (
-        "Omnitech Innovations vous écrit pour cette finalité de son avis de confidentialité : "
+        "Omnitech Innovations vous écrit pour cette finalité de son avis de confidentialité\u00a0: "
         "Obligations de communication pour les solutions logicielles souscrites."
     ) in by_address["ana@example.com"]
     assert f"{PUBLIC_URL}/fr/avis-de-confidentialite" in by_address["cam@example.com"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from importlib.metadata import version
@@ -20,6 +21,25 @@ def test_docs_cli_md_carries_the_table_the_parsers_give() -> None:
     assert catalogue.page_with_table(page) == page, "run `make cli-docs`"
 
 
+def test_the_help_messages_module_is_generated_from_the_parsers() -> None:
+    """`omni-privacy --help` translates each command's help; the msgids come from there."""
+    from omni_privacy.ops.help_messages import HELP
+
+    helps = list(dict.fromkeys(entry.help for entry in catalogue.entries()))
+    assert list(HELP) == helps, "run `make cli-docs`"
+
+
+def test_help_speaks_french_under_a_french_locale() -> None:
+    env = {**os.environ, "LANG": "fr_CA.UTF-8", "LANGUAGE": "", "LC_ALL": ""}
+    done = subprocess.run(
+        [str(SCRIPT), "--help"], env=env, capture_output=True, text=True, check=True
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0] == "usage\u00a0: omni-privacy COMMANDE [options]"
+    assert "  retention run" in done.stdout
+    assert "supprime ou anonymise tout ce qui est échu (le balayage)" in done.stdout
+
+
 def test_the_table_lists_every_command_and_action_once() -> None:
     usages = [entry.usage for entry in catalogue.entries()]
     assert len(usages) == len(set(usages))
@@ -27,7 +47,10 @@ def test_the_table_lists_every_command_and_action_once() -> None:
     assert all(entry.help for entry in catalogue.entries())
 
 
-def test_help_is_the_generated_list(capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_is_the_generated_list(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "en")
     main(["--help"])
     printed = capsys.readouterr().out
     assert printed == catalogue.usage() + "\n"
@@ -65,7 +88,7 @@ def test_output_piped_into_head_ends_quietly() -> None:
 
 
 def test_help_piped_into_head_ends_quietly() -> None:
-    piped = _piped(f"'{SCRIPT}' --help")
+    piped = _piped(f"LANGUAGE=en LANG=en_CA.UTF-8 '{SCRIPT}' --help")
     assert (piped.returncode, piped.stdout, piped.stderr) == (
         0,
         "usage: omni-privacy COMMAND [options]\n",

@@ -26,9 +26,11 @@ def _report(created: int, updated: int, recorded: int, holdings_updated: int) ->
     ("language", "counts", "said"),
     [
         ("fr", (1, 0, 1, 1),
-         "organisations : 1 créée, 0 mise à jour ; fiches : 1 enregistrée, 1 mise à jour"),
+         ("organisations\u00a0: 1 créée, 0 mise à jour\u00a0; "
+          "fiches\u00a0: 1 enregistrée, 1 mise à jour")),
         ("fr", (2, 3, 2, 4),
-         "organisations : 2 créées, 3 mises à jour ; fiches : 2 enregistrées, 4 mises à jour"),
+         ("organisations\u00a0: 2 créées, 3 mises à jour\u00a0; "
+          "fiches\u00a0: 2 enregistrées, 4 mises à jour")),
         ("en", (1, 0, 1, 1),
          "organisations: 1 created, 0 updated; holdings: 1 recorded, 1 updated"),
         ("en", (2, 3, 2, 4),
@@ -44,7 +46,7 @@ def test_the_import_summary_agrees_with_each_count(language, counts, said) -> No
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("fr", "journal d’audit intact : 0 événement\n"),
+        ("fr", "journal d’audit intact\u00a0: 0 événement\n"),
         ("en", "audit log intact: 0 events\n"),
     ],
 )
@@ -58,8 +60,8 @@ def test_the_audit_count_agrees_with_its_number(language, said) -> None:
 @pytest.mark.parametrize(
     ("language", "count", "said"),
     [
-        ("fr", 1, "Campagne c : 1 message en file d’attente (fr 1, en 0)."),
-        ("fr", 2, "Campagne c : 2 messages en file d’attente (fr 2, en 0)."),
+        ("fr", 1, "Campagne c\u00a0: 1 message en file d’attente (fr 1, en 0)."),
+        ("fr", 2, "Campagne c\u00a0: 2 messages en file d’attente (fr 2, en 0)."),
         ("en", 1, "Campaign c: 1 message queued (fr 1, en 0)."),
     ],
 )

@@ -195,7 +195,8 @@ def test_an_erased_person_is_told_apart_through_the_ledger(run, registry) -> Non
     with translation.override("fr"), pytest.raises(SystemExit):
         call_command("people", "show", "old.prospect@example.com", stdout=text)
     assert text.getvalue() == (
-        "Effacée le 2026-11-25 : 1 fiche supprimée ou anonymisée ; plus rien n’est détenu.\n"
+        "Effacée le 2026-11-25\u00a0: 1 fiche supprimée ou anonymisée\u00a0; "
+        "plus rien n’est détenu.\n"
     )
     # Someone still held is "held", even after one of their holdings was erased.
     assert run("people", "show", "lea@example.com", "--json").json()["status"] == "held"

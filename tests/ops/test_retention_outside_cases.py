@@ -159,6 +159,7 @@ def test_the_older_snapshot_refusal_speaks_french(run, write_jsonl, tmp_path) ->
             stdout=io.StringIO(),
         )  # fmt: skip
     assert err.getvalue().splitlines()[1] == (
-        "  as_of : l'instantané est daté du 2026-02-01, avant le dernier appliqué (2026-03-01) : "
+        "  as_of\u00a0: l’instantané est daté du 2026-02-01, "
+        "avant le dernier appliqué (2026-03-01)\u00a0: "
         "un instantané plus ancien ne peut pas être appliqué après un plus récent"
     )

@@ -170,9 +170,10 @@ def test_problems_are_said_in_french(external, files) -> None:
     add_crm(external, url_file, dataset)
     checked = stores("check", "crm", lang="fr")
     assert checked.stdout.splitlines() == [
-        "crm : problèmes (10 tables)",
+        "crm\u00a0: problèmes (10 tables)",
         (
-            "conformité : tables.customers.columns.birth_date.field : l'avis ne permet pas "
+            "conformité\u00a0: tables.customers.columns.birth_date.field\u00a0: "
+            "l’avis ne permet pas "
             "birth_date pour la source sales (§2.1 ¶4, §2.4 scenario 2)"
         ),
     ]

@@ -10,6 +10,9 @@ class Authority:
     name_fr: str
     name_en: str
     url: str
+    after_aupres_fr: str = ""
+    """The name as it follows « auprès » in French, with its article: « de la Commission »,
+    « du Commissariat », « de l’autorité »."""
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_fr
@@ -17,26 +20,29 @@ class Authority:
 
 AUTHORITIES = {
     "quebec": Authority(
-        "Commission d'accès à l'information du Québec (CAI)",
+        "Commission d’accès à l’information du Québec (CAI)",
         "Commission d'accès à l'information du Québec (CAI)",
         "https://www.cai.gouv.qc.ca",
+        "de la Commission d’accès à l’information du Québec (CAI)",
     ),
     "pipeda": Authority(
         "Commissariat à la protection de la vie privée du Canada (CPVP)",
         "Office of the Privacy Commissioner of Canada (OPC)",
         "https://www.priv.gc.ca",
+        "du Commissariat à la protection de la vie privée du Canada (CPVP)",
     ),
     "gdpr": Authority(
-        "l'autorité de protection des données de votre État membre de l'UE ou de l'EEE",
+        "l’autorité de protection des données de votre État membre de l’UE ou de l’EEE",
         "the data protection authority of your EU or EEA member state",
         "https://www.edpb.europa.eu/about-edpb/about-edpb/members_en",
+        "de l’autorité de protection des données de votre État membre de l’UE ou de l’EEE",
     ),
 }
 
 PRIVACY_OFFICER = {
     "fr": (
         "Les personnes responsables de la protection des renseignements personnels "
-        "d'Omnitech Innovations : le président-directeur général et le chef d'équipe "
+        "d’Omnitech Innovations : le président-directeur général et le chef d’équipe "
         "Assurance qualité, conjointement"
     ),
     "en": (

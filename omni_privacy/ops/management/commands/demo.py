@@ -21,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=200, help="how many people (>= 1)")
         parser.add_argument("--seed", type=int, default=2024, help="random seed")
         parser.add_argument("--as-of", dest="as_of", help="the demo's today, YYYY-MM-DD")
+        parser.add_argument(
+            "--export-base",
+            default="",
+            help="where this application answers (http://127.0.0.1:8000): the first instance's "
+            "export is then the demo export served there (with OMNI_DEMO set)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -32,7 +38,13 @@ class Command(BaseCommand):
             raise CommandError(_("--people must be at least 1"))
         started = time.monotonic()
         try:
-            summary = demo_generate(actor="cli", people=people, seed=options["seed"], as_of=as_of)
+            summary = demo_generate(
+                actor="cli",
+                people=people,
+                seed=options["seed"],
+                as_of=as_of,
+                export_base=options["export_base"],
+            )
         except InvalidInputError as exc:
             # A demo refused by the gate is a bug in the generator; say which field, nothing else.
             raise CommandError(

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from omni_privacy.dsr.domain.deadlines import Jurisdiction
 from omni_privacy.dsr.domain.states import DenialReason, Kind
 from omni_privacy.dsr.selectors import (
+    overdue_requests,
     queue_row,
     request_by_reference,
     request_history,
@@ -100,9 +101,11 @@ class Command(BaseCommand):
         if options["action"] == "show":
             self._show(options["request_id"], today, as_json=options["json"])
             return
-        rows = request_queue(today=today, closed=bool(options.get("closed")))
         if options["action"] == "check":
-            rows = [row for row in rows if row.overdue]
+            # The console dashboard counts the same rows (console/views.py).
+            rows = overdue_requests(today=today)
+        else:
+            rows = request_queue(today=today, closed=bool(options.get("closed")))
         if options["json"]:
             self.stdout.write(json.dumps([row_as_dict(row) for row in rows], indent=2))
         else:

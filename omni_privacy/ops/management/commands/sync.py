@@ -15,7 +15,7 @@ from omni_privacy.core import clock
 from omni_privacy.core.clock import parse_as_of
 from omni_privacy.intake.domain.snapshot import SNAPSHOT_FORMATS, SnapshotError, detect_format
 from omni_privacy.intake.problems import translated_problem
-from omni_privacy.intake.selectors import instance_syncs
+from omni_privacy.intake.selectors import instance_syncs, never_synced, sync_findings
 from omni_privacy.intake.services import SyncRefusedError, SyncReport, sync_import, sync_pull
 from omni_privacy.ops.tables import Table
 from omni_privacy.registry.models import Instance
@@ -50,7 +50,8 @@ class Command(BaseCommand):
         pulled = actions.add_parser("pull", help="fetch each instance's snapshot and apply it")
         pulled.add_argument("instance", nargs="?", help="one instance (default: every one)")
         check = actions.add_parser(
-            "check", help="each instance's last sync; exit 1 if one is older than 31 days"
+            "check",
+            help="each instance's last sync; exit 1 if one is older than 31 days or never synced",
         )
         check.add_argument("--json", action="store_true", help="print JSON instead of text")
         check.add_argument("--as-of", dest="as_of", help="as at the end of this day (default: now)")
@@ -100,6 +101,7 @@ class Command(BaseCommand):
                             "last_problem": item.last_problem or None,
                             "due": item.due,
                             "stale": item.stale,
+                            "never_synced": never_synced(item),
                         }
                         for item in items
                     ],
@@ -114,11 +116,20 @@ class Command(BaseCommand):
                 status_column=3,
             )  # fmt: skip
             for item in items:
-                status = "stale" if item.stale else "due" if item.due else "ok"
+                status = (
+                    "stale"
+                    if item.stale
+                    else "never"
+                    if never_synced(item)
+                    else "due"
+                    if item.due
+                    else "ok"
+                )
                 table.row([item.name, _moment(item.history.last_success) or _("never"),
                            str(item.history.failures_since_success), status,
                            item.last_problem])  # fmt: skip
-        if any(item.stale for item in items):
+        # The console dashboard raises the same alarms (console/views.py, sync_findings).
+        if sync_findings(items).alarms:
             raise SystemExit(1)
 
     def _instance(self, name: str) -> Instance:
