@@ -72,7 +72,7 @@ def merger_record(
             payload={
                 "reference": reference,
                 "buyer": buyer.key,
-                "organizations": [str(org.public_id) for org in organizations],
+                "organizations": [org.code for org in organizations],
                 "sources": merger.sources,
             },
         )
