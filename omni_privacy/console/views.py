@@ -32,6 +32,7 @@ from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
 from omni_privacy.console.reads import read_lines
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
+from omni_privacy.transfers.selectors import transfer_alarms
 from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import InstanceSync, instance_syncs
 from omni_privacy.policy.loader import active_policy
@@ -95,6 +96,8 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         "rights": request_figures(today=as_of) if is_officer else None,
         # Issue 17: a store unreachable or an erasure blocked there is an alarm.
         "stores_health": stores_health() if is_officer else None,
+        # Notice §6: a refused transfer, an assessment past its re-assessment day.
+        "transfers": transfer_alarms(today=as_of) if is_officer else None,
     }
 
 

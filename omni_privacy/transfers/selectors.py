@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from omni_privacy.core.errors import words
 from omni_privacy.registry.models import LIVE_STATES, Holding
+from omni_privacy.transfers import texts  # noqa: F401 (the codes' words)
 from omni_privacy.transfers.domain.rules import MergerFacts, RecipientFacts, reassessment_overdue
 from omni_privacy.transfers.models import (
     Merger,
@@ -46,15 +49,18 @@ def refusals_open() -> QuerySet[TransferRefusal]:
 
 def reassessments_overdue(*, today: dt.date) -> list[Recipient]:
     """Notice §6: an assessment past its re-assessment day is an alarm."""
-    return [
-        recipient
-        for recipient in Recipient.objects.exclude(reassess_on=None).order_by("reassess_on")
-        if reassessment_overdue(recipient.reassess_on, today)
+    rows = Recipient.objects.filter(reassess_on__lt=today).order_by("reassess_on")
+    return [recipient for recipient in rows if reassessment_overdue(recipient.reassess_on, today)]
+
+
+def transfer_alarms(*, today: dt.date) -> dict[str, list[Any]]:
+    """The dashboard's alarms (notice §6): open refusals, said in the active language, and
+    assessments past their re-assessment day."""
+    refused = [
+        {"refusal": row, "words": words(row.code, {"recipient": f"{row.kind}:{row.key}"})}
+        for row in refusals_open()[:20]
     ]
-
-
-def transfer_alarms(*, today: dt.date) -> dict[str, list]:
-    return {"refused": list(refusals_open()[:20]), "overdue": reassessments_overdue(today=today)}
+    return {"refused": refused, "overdue": reassessments_overdue(today=today)}
 
 
 def mergers() -> QuerySet[Merger]:

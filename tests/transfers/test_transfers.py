@@ -84,7 +84,7 @@ def test_a_refusal_is_audited_raised_in_words_and_an_alarm_until_allowed_again()
         assert "registre des destinataires" in refused.value.message
     [event] = _events("transfer.refused")
     assert event.payload == {"kind": "buyer", "key": "acme-buyer", "code": rules.NOT_REGISTERED}
-    assert [r.key for r in transfer_alarms(today=TODAY)["refused"]] == ["acme-buyer"]
+    assert [r["refusal"].key for r in transfer_alarms(today=TODAY)["refused"]] == ["acme-buyer"]
     recipient = recipient_register(
         actor="test", kind="buyer", key="acme-buyer", name="Acme", jurisdiction="Ontario"
     )
