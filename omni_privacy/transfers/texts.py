@@ -47,12 +47,7 @@ define(
 )
 define(
     rules.MERGER_UNTOLD,
-    gettext_noop(
-        "Export refused: %(count)s affected person has not been told yet (notice §7).",
-    ),
-    gettext_noop(
-        "Export refused: %(count)s affected persons have not been told yet (notice §7).",
-    ),
+    gettext_noop("Export refused: affected persons not told yet: %(count)s (notice §7)."),
 )
 define(
     rules.MERGER_WAITING,

@@ -78,7 +78,7 @@ def test_the_export_waits_for_every_notice_and_the_period_then_goes_to_the_asses
     assert mergers.merger_notify(user=officer, merger=merger, today=TODAY) == 2
     rows = {row.language: row for row in MergerPerson.objects.filter(merger=merger)}
     assert set(rows) == {"fr", "en"}
-    assert rows["fr"].message.subject.startswith("Omni : ")
+    assert rows["fr"].message.subject.startswith("Omni\u00a0: ")
     assert rows["en"].message.subject.startswith("Omni: ")
     assert AuditEvent.objects.get(action="merger.notified").payload == {
         "persons": 2, "by_language": {"fr": 1, "en": 1}, "version": mergers.NOTICE_VERSION,
