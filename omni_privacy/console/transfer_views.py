@@ -97,7 +97,9 @@ class MergerForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sources"].choices = [(s, s) for s in sorted(active_policy().sources)]
+        sources = self.fields["sources"]
+        assert isinstance(sources, forms.MultipleChoiceField)  # noqa: S101 (declared above)
+        sources.choices = [(s, s) for s in sorted(active_policy().sources)]
 
 
 class AgreementForm(forms.Form):

@@ -9,8 +9,8 @@ from omni_privacy.console import (
     request_views,
     retention_views,
     store_views,
-    transfer_views,
     token_views,
+    transfer_views,
     views,
 )
 from omni_privacy.console.login import SignInView

@@ -32,7 +32,6 @@ from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
 from omni_privacy.console.reads import read_lines
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
-from omni_privacy.transfers.selectors import transfer_alarms
 from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import InstanceSync, instance_syncs
 from omni_privacy.policy.loader import active_policy
@@ -40,6 +39,7 @@ from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_search
 from omni_privacy.retention.selectors import legal_holds, retention_overview
 from omni_privacy.stores.selectors import stores_health
+from omni_privacy.transfers.selectors import transfer_alarms
 
 PAGE_SIZE = 50
 ENDED_STATES = (HoldingState.DELETED, HoldingState.ANONYMIZED)

@@ -15,8 +15,8 @@ from omni_privacy.transfers.services import recipient_assess, recipient_register
 _ASSESSED = (
     (
         "infrastructure", "omni-quebec", "Omni: servers in Quebec", "Québec, Canada",
-        "Names, emails, phone numbers and preferred languages of professional contacts: low "
-        "sensitivity; no financial, health or identity-document data.",
+        ("Names, emails, phone numbers and preferred languages of professional contacts: low "
+        "sensitivity; no financial, health or identity-document data."),
     ),
     (
         "mail_relay", settings.OMNI_MAIL_RELAY_KEY, "Mail relay (demo)", "Québec, Canada",

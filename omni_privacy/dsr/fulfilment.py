@@ -47,8 +47,8 @@ from omni_privacy.registry.services import person_erasure_request_record
 from omni_privacy.registry.writers import holdings_rectify
 from omni_privacy.retention import ledger
 from omni_privacy.retention.selectors import active_holds
-from omni_privacy.transfers.services import require_transfer
 from omni_privacy.retention.sweep import Holds, apply_chunk, select_person_due
+from omni_privacy.transfers.services import require_transfer
 
 RECTIFIABLE = ("full_name", "phone", "preferred_language")
 

@@ -152,8 +152,8 @@ def merger_notify(*, user: Any, merger: Merger, today: dt.date | None = None) ->
                 holding.person_id, (holding.email or "", holding.preferred_language or "fr")
             )
         rows = []
-        for person_id, (address, language) in addresses.items():
-            language = language if language in ("fr", "en") else "fr"
+        for person_id, (address, preferred) in addresses.items():
+            language = preferred if preferred in ("fr", "en") else "fr"
             subject, body = _notice(merger, language, export_on)
             message = outbox_enqueue(
                 to=address, subject=subject, body_text=body, language=language,
@@ -161,9 +161,12 @@ def merger_notify(*, user: Any, merger: Merger, today: dt.date | None = None) ->
             )  # fmt: skip
             rows.append(
                 MergerPerson(
-                    merger=merger, person_id=person_id, language=language,
-                    notice_version=NOTICE_VERSION, message=message,
-                )  # fmt: skip
+                    merger=merger,
+                    person_id=person_id,
+                    language=language,
+                    notice_version=NOTICE_VERSION,
+                    message=message,
+                )
             )
         MergerPerson.objects.bulk_create(rows)
         merger.state = MergerState.NOTIFYING

@@ -124,10 +124,15 @@ class MergerPerson(models.Model):
     message = models.ForeignKey(
         "outbox.OutboxMessage", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.PENDING)
+    state = models.CharField(
+        max_length=10, choices=NoticeState.choices, default=NoticeState.PENDING
+    )
     told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["merger", "person"], name="transfers_person_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.merger_id}:{self.person_id}:{self.state}"

@@ -68,7 +68,7 @@ def mergers() -> QuerySet[Merger]:
 
 
 def merger_holdings(merger: Merger) -> QuerySet[Holding]:
-    """The live holdings the transaction concerns: its organisations × its sources."""
+    """The live holdings the transaction concerns: its organisations by its sources."""
     return Holding.objects.filter(
         organization__in=merger.organizations.all(),
         source__in=merger.sources,

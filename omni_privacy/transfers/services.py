@@ -25,7 +25,7 @@ from omni_privacy.transfers.models import Conclusion, Recipient, RecipientKind, 
 from omni_privacy.transfers.selectors import recipient_facts, recipient_find
 
 
-class TransferRefused(Refused):  # noqa: N818
+class TransferRefused(Refused):
     """No current assessment or agreement for this recipient: nothing left."""
 
 
@@ -177,7 +177,9 @@ def relay_hold() -> str | None:
     round is held back and the mail stays queued)."""
     try:
         require_transfer(
-            kind=RecipientKind.MAIL_RELAY, recipient_key=settings.OMNI_MAIL_RELAY_KEY, actor="system"
+            kind=RecipientKind.MAIL_RELAY,
+            recipient_key=settings.OMNI_MAIL_RELAY_KEY,
+            actor="system",
         )
     except TransferRefused as refused:
         return refused.code

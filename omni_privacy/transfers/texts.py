@@ -28,7 +28,9 @@ define(
 )
 define(
     rules.NO_AGREEMENT,
-    gettext_noop("Transfer refused: no written agreement is recorded with %(recipient)s (QC s.17)."),
+    gettext_noop(
+        "Transfer refused: no written agreement is recorded with %(recipient)s (QC s.17)."
+    ),
 )
 define(
     rules.NOT_YET,
@@ -59,7 +61,9 @@ AGREEMENT_TERMS = define(
     gettext_noop("Confirm each of the four terms of the QC s.18.4 agreement."),
 )
 WRONG_STATE = define("merger_wrong_state", gettext_noop("This step is not open at this stage."))
-NOT_BUYER = define("merger_buyer_kind", gettext_noop("The buyer must be a recipient of kind buyer."))
+NOT_BUYER = define(
+    "merger_buyer_kind", gettext_noop("The buyer must be a recipient of kind buyer.")
+)
 RECIPIENT_EXISTS = define(
     "transfer_recipient_exists", gettext_noop("A recipient of that kind and key is registered.")
 )

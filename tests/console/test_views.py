@@ -405,7 +405,9 @@ def test_the_officers_sections_are_in_the_menu_of_privacy_officers_only(
         "/console/record/",
         "/console/retention/",
     ]
-    assert len(menus["privacy_office"]) == 14  # with External stores, API tokens, Recipients and Mergers
+    assert (
+        len(menus["privacy_office"]) == 14
+    )  # with External stores, API tokens, Recipients and Mergers
 
 
 def test_the_menu_is_grouped_in_seven_entries_or_fewer(client: Client, officer) -> None:

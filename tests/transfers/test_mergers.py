@@ -40,12 +40,11 @@ def deal(officer):
     buyer = recipient_register(
         actor="test", kind="buyer", key="buyer-inc", name="Buyer Inc.", jurisdiction="Ontario"
     )
-    merger = mergers.merger_record(
+    return mergers.merger_record(
         user=officer, reference="sale-2026", title="Sale of the support business",
         parties="Omni; Buyer Inc.", buyer=buyer, organizations=[acme],
         sources=["customer_service"],
     )  # fmt: skip
-    return merger
 
 
 def _agree(officer, merger, **terms):
@@ -110,7 +109,8 @@ def test_the_export_waits_for_every_notice_and_the_period_then_goes_to_the_asses
     merger.refresh_from_db()
     assert merger.state == MergerState.EXPORTED
     event = AuditEvent.objects.get(action="merger.exported")
-    assert event.payload["holdings"] == 2 and "example.com" not in json.dumps(event.payload)
+    assert event.payload["holdings"] == 2
+    assert "example.com" not in json.dumps(event.payload)
     with pytest.raises(Refused):
         mergers.merger_export(user=officer, merger=merger, today=far)
     assert Recipient.objects.get(key="buyer-inc").mergers.count() == 1

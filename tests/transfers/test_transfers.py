@@ -71,7 +71,8 @@ def test_register_and_assess_write_their_audit_events_and_need_an_officer() -> N
         "kind": "mail_relay", "key": "mail-relay", "conclusion": "adequate",
         "agreement": True, "reassess_on": "2027-11-25",
     }  # fmt: skip
-    assert recipient.approved_by == officer and recipient.assessed_on == TODAY
+    assert recipient.approved_by == officer
+    assert recipient.assessed_on == TODAY
 
 
 def test_a_refusal_is_audited_raised_in_words_and_an_alarm_until_allowed_again() -> None:

@@ -88,7 +88,9 @@ class Command(BaseCommand):
             created.append((username, team))
         # Notice §6: the relay and Omni's infrastructure assessed, so that mail flows.
         first_officer = user_model.objects.filter(username=DEMO_ACCOUNTS[0][0]).first()
-        if first_officer is not None and demo_recipients(officer=first_officer, today=clock.today()):
+        if first_officer is not None and demo_recipients(
+            officer=first_officer, today=clock.today()
+        ):
             self.stdout.write(_("Demo recipients registered: the mail relay is assessed."))
             did_something = True
         if not did_something and not created:
