@@ -58,13 +58,13 @@ class RecipientForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    sensitivity = forms.CharField(label=_("Sensitivity of the information"), widget=forms.Textarea)
-    purposes = forms.CharField(label=_("Purposes"), widget=forms.Textarea)
+    sensitivity = forms.CharField(label=_("Sensitivity of the information"), widget=forms.Textarea(attrs={"rows": 3}))
+    purposes = forms.CharField(label=_("Purposes"), widget=forms.Textarea(attrs={"rows": 3}))
     protection_measures = forms.CharField(
-        label=_("Protection measures, contractual ones included"), widget=forms.Textarea
+        label=_("Protection measures, contractual ones included"), widget=forms.Textarea(attrs={"rows": 3})
     )
     legal_framework = forms.CharField(
-        label=_("Legal framework of the destination"), widget=forms.Textarea
+        label=_("Legal framework of the destination"), widget=forms.Textarea(attrs={"rows": 3})
     )
     conclusion = forms.ChoiceField(
         label=_("Conclusion"),
@@ -85,7 +85,7 @@ class AssessmentForm(forms.Form):
 class MergerForm(forms.Form):
     reference = forms.SlugField(label=_("Reference"), max_length=63)
     title = forms.CharField(label=_("Transaction"), max_length=200)
-    parties = forms.CharField(label=_("Parties"), widget=forms.Textarea)
+    parties = forms.CharField(label=_("Parties"), widget=forms.Textarea(attrs={"rows": 3}))
     buyer = forms.ModelChoiceField(
         label=_("Buyer (a recipient of kind merger buyer)"),
         queryset=Recipient.objects.filter(kind=RecipientKind.BUYER),
