@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "omni_privacy.registry",
     "omni_privacy.retention",
     "omni_privacy.intake",
+    "omni_privacy.transfers",
     "omni_privacy.stores",
     "omni_privacy.notices",
     "omni_privacy.outbox",
@@ -264,3 +265,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": OMNI_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("OMNI_LOG_LEVEL", "INFO")},
 }
+
+# Notice §6 (issue 16): the mail relay's key in the recipients register; mail leaves only while
+# that recipient has a current assessment. Notice §7: the days between the last merger notice
+# and the transfer export.
+OMNI_MAIL_RELAY_KEY = env_str("OMNI_MAIL_RELAY_KEY", "mail-relay")
+OMNI_MERGER_NOTICE_DAYS = env_int("OMNI_MERGER_NOTICE_DAYS", 30)

@@ -60,6 +60,37 @@ def _static_root(tmp_path, settings) -> None:
     settings.STATIC_ROOT.mkdir()
 
 
+@pytest.fixture(autouse=True)
+def _assessed_recipients(request):
+    """Notice §6 is enforced in every test: the mail relay and each external store get a current
+    assessment (tests/factories.py assessed_recipient), as the demo data or an officer gives
+    them in production. Tests of the enforcement mark themselves ``transfers_unassessed``."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or bool(names & {"db", "transactional_db"})
+    if not uses_db or request.node.get_closest_marker("transfers_unassessed"):
+        yield
+        return
+    transactional = "transactional_db" in names or bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.conf import settings as django_settings
+    from django.db.models.signals import post_save
+
+    from omni_privacy.stores.models import ExternalStore
+    from tests.factories import assessed_recipient
+
+    def _store_assessed(sender, instance, created, **kwargs):
+        if created:
+            assessed_recipient("store", instance.name)
+
+    assessed_recipient("mail_relay", django_settings.OMNI_MAIL_RELAY_KEY)
+    post_save.connect(_store_assessed, sender=ExternalStore, dispatch_uid="tests-store-assessed")
+    try:
+        yield
+    finally:
+        post_save.disconnect(sender=ExternalStore, dispatch_uid="tests-store-assessed")
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests are deselected (not skipped) on the SQLite run: they do not apply
     there, and the PostgreSQL run executes them."""

@@ -151,3 +151,33 @@ class RightsRequestFactory(factory.Factory):
         return dsr_request_submit(**kwargs)
 
     _build = _create
+
+
+def assessed_recipient(kind: str, key: str, *, reassess_on: dt.date | None = None) -> Any:
+    """A recipient of the transfers register (notice §6) with a current, approved assessment and
+    agreement. Written directly, without an audit event, because tests/conftest.py makes one
+    for the mail relay and each external store in every database test (so that mail and
+    connectors flow as in production, where the demo data or an officer assessed them) and
+    tests that count audit events must not see it. Tests of the enforcement itself opt out
+    with ``@pytest.mark.transfers_unassessed``."""
+    from omni_privacy.transfers.models import Conclusion, Recipient
+
+    recipient, _ = Recipient.objects.update_or_create(
+        kind=kind,
+        key=key,
+        defaults={
+            "name": key,
+            "jurisdiction": "Québec, Canada",
+            "sensitivity": "names, emails, languages: low",
+            "purposes": "the notice's purposes",
+            "protection_measures": "TLS; contract clauses",
+            "legal_framework": "Quebec private-sector act",
+            "conclusion": Conclusion.ADEQUATE,
+            "assessed_on": dt.date(2000, 1, 1),
+            "approved_at": dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+            "agreement_reference": "TEST-AGREEMENT",
+            "agreement_date": dt.date(2000, 1, 1),
+            "reassess_on": reassess_on or dt.date(2099, 12, 31),
+        },
+    )
+    return recipient

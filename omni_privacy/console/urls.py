@@ -11,6 +11,7 @@ from omni_privacy.console import (
     retention_views,
     store_views,
     token_views,
+    transfer_views,
     views,
 )
 from omni_privacy.console.login import SignInView
@@ -34,6 +35,10 @@ urlpatterns = [
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("stores/", store_views.stores, name="stores"),
+    path("recipients/", transfer_views.recipients_page, name="recipients"),
+    path("recipients/<uuid:public_id>/", transfer_views.recipient_page, name="recipient"),
+    path("mergers/", transfer_views.mergers_page, name="mergers"),
+    path("mergers/<uuid:public_id>/", transfer_views.merger_page, name="merger"),
     path("stores/<slug:name>/check/", store_views.store_check_now, name="store_check"),
     path("stores/<slug:name>/scan/", store_views.store_scan_now, name="store_scan"),
     path(

@@ -40,6 +40,7 @@ from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_page
 from omni_privacy.retention.selectors import legal_holds, retention_overview
 from omni_privacy.stores.selectors import stores_health
+from omni_privacy.transfers.selectors import transfer_alarms
 
 PAGE_SIZE = 50
 ENDED_STATES = (HoldingState.DELETED, HoldingState.ANONYMIZED)
@@ -96,6 +97,7 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         "rights": None,
         "stores_health": None,
         "mail": None,
+        "transfers": None,
     }
     if not is_officer:
         return context
@@ -113,6 +115,8 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         # Issue 17: a store unreachable or an erasure blocked there is an alarm.
         stores_health=stores_health(),
         mail={"undelivered": undelivered_count(), "mailbox": mailbox_in_use()},
+        # Notice §6: a refused transfer, an assessment past its re-assessment day.
+        transfers=transfer_alarms(today=as_of),
     )
     return context
 

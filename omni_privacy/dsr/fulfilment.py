@@ -28,7 +28,7 @@ from django.utils import translation
 
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import require_privacy_officer
-from omni_privacy.audit.services import actor_for
+from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core.errors import FieldError, InvalidInputError
 from omni_privacy.dsr import consent_bridge, stores_bridge
 from omni_privacy.dsr.domain import portability
@@ -48,6 +48,7 @@ from omni_privacy.registry.writers import holdings_rectify
 from omni_privacy.retention import ledger
 from omni_privacy.retention.selectors import active_holds
 from omni_privacy.retention.sweep import Holds, apply_chunk, select_person_due
+from omni_privacy.transfers.services import require_transfer
 
 RECTIFIABLE = ("full_name", "phone", "preferred_language")
 
@@ -446,3 +447,22 @@ def _withdrawal(request: RightsRequest, *, actor: str, now: dt.datetime, today: 
         ],
         outcome={"scopes": scopes},
     )
+
+
+def dsr_portability_transfer(*, request: RightsRequest, user: User, recipient_key: str) -> None:
+    """QC s.27, GDPR 20: the portability export sent to a third party the person named. That
+    party is a recipient of the transfers register: refused (and an alarm) without its current
+    assessment and agreement (notice §6, transfers/services.py)."""
+    require_privacy_officer(user)
+    actor = actor_for(user)
+    if request.kind != Kind.PORTABILITY or request.state != State.FULFILLED:
+        raise ValueError("only a fulfilled portability request is transferred")
+    require_transfer(kind="portability", recipient_key=recipient_key, actor=actor)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="dsr.portability_transferred",
+            object_type="rights_request",
+            object_id=str(request.public_id),
+            payload={"recipient": recipient_key, "exports": request.outcome.get("exports", [])},
+        )

@@ -233,6 +233,9 @@ def outbox_deliver_due(*, now: dt.datetime | None = None) -> DeliveryReport:
     """One delivery round (see the module docstring). Returns what it did."""
     now = now or clock.now()
     report = DeliveryReport()
+    if any(check() for check in hooks.before_round):  # the relay's assessment (notice §6)
+        report.held_back = OutboxMessage.objects.filter(_claimable(now)).count()
+        return report
     started = OutboxMessage.objects.filter(
         last_attempt_at__gt=now - dt.timedelta(minutes=1)
     ).count()

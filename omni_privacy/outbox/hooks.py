@@ -11,3 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 before_send: list[Callable[[Any], str | None]] = []
+
+# Checks run once before a delivery round, with no argument (the transfers app registers the
+# mail relay's assessment, notice §6). A reason holds the whole round back: every message stays
+# queued, nothing is lost, and the check itself records the alarm.
+before_round: list[Callable[[], str | None]] = []

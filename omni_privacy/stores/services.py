@@ -32,6 +32,7 @@ from omni_privacy.stores.domain.results import (
     FAILED,
     AccessResult,
     ErasureResult,
+    Failure,
     Identity,
 )
 from omni_privacy.stores.domain.scan import ScanReport, scan
@@ -40,6 +41,7 @@ from omni_privacy.stores.erasure import erase_person
 from omni_privacy.stores.models import ExternalStore
 from omni_privacy.stores.sampling import sample_values
 from omni_privacy.stores.selectors import store_connection_url, store_dataset, store_schema
+from omni_privacy.transfers.services import TransferRefused, require_transfer
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
@@ -242,12 +244,24 @@ def _ready(store: ExternalStore) -> tuple[Dataset, Plan, Schema]:
     raise StoreInputError(errors(problems) or [Problem("dataset", "dataset_invalid")])
 
 
+def _transfer_refused(store: ExternalStore, actor: str) -> Failure | None:
+    """Notice §6: a store is a recipient; no access or erasure without its current assessment
+    (transfers/services.py records the refusal and its alarm)."""
+    try:
+        require_transfer(kind="store", recipient_key=store.name, actor=actor)
+    except TransferRefused as refused:
+        return Failure("transfer_refused", {"name": store.name, "reason": refused.code})
+    return None
+
+
 def store_access(*, actor: str, store: ExternalStore, email: str, sink: RowSink) -> AccessResult:
     """Stream what the store holds about the person to ``sink`` (one set-based query per
     table, following the references from the identity), and audit it by digest."""
     identity, digest = _identity(email)
     dataset, plan, schema = _ready(store)
     try:
+        if refused := _transfer_refused(store, actor):
+            raise StoreError(refused)
         tables = access_rows(_engine(store), dataset=dataset, plan=plan, schema=schema,
                              identity=identity, sink=sink)  # fmt: skip
         result = AccessResult(store.name, DONE, tables)
@@ -276,6 +290,8 @@ def store_erase(*, actor: str, store: ExternalStore, email: str) -> ErasureResul
     identity, digest = _identity(email)
     dataset, plan, schema = _ready(store)
     try:
+        if refused := _transfer_refused(store, actor):
+            raise StoreError(refused)
         engine = _engine(store)
     except StoreError as error:
         result = ErasureResult(store.name, FAILED, failure=error.failure)

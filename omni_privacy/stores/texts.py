@@ -72,6 +72,10 @@ MESSAGES = {
     "statement_failed": gettext_noop(
         "the statement on %(table)s failed (%(error)s %(sqlstate)s): nothing was changed"
     ),
+    "transfer_refused": gettext_noop(
+        "the store %(name)s has no current privacy impact assessment (notice §6): assess it "
+        "in the recipients register"
+    ),
     "remains": gettext_noop("the re-query still found the person's data: nothing was changed"),
 }
 

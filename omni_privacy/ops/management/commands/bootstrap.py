@@ -22,6 +22,7 @@ from omni_privacy.accounts.permissions import may_hold_delegation
 from omni_privacy.accounts.services import privacy_officer_delegate, staff_create
 from omni_privacy.core import clock
 from omni_privacy.core.clock import parse_as_of
+from omni_privacy.demo.recipients import demo_recipients
 from omni_privacy.notices.shipped import EFFECTIVE, shipped_notice_publish
 from omni_privacy.ops.management.commands.run import served_url
 from omni_privacy.registry.models import Person
@@ -93,6 +94,13 @@ class Command(BaseCommand):
                     at=clock.now(),
                 )
             created.append((username, team))
+        # Notice §6: the relay and Omni's infrastructure assessed, so that mail flows.
+        first_officer = user_model.objects.filter(username=DEMO_ACCOUNTS[0][0]).first()
+        if first_officer is not None and demo_recipients(
+            officer=first_officer, today=clock.today()
+        ):
+            self.stdout.write(_("Demo recipients registered: the mail relay is assessed."))
+            did_something = True
         if not did_something and not created:
             self.stdout.write(_("Already bootstrapped: nothing to do."))
             return

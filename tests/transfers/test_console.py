@@ -1,0 +1,54 @@
+"""The Registers pages: recipients (list, detail, assessment) and mergers, FR/EN."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from omni_privacy.transfers.models import Recipient
+from omni_privacy.transfers.services import recipient_register
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(client: Client) -> Client:
+    client.force_login(StaffFactory(officer=True))
+    return client
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "Recipients and transfers"),
+                                                 ("fr", "Destinataires et communications")])  # fmt: skip
+def test_the_register_lists_recipients_and_says_which_are_refused(
+    officer_client: Client, language: str, title: str
+) -> None:
+    officer_client.cookies["django_language"] = language
+    recipient_register(actor="t", kind="buyer", key="b", name="Buyer Inc.", jurisdiction="ON")
+    html = officer_client.get(reverse("console:recipients"), HTTP_ACCEPT_LANGUAGE=language)
+    text = html.content.decode()
+    assert title in text and "Buyer Inc." in text
+
+
+def test_an_officer_registers_then_assesses_a_recipient(officer_client: Client) -> None:
+    response = officer_client.post(reverse("console:recipients"), {
+        "kind": "buyer", "key": "acme", "name": "Acme", "jurisdiction": "Ontario"})  # fmt: skip
+    recipient = Recipient.objects.get(key="acme")
+    assert response.status_code == 302
+    url = reverse("console:recipient", args=[recipient.public_id])
+    response = officer_client.post(url, {
+        "sensitivity": "low", "purposes": "the deal", "protection_measures": "contract",
+        "legal_framework": "Ontario", "conclusion": "adequate", "agreement_reference": "A-1",
+        "agreement_date": "2026-01-01", "reassess_on": "2099-01-01",
+    })  # fmt: skip
+    assert response.status_code == 302
+    recipient.refresh_from_db()
+    assert recipient.conclusion == "adequate" and recipient.approved_at is not None
+
+
+def test_the_merger_pages_render_and_are_for_officers_only(client: Client) -> None:
+    client.force_login(StaffFactory())
+    assert client.get(reverse("console:mergers")).status_code == 403
+    client.force_login(StaffFactory(officer=True))
+    assert client.get(reverse("console:mergers")).status_code == 200
