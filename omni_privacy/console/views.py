@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
 from omni_privacy.audit.services import person_read_record
+from omni_privacy.conformance.runs import conformance_alarm
 from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
 from omni_privacy.console.labels import holding_view
 from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
@@ -35,6 +36,7 @@ from omni_privacy.core import clock
 from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import InstanceSync, instance_syncs
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.registers.selectors import incident_alarms
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_search
 from omni_privacy.retention.selectors import legal_holds, retention_overview
@@ -95,6 +97,9 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         "rights": request_figures(today=as_of) if is_officer else None,
         # Issue 17: a store unreachable or an erasure blocked there is an alarm.
         "stores_health": stores_health() if is_officer else None,
+        # Issue 16: an incident clock due or overdue; the daily conformance run failing.
+        "incidents": incident_alarms(now=clock.now()) if is_officer else None,
+        "conformance_alarm": conformance_alarm() if is_officer else None,
     }
 
 

@@ -74,7 +74,9 @@ class Incident(PublicIdModel):
     advice = models.TextField(blank=True, help_text="what the persons may do (s.5 ¶1 (5))")
     closed_at = models.DateTimeField(null=True, blank=True)
     kept_until = models.DateField(help_text="s.7 ¶2: at least 5 years after awareness")
-    reminded = models.JSONField(default=dict, help_text="clock:state -> when the officers were told")
+    reminded = models.JSONField(
+        default=dict, help_text="clock:state -> when the officers were told"
+    )
 
     class Meta:
         ordering = ["-aware_at", "-id"]

@@ -91,7 +91,9 @@ def test_the_access_report_lists_what_the_law_lets_the_person_see(officer, perso
     )
     services.disclosure_record(
         actor=officer,
-        data=_disclosure(notice="deferred", notice_reason="inquiry", deferred_until=dt.date(2027, 1, 1)),
+        data=_disclosure(
+            notice="deferred", notice_reason="inquiry", deferred_until=dt.date(2027, 1, 1)
+        ),
         persons=persons[:1],
         approver=officer,
         at=NOW,
@@ -136,10 +138,16 @@ def test_an_incident_is_recorded_assessed_and_updated_with_audit_events(officer,
     incident.refresh_from_db()
     assert incident.serious_risk is True
     services.incident_update(
-        actor=officer, incident=incident, at=NOW, cai_notified_at=NOW, measures="Mots de passe changés."
+        actor=officer,
+        incident=incident,
+        at=NOW,
+        cai_notified_at=NOW,
+        measures="Mots de passe changés.",
     )
     actions = list(
-        AuditEvent.objects.filter(object_id=str(incident.public_id)).values_list("action", flat=True)
+        AuditEvent.objects.filter(object_id=str(incident.public_id)).values_list(
+            "action", flat=True
+        )
     )
     assert actions == ["incident.recorded", "incident.assessed", "incident.updated"]
     assert "portable" not in str(AuditEvent.objects.values_list("payload", flat=True))
@@ -170,7 +178,12 @@ def test_persons_are_told_in_their_language_through_the_outbox(officer, persons)
     assert set(by_language) == {"fr", "en"}
     french, english = by_language["fr"].body_text, by_language["en"].body_text
     # Regulation s.5: information concerned, circumstances, date, measures, advice, contact.
-    for needle in ("Noms et adresses courriel", "portable", "2026-11-24", "info@omni-assistant.net"):
+    for needle in (
+        "Noms et adresses courriel",
+        "portable",
+        "2026-11-24",
+        "info@omni-assistant.net",
+    ):
         assert needle in french
     assert "What you can do" in english
     assert "Ce que vous pouvez faire" in french

@@ -39,9 +39,9 @@ def incident_problems(facts: IncidentFacts) -> list[str]:
         problems.append("occurred_from")  # s.7 ¶1 (3): the date or period
     elif facts.occurred_until is not None and facts.occurred_until < facts.occurred_from:
         problems.append("occurred_until")
-    if facts.aware_at is None:
-        problems.append("aware_at")
-    elif facts.occurred_from is not None and facts.aware_at.date() < facts.occurred_from:
+    if facts.aware_at is None or (
+        facts.occurred_from is not None and facts.aware_at.date() < facts.occurred_from
+    ):
         problems.append("aware_at")
     if facts.persons_count is None or facts.persons_count < 0:
         problems.append("persons_count")  # s.7 ¶1 (5): the number, or an estimate

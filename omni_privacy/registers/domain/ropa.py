@@ -24,7 +24,10 @@ SECURITY = (
     ("Conservation et destruction automatiques selon l’avis (§4, §5)",
      "Automatic retention and destruction under the notice (§4, §5)"),
 )  # fmt: skip
-OMNI_INFRASTRUCTURE = ("Infrastructure d’Omni (Québec, Canada)", "Omni's infrastructure (Quebec, Canada)")
+OMNI_INFRASTRUCTURE = (
+    "Infrastructure d’Omni (Québec, Canada)",
+    "Omni's infrastructure (Quebec, Canada)",
+)
 NO_TRANSFER = ("Aucun transfert hors du Québec", "No transfer outside Quebec")
 
 
@@ -102,9 +105,15 @@ def _software_activities(language: str) -> list[Activity]:
         ("L’instance du client (les données y restent)", "The customer's instance (the data stay there)"),
         language,
     )  # fmt: skip
-    users = (_pick(("Utilisateurs des solutions logicielles", "Users of the software solutions"), language),)
+    users = (
+        _pick(
+            ("Utilisateurs des solutions logicielles", "Users of the software solutions"), language
+        ),
+    )
     contract = (_pick(("Exécution d’un contrat", "Performance of a contract"), language),)
-    keep = (_pick(("Selon l’instance du client", "As the customer's instance keeps them"), language),)
+    keep = (
+        _pick(("Selon l’instance du client", "As the customer's instance keeps them"), language),
+    )
     common = {"persons": users, "legal_bases": contract, "retention": keep,
               "recipients": (instance,), "transfers": (_pick(NO_TRANSFER, language),),
               "security": ()}  # fmt: skip
@@ -116,16 +125,21 @@ def _software_activities(language: str) -> list[Activity]:
             name=_pick(("Données d’utilisation", "Usage data"), language),
             data=(
                 _pick(
-                    ("Adresse IP publique, navigateur et version, date et heure de connexion, "
-                     "identifiants de l’appareil, données de diagnostic",
-                     "Public IP address, browser and version, time and date of connection, "
-                     "device identifiers, diagnostic data"),
+                    (
+                        "Adresse IP publique, navigateur et version, date et heure de connexion, "
+                        "identifiants de l’appareil, données de diagnostic",
+                        "Public IP address, browser and version, time and date of connection, "
+                        "device identifiers, diagnostic data",
+                    ),
                     language,
                 ),
             ),  # fmt: skip
             purpose_text=_pick(
-                ("Fonctionnement et diagnostic des solutions logicielles",
-                 "Operation and diagnosis of the software solutions"), language
+                (
+                    "Fonctionnement et diagnostic des solutions logicielles",
+                    "Operation and diagnosis of the software solutions",
+                ),
+                language,
             ),  # fmt: skip
             **common,  # type: ignore[arg-type]
         ),
@@ -136,10 +150,13 @@ def _software_activities(language: str) -> list[Activity]:
             name=_pick(("Témoins d’authentification", "Authentication cookies"), language),
             data=(_pick(("Identifiant de session", "Session identifier"), language),),
             purpose_text=_pick(
-                ("Identifier la session et prévenir l’utilisation frauduleuse des comptes "
-                 "(essentiels ; les sites publics n’en déposent aucun)",
-                 "Identify the session and prevent fraudulent use of accounts (essential; "
-                 "the public websites set none)"), language
+                (
+                    "Identifier la session et prévenir l’utilisation frauduleuse des comptes "
+                    "(essentiels ; les sites publics n’en déposent aucun)",
+                    "Identify the session and prevent fraudulent use of accounts (essential; "
+                    "the public websites set none)",
+                ),
+                language,
             ),  # fmt: skip
             **common,  # type: ignore[arg-type]
         ),

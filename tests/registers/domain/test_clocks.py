@@ -94,7 +94,12 @@ def test_the_register_is_kept_five_years() -> None:
 
 @pytest.mark.parametrize(
     ("sensitivity", "likelihood", "serious"),
-    [("low", "high", True), ("high", "medium", True), ("high", "low", False), ("medium", "medium", False)],
+    [
+        ("low", "high", True),
+        ("high", "medium", True),
+        ("high", "low", False),
+        ("medium", "medium", False),
+    ],
 )
 def test_serious_risk_default(sensitivity: str, likelihood: str, serious: bool) -> None:
     facts = incidents.RiskFacts(sensitivity, "phishing", likelihood, officers_consulted=1)

@@ -11,7 +11,10 @@ def test_every_source_and_purpose_of_the_policy_is_an_activity(policy) -> None:
     pairs = {(row.source, row.purpose) for row in rows}
     expected = {(s.id, p) for s in policy.sources.values() for p in s.purposes}
     assert expected <= pairs
-    assert pairs - expected == {("usage_data", "diagnostics"), ("authentication_cookies", "session")}
+    assert pairs - expected == {
+        ("usage_data", "diagnostics"),
+        ("authentication_cookies", "session"),
+    }
     profile = next(r for r in rows if r.source == "software_profile")
     assert "System administrator" in profile.persons
     assert "Email address" in profile.data
