@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from omni_privacy.accounts.models import User
@@ -37,11 +38,11 @@ from omni_privacy.registers.ropa import activities, activities_csv
 from omni_privacy.registers.selectors import all_disclosures, incident_views
 
 DONE = {
-    "disclosure": "The disclosure is recorded.",
-    "incident": "The incident is recorded: its clocks run from the moment Omni learned of it.",
-    "assessed": "The assessment is recorded.",
-    "updated": "The incident is updated.",
-    "notified": "The notices to the persons are queued in the outbox.",
+    "disclosure": _("The disclosure is recorded."),
+    "incident": _("The incident is recorded: its clocks run from the moment Omni learned of it."),
+    "assessed": _("The assessment is recorded."),
+    "updated": _("The incident is updated."),
+    "notified": _("The notices to the persons are queued in the outbox."),
 }
 
 
@@ -55,7 +56,7 @@ def _language() -> str:
 
 def _done(request: HttpRequest) -> tuple[str, str] | None:
     key = request.GET.get("done", "")
-    return ("ok", str(translation.gettext(DONE[key]))) if key in DONE else None
+    return ("ok", str(DONE[key])) if key in DONE else None
 
 
 def _form_errors(form: Any, refused: InvalidInputError) -> None:

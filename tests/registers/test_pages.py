@@ -29,14 +29,10 @@ def client(officer) -> Client:
     return browser
 
 
-def _get(client: Client, path: str, language: str = "en", **params):
-    return client.get(path, params, HTTP_ACCEPT_LANGUAGE=language, headers={"cookie": ""})
-
-
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_each_page_answers_in_both_languages(client, page, language) -> None:
-    client.cookies["django_language"] = language
+    client.post("/console/language/", {"language": language})
     response = client.get(f"/console/registers/{page}/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -142,7 +138,6 @@ def test_the_records_of_processing_list_each_source_and_purpose(client) -> None:
     assert {(s.id, p) for s in policy.sources.values() for p in s.purposes} <= pairs
     assert ("authentication_cookies", "session") in pairs
     assert ("usage_data", "diagnostics") in pairs
-    client.cookies["django_language"] = "fr"
     page = client.get("/console/registers/records/").content.decode()
     assert "Témoins d’authentification" in page
     pdf = client.get("/console/registers/records/", {"format": "pdf"})
@@ -155,10 +150,10 @@ def test_the_conformance_page_and_pdf_name_the_audit_head(client) -> None:
     head = AuditChainHead.objects.get(id=1)
     assert head.hash in page
     assert "§12" in page
-    assert "unchecked" in page  # §1 has no check: listed, not hidden
+    assert "non vérifié" in page  # §1 has no check: listed, not hidden
     pdf = client.get("/console/registers/conformance/", {"as_of": "2026-11-25", "format": "pdf"})
     assert pdf.content.startswith(b"%PDF-")
-    assert 'conformance-en-2026-11-25.pdf' in pdf["Content-Disposition"]
+    assert "conformance-fr-2026-11-25.pdf" in pdf["Content-Disposition"]
 
 
 def test_the_daily_run_raises_the_dashboard_alarm_on_the_first_failure(client, caplog) -> None:

@@ -17,9 +17,9 @@ from omni_privacy.policy.domain.schema import Policy
 SECURITY = (
     ("Renseignements personnels chiffrés au repos (champs scellés)",
      "Personal information encrypted at rest (sealed fields)"),
-    ("Accès par équipe et par source ; responsables de la protection désignés par écrit (§12)",
+    ("Accès par équipe et par source ; responsables de la protection désignés par écrit (§12)",
      "Access by team and source; privacy officers appointed in writing (§12)"),
-    ("Journal d’audit chaîné et infalsifiable ; aucune donnée personnelle en clair dans les journaux",
+    ("Journal d’audit chaîné et infalsifiable ; aucune donnée personnelle en clair dans les journaux",
      "Hash-chained, append-only audit log; no personal data in clear in logs"),
     ("Conservation et destruction automatiques selon l’avis (§4, §5)",
      "Automatic retention and destruction under the notice (§4, §5)"),
@@ -152,7 +152,7 @@ def _software_activities(language: str) -> list[Activity]:
             purpose_text=_pick(
                 (
                     "Identifier la session et prévenir l’utilisation frauduleuse des comptes "
-                    "(essentiels ; les sites publics n’en déposent aucun)",
+                    "(essentiels ; les sites publics n’en déposent aucun)",
                     "Identify the session and prevent fraudulent use of accounts (essential; "
                     "the public websites set none)",
                 ),
