@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.db import transaction
 
@@ -25,7 +26,7 @@ def conformance_run(*, as_of: dt.date, now: dt.datetime) -> tuple[ConformanceRun
     """Run the report, record the run and its audit event. The first failure after a passing
     run (or the first run) is logged as an ERROR, by clause code only."""
     report = conformance_report(as_of=as_of)
-    failures = [
+    failures: list[dict[str, Any]] = [
         {"clause": c.clause, "code": c.code, "params": c.params}
         for c in report.checks
         if c.outcome == FAIL

@@ -37,8 +37,12 @@ class PersonsField(forms.CharField):
 class DisclosureForm(forms.Form):
     requester_kind = forms.ChoiceField(
         label=_("Who asked"),
-        choices=[("court", _("A court")), ("agency", _("An agency")), ("other", _("Another organisation"))],
-    )  # fmt: skip
+        choices=[
+            ("court", _("A court")),
+            ("agency", _("An agency")),
+            ("other", _("Another organisation")),
+        ],
+    )
     requester = forms.CharField(
         label=_("Name of the court, agency or organisation"), max_length=200
     )
@@ -113,9 +117,13 @@ class AssessmentForm(forms.Form):
     likelihood = forms.ChoiceField(label=_("Likelihood of injurious use"), choices=LEVELS)
     serious = forms.ChoiceField(
         label=_("Conclusion"),
-        choices=[("", _("As the rule says")), ("yes", _("A risk of serious injury")), ("no", _("No risk of serious injury"))],
+        choices=[
+            ("", _("As the rule says")),
+            ("yes", _("A risk of serious injury")),
+            ("no", _("No risk of serious injury")),
+        ],
         required=False,
-    )  # fmt: skip
+    )
     officers = forms.ModelMultipleChoiceField(
         label=_("Privacy officers consulted"),
         queryset=User.objects.none(),

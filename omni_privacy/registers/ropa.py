@@ -23,7 +23,7 @@ def activities(*, language: str) -> list[Activity]:
     relay = (f"Relais de courriel ({settings.OMNI_SMTP_HOST})",
              f"Mail relay ({settings.OMNI_SMTP_HOST})")  # fmt: skip
     stores = [
-        (f"Base de données externe « {name} »", f"External database “{name}”")
+        (f"Base de données externe «\u00a0{name}\u00a0»", f"External database “{name}”")
         for name in ExternalStore.objects.order_by("name").values_list("name", flat=True)
     ]
     recipients = {source: [relay, *stores] for source in policy.sources}

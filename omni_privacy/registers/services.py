@@ -142,7 +142,10 @@ def incident_record(
             )
         )
     )
-    assert data.aware_at is not None  # noqa: S101 - checked above
+    # Checked above (incident_problems names each missing one).
+    assert data.aware_at is not None  # noqa: S101
+    assert data.occurred_from is not None  # noqa: S101
+    assert data.persons_count is not None  # noqa: S101
     with transaction.atomic():
         incident = Incident.objects.create(
             kind=data.kind,

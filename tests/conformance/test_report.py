@@ -50,9 +50,7 @@ def test_each_clause_is_checked_or_listed_as_unchecked(people) -> None:  # noqa:
     tops = {check.clause.split()[0].split(".")[0] for check in report.checks}
     assert _outcome(report, "incidents_on_time") == PASS
     assert _outcome(report, "disclosures_deferred") == PASS
-    assert {"§1", "§6", "§10", "§11"} <= {
-        c.clause for c in report.checks if c.outcome == UNCHECKED
-    }
+    assert {"§1", "§6", "§10", "§11"} <= {c.clause for c in report.checks if c.outcome == UNCHECKED}
     assert "§12" in tops
 
 

@@ -159,7 +159,8 @@ def test_the_conformance_page_and_pdf_name_the_audit_head(client) -> None:
 def test_the_daily_run_raises_the_dashboard_alarm_on_the_first_failure(client, caplog) -> None:
     # One officer only: §12 fails.
     run, report = conformance_run(as_of=dt.date(2026, 11, 25), now=NOW)
-    assert run.failed and report.failed
+    assert run.failed
+    assert report.failed
     assert any(f["code"] == "two_officers" for f in run.failures)
     assert "conformance report failing" in caplog.text
     assert AuditEvent.objects.filter(action="conformance.run").count() == 1

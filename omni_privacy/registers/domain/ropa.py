@@ -1,5 +1,5 @@
 """Records of processing activities, generated (GDPR art. 30(1); Quebec P-39.1 s.3.2 asks for
-the governance policies; issue 16 point 5): one activity per source × purpose of the policy
+the governance policies; issue 16 point 5): one activity per source x purpose of the policy
 file, plus the usage data (§2.2) and the authentication cookies (§2.3) as what they are:
 collected by the software solutions and kept in the customer's instance, not by Omni's
 privacy system. Pure: the policy and the recipients come in as arguments.
@@ -17,9 +17,9 @@ from omni_privacy.policy.domain.schema import Policy
 SECURITY = (
     ("Renseignements personnels chiffrés au repos (champs scellés)",
      "Personal information encrypted at rest (sealed fields)"),
-    ("Accès par équipe et par source ; responsables de la protection désignés par écrit (§12)",
+    ("Accès par équipe et par source\u00a0; responsables de la protection désignés par écrit (§12)",
      "Access by team and source; privacy officers appointed in writing (§12)"),
-    ("Journal d’audit chaîné et infalsifiable ; aucune donnée personnelle en clair dans les journaux",
+    ("Journal d’audit chaîné et infalsifiable\u00a0; aucune donnée personnelle en clair",
      "Hash-chained, append-only audit log; no personal data in clear in logs"),
     ("Conservation et destruction automatiques selon l’avis (§4, §5)",
      "Automatic retention and destruction under the notice (§4, §5)"),
@@ -99,65 +99,63 @@ def records_of_processing(
     return activities + _software_activities(language)
 
 
+USAGE_DATA = (
+    (
+        "Adresse IP publique, navigateur et version, date et heure de connexion, identifiants "
+        "de l’appareil, données de diagnostic"
+    ),
+    (
+        "Public IP address, browser and version, time and date of connection, device "
+        "identifiers, diagnostic data"
+    ),
+)
+USAGE_PURPOSE = (
+    "Fonctionnement et diagnostic des solutions logicielles",
+    "Operation and diagnosis of the software solutions",
+)
+COOKIE_PURPOSE = (
+    (
+        "Identifier la session et prévenir l’utilisation frauduleuse des comptes "
+        "(essentiels\u00a0; les sites publics n’en déposent aucun)"
+    ),
+    (
+        "Identify the session and prevent fraudulent use of accounts (essential; the public "
+        "websites set none)"
+    ),
+)
+INSTANCE = (
+    "L’instance du client (les données y restent)",
+    "The customer's instance (the data stay there)",
+)
+USERS = ("Utilisateurs des solutions logicielles", "Users of the software solutions")
+CONTRACT = ("Exécution d’un contrat", "Performance of a contract")
+KEPT_THERE = ("Selon l’instance du client", "As the customer's instance keeps them")
+
+
 def _software_activities(language: str) -> list[Activity]:
     """§2.2 and §2.3: processed by the software solutions in the customer's own instance."""
-    instance = _pick(
-        ("L’instance du client (les données y restent)", "The customer's instance (the data stay there)"),
-        language,
-    )  # fmt: skip
-    users = (
-        _pick(
-            ("Utilisateurs des solutions logicielles", "Users of the software solutions"), language
-        ),
-    )
-    contract = (_pick(("Exécution d’un contrat", "Performance of a contract"), language),)
-    keep = (
-        _pick(("Selon l’instance du client", "As the customer's instance keeps them"), language),
-    )
-    common = {"persons": users, "legal_bases": contract, "retention": keep,
-              "recipients": (instance,), "transfers": (_pick(NO_TRANSFER, language),),
-              "security": ()}  # fmt: skip
+
+    def activity(source: str, purpose: str, section: str, *, name: tuple[str, str],
+                 data: tuple[str, str], why: tuple[str, str]) -> Activity:  # fmt: skip
+        return Activity(
+            source=source,
+            purpose=purpose,
+            section=section,
+            name=_pick(name, language),
+            persons=(_pick(USERS, language),),
+            data=(_pick(data, language),),
+            purpose_text=_pick(why, language),
+            legal_bases=(_pick(CONTRACT, language),),
+            retention=(_pick(KEPT_THERE, language),),
+            recipients=(_pick(INSTANCE, language),),
+            transfers=(_pick(NO_TRANSFER, language),),
+            security=(),
+        )
+
     return [
-        Activity(
-            source="usage_data",
-            purpose="diagnostics",
-            section="§2.2",
-            name=_pick(("Données d’utilisation", "Usage data"), language),
-            data=(
-                _pick(
-                    (
-                        "Adresse IP publique, navigateur et version, date et heure de connexion, "
-                        "identifiants de l’appareil, données de diagnostic",
-                        "Public IP address, browser and version, time and date of connection, "
-                        "device identifiers, diagnostic data",
-                    ),
-                    language,
-                ),
-            ),  # fmt: skip
-            purpose_text=_pick(
-                (
-                    "Fonctionnement et diagnostic des solutions logicielles",
-                    "Operation and diagnosis of the software solutions",
-                ),
-                language,
-            ),  # fmt: skip
-            **common,  # type: ignore[arg-type]
-        ),
-        Activity(
-            source="authentication_cookies",
-            purpose="session",
-            section="§2.3",
-            name=_pick(("Témoins d’authentification", "Authentication cookies"), language),
-            data=(_pick(("Identifiant de session", "Session identifier"), language),),
-            purpose_text=_pick(
-                (
-                    "Identifier la session et prévenir l’utilisation frauduleuse des comptes "
-                    "(essentiels ; les sites publics n’en déposent aucun)",
-                    "Identify the session and prevent fraudulent use of accounts (essential; "
-                    "the public websites set none)",
-                ),
-                language,
-            ),  # fmt: skip
-            **common,  # type: ignore[arg-type]
-        ),
-    ]
+        activity("usage_data", "diagnostics", "§2.2",
+                 name=("Données d’utilisation", "Usage data"), data=USAGE_DATA, why=USAGE_PURPOSE),
+        activity("authentication_cookies", "session", "§2.3",
+                 name=("Témoins d’authentification", "Authentication cookies"),
+                 data=("Identifiant de session", "Session identifier"), why=COOKIE_PURPOSE),
+    ]  # fmt: skip

@@ -1,4 +1,4 @@
-"""The records of processing list each source × purpose of the policy, and the usage data and
+"""The records of processing list each source x purpose of the policy, and the usage data and
 authentication cookies as what they are. No database."""
 
 from __future__ import annotations
