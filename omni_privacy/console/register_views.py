@@ -9,7 +9,7 @@ import uuid
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,10 +30,11 @@ from omni_privacy.console.views import require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.errors import AppError, InvalidInputError
 from omni_privacy.core.pdf import render_pdf
+from omni_privacy.dsr.disclosures import disclosure_package, disclosure_package_open
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registers import services
 from omni_privacy.registers.domain.incidents import RiskFacts
-from omni_privacy.registers.models import Incident
+from omni_privacy.registers.models import Disclosure, Incident
 from omni_privacy.registers.ropa import activities, activities_csv
 from omni_privacy.registers.selectors import all_disclosures, incident_views
 
@@ -94,7 +95,7 @@ def disclosures(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.disclosure_record(
+                disclosure = services.disclosure_record(
                     actor=_staff(request),
                     data=services.DisclosureInput(
                         requester_kind=data["requester_kind"],
@@ -114,6 +115,7 @@ def disclosures(request: HttpRequest) -> HttpResponse:
             except InvalidInputError as refused:
                 _form_errors(form, refused)
             else:
+                disclosure_package(disclosure=disclosure, actor=_staff(request))
                 return redirect(f"{reverse('console:disclosures')}?done=disclosure")
     labels = dict(choices)
     rows = [(item, [labels.get(c, c) for c in item.categories]) for item in all_disclosures()]
@@ -123,6 +125,20 @@ def disclosures(request: HttpRequest) -> HttpResponse:
         {"here": "disclosures", "form": form, "rows": rows, "notice": _done(request)},
         status=status,
     )
+
+
+@require_safe
+@login_required
+def disclosure_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The package of a disclosure, exactly as released (the read is audited)."""
+    require_officer(request)
+    item = get_object_or_404(Disclosure, public_id=public_id)
+    html = disclosure_package_open(disclosure=item, actor=_staff(request))
+    if html is None:
+        raise Http404
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="disclosure-{item.public_id}.html"'
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -76,6 +76,11 @@ urlpatterns = [
     path("officers/<uuid:public_id>/revoke/", notice_views.officer_revoke, name="officer_revoke"),
     # Registers (issue 16): disclosures, incidents, records of processing, conformance.
     path("registers/disclosures/", register_views.disclosures, name="disclosures"),
+    path(
+        "registers/disclosures/<uuid:public_id>/package/",
+        register_views.disclosure_download,
+        name="disclosure_package",
+    ),
     path("registers/incidents/", register_views.incidents, name="incidents"),
     path("registers/incidents/<uuid:public_id>/", register_views.incident, name="incident"),
     path(

@@ -170,3 +170,43 @@ def test_the_daily_run_raises_the_dashboard_alarm_on_the_first_failure(client, c
     conformance_run(as_of=dt.date(2026, 11, 26), now=NOW + dt.timedelta(days=1))
     assert "conformance report failing" not in caplog.text  # the first failure only
     assert ConformanceRun.objects.count() == 2
+
+
+def test_a_recorded_disclosure_has_its_package_exactly_as_released(client, officer, persons):
+    client.post(
+        "/console/registers/disclosures/",
+        {
+            "requester_kind": "court",
+            "requester": "Cour supérieure",
+            "ground": "legal_authority",
+            "authority": "Ordonnance 500-17-000000-265",
+            "persons": str(persons[0].public_id),
+            "categories": ["email"],
+            "disclosed_on": "2026-11-25",
+            "approver": officer.pk,
+            "notice": "told",
+        },
+    )
+    disclosure = Disclosure.objects.get()
+    assert len(disclosure.package_digest) == 64
+    assert AuditEvent.objects.filter(action="disclosure.package").count() == 1
+    response = client.get(f"/console/registers/disclosures/{disclosure.public_id}/package/")
+    html = response.content.decode()
+    assert "lea@example.com" in html
+    assert "Camille" not in html  # the full name was not disclosed
+    assert AuditEvent.objects.filter(action="disclosure.package_read").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "needle"),
+    [("/fr/gouvernance", "Qui est responsable"), ("/en/governance", "Who is responsible")],
+)
+def test_the_public_governance_summary_sets_no_cookie(path, needle) -> None:
+    response = Client().get(path)
+    assert response.status_code == 200
+    assert not response.cookies
+    html = response.content.decode()
+    assert needle in html
+    assert "Commission d’accès à l’information" in html
+    home = Client().get(path.rsplit("/", 1)[0] + "/").content.decode()
+    assert path in home

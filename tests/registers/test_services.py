@@ -208,3 +208,22 @@ def test_reminders_and_alarms_follow_the_clocks(officer, persons) -> None:
     assert reminders.count() == 2
     with translation.override("fr"):
         assert "en retard" in reminders.last().body_text
+
+
+def test_the_access_report_template_lists_the_visible_disclosures(officer, persons) -> None:
+    from django.template.loader import render_to_string
+
+    services.disclosure_record(
+        actor=officer, data=_disclosure(), persons=persons[:1], approver=officer, at=NOW
+    )
+    with translation.override("en"):
+        html = render_to_string(
+            "dsr/access_report.html",
+            {
+                "language": "en",
+                "holdings": [],
+                "disclosures": person_disclosures(persons[0], today=dt.date(2026, 12, 1)),
+            },
+        )
+    assert "Disclosures of your information without your consent" in html
+    assert "Cour du Québec, district de Montréal" in html
