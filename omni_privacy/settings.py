@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "omni_privacy.dsr",
     "omni_privacy.drp",
     "omni_privacy.conformance",
+    "omni_privacy.registers",
     "omni_privacy.console",
     "omni_privacy.portal",
     "omni_privacy.api",
@@ -240,6 +241,9 @@ OMNI_PUBLIC_URL = env_str("OMNI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"
 # a request closes its verification data and export files are purged.
 OMNI_DSR_LINK_DAYS = env_int("OMNI_DSR_LINK_DAYS", 7)
 OMNI_DSR_PURGE_DAYS = env_int("OMNI_DSR_PURGE_DAYS", 30)
+# Confidentiality incidents (docs/registers.md): Quebec says "promptly" (P-39.1 s.3.5); Omni's
+# internal target, in hours from the day it learned of the incident.
+OMNI_INCIDENT_TARGET_HOURS = env_int("OMNI_INCIDENT_TARGET_HOURS", 72)
 OMNI_DSR_REMINDER_DAYS = env_int("OMNI_DSR_REMINDER_DAYS", 7)
 # A request whose address is never verified is closed as expired after this many days.
 OMNI_DSR_UNVERIFIED_DAYS = env_int("OMNI_DSR_UNVERIFIED_DAYS", 7)

@@ -26,6 +26,9 @@ from omni_privacy.core import clock
 from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import instance_syncs
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.registers.domain.clocks import OVERDUE
+from omni_privacy.registers.models import Disclosure
+from omni_privacy.registers.selectors import incident_views
 from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.retention.domain.evaluator import Status
 from omni_privacy.retention.selectors import late_holdings
@@ -102,6 +105,22 @@ WORDS: dict[str, tuple[Any, Any]] = {
         ngettext_lazy(
             "%(count)s external store holds data the notice does not allow: %(stores)s",
             "%(count)s external stores hold data the notice does not allow: %(stores)s",
+            "count",
+        ),
+    ),
+    "disclosures_deferred": (
+        gettext_lazy("no disclosure is kept from its person past the end of its deferral"),
+        ngettext_lazy(
+            "%(count)s disclosure's deferral has ended: tell the person",
+            "%(count)s disclosures' deferrals have ended: tell the persons",
+            "count",
+        ),
+    ),
+    "incidents_on_time": (
+        gettext_lazy("no confidentiality incident is past its notification deadline"),
+        ngettext_lazy(
+            "%(count)s confidentiality incident is past its notification deadline",
+            "%(count)s confidentiality incidents are past their notification deadline",
             "count",
         ),
     ),
@@ -201,6 +220,25 @@ def _officers(as_of: dt.date) -> Check:
     return Check("§12", "two_officers", PASS if count >= 2 else FAIL, {"count": count})
 
 
+def _disclosures(as_of: dt.date) -> Check:
+    """§7: a disclosure kept from its person only while the law allows (its deferral); one
+    whose deferral ended is listed in the access report, and the person should be told."""
+    ended = Disclosure.objects.filter(notice="deferred", deferred_until__lt=as_of).count()
+    return Check("§7", "disclosures_deferred", WARN if ended else PASS, {"count": ended})
+
+
+def _incidents(as_of: dt.date) -> Check:
+    """§8: no open incident past a notification clock (GDPR 72 h; Quebec's internal target).
+    A notice sent late is in the register, not a failure of today."""
+    end = clock.start_of_day(as_of + dt.timedelta(days=1))
+    late = sum(
+        1
+        for view in incident_views(now=end, open_only=True)
+        if view.incident.aware_at < end and any(state == OVERDUE for _, state in view.clocks)
+    )
+    return Check("§8", "incidents_on_time", _ok(late), {"count": late})
+
+
 def check_words(check: Check) -> str:
     """The check in the active language."""
     passed, failed = WORDS[check.code]
@@ -243,6 +281,8 @@ def conformance_report(*, as_of: dt.date) -> Report:
         _public_cookies(),
         *_instances(as_of),
         *_retention(as_of),
+        _disclosures(as_of),
+        _incidents(as_of),
         _requests(as_of),
         _officers(as_of),
     ]

@@ -7,6 +7,7 @@ from omni_privacy.console import (
     intake_views,
     mailbox_views,
     notice_views,
+    register_views,
     request_views,
     retention_views,
     store_views,
@@ -81,4 +82,20 @@ urlpatterns = [
     path("mailbox/<str:name>/", mailbox_views.mailbox_read, name="mailbox_message"),
     path("officers/delegate/", notice_views.officer_delegate, name="officer_delegate"),
     path("officers/<uuid:public_id>/revoke/", notice_views.officer_revoke, name="officer_revoke"),
+    # Registers (issue 16): disclosures, incidents, records of processing, conformance.
+    path("registers/disclosures/", register_views.disclosures, name="disclosures"),
+    path(
+        "registers/disclosures/<uuid:public_id>/package/",
+        register_views.disclosure_download,
+        name="disclosure_package",
+    ),
+    path("registers/incidents/", register_views.incidents, name="incidents"),
+    path("registers/incidents/<uuid:public_id>/", register_views.incident, name="incident"),
+    path(
+        "registers/incidents/<uuid:public_id>/cai/",
+        register_views.incident_declaration,
+        name="incident_declaration",
+    ),
+    path("registers/records/", register_views.records, name="records"),
+    path("registers/conformance/", register_views.conformance, name="conformance"),
 ]

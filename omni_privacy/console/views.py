@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
 from omni_privacy.audit.services import person_read_record
+from omni_privacy.conformance.runs import conformance_alarm
 from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
 from omni_privacy.console.labels import holding_view
 from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
@@ -36,6 +37,7 @@ from omni_privacy.intake.selectors import instance_syncs, sync_findings
 from omni_privacy.outbox.mailbox import mailbox_in_use
 from omni_privacy.outbox.selectors import undelivered_count
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.registers.selectors import incident_alarms
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_page
 from omni_privacy.retention.selectors import legal_holds, retention_overview
@@ -98,6 +100,8 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         "stores_health": None,
         "mail": None,
         "transfers": None,
+        "incidents": None,
+        "conformance_alarm": None,
     }
     if not is_officer:
         return context
@@ -117,6 +121,9 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
         mail={"undelivered": undelivered_count(), "mailbox": mailbox_in_use()},
         # Notice §6: a refused transfer, an assessment past its re-assessment day.
         transfers=transfer_alarms(today=as_of),
+        # Issue 16: an incident clock due or overdue; the daily conformance run failing.
+        incidents=incident_alarms(now=clock.now()),
+        conformance_alarm=conformance_alarm(),
     )
     return context
 

@@ -41,6 +41,7 @@ from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.reads import access_lines
 from omni_privacy.dsr.services import locked, move
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.registers.selectors import person_disclosures
 from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
 from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.registry.services import person_erasure_request_record
@@ -153,6 +154,8 @@ def _access(
                 "authority_url": authority.url,
                 "stores": stores or [],
                 "reads": access_lines(request.person.public_id) if request.person else [],
+                # Notice §7: the disclosures about the person the law lets them see.
+                "disclosures": person_disclosures(request.person, today=today),
             },
         )
     export = export_store(request=request, kind="html", content=html, now=now)

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from omni_privacy.portal import home_views, notice_views, privacy_views, rights_views, views
+from omni_privacy.portal import (
+    governance_views,
+    home_views,
+    notice_views,
+    privacy_views,
+    rights_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -47,6 +54,8 @@ urlpatterns = [
         name="notice_compare_en",
     ),
     path(".well-known/gpc.json", privacy_views.gpc_json, name="gpc_json"),
+    path("fr/gouvernance", governance_views.governance, {"language": "fr"}, name="governance_fr"),
+    path("en/governance", governance_views.governance, {"language": "en"}, name="governance_en"),
     path(
         "fr/controle-global-de-confidentialite",
         privacy_views.gpc_page,

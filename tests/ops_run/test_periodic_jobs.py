@@ -36,6 +36,7 @@ def test_a_slot_is_enqueued_once_even_when_claimed_twice(settings):
     ]
     assert claim_and_enqueue(now=NOW + dt.timedelta(hours=2)) == [
         "drp_callbacks",
+        "incident_reminders_hourly",
         "mailings_close",
         "outbox_deliver",
         "reap_lost_tasks",

@@ -42,6 +42,8 @@ EXPECTED_PER_DAY = {
     "omni_privacy.audit.tasks.task_audit_verify": 1,
     "omni_privacy.retention.tasks.task_retention_run": 1,
     "omni_privacy.dsr.tasks.task_dsr_daily": 1,
+    "omni_privacy.registers.tasks.task_incident_reminders": 24,  # 1 hour
+    "omni_privacy.conformance.tasks.task_conformance_daily": 1,
 }
 
 
@@ -100,8 +102,10 @@ def _three_schedulers_over_a_day(site: Site, queue: redis.Redis) -> None:
     kept = 11  # core.periodic keeps a job's claims of its last CLAIMS_KEPT intervals
     assert dict(claims) == {
         "audit_verify_daily": 1,
+        "conformance_daily": 1,
         "drp_callbacks": kept,
         "dsr_daily": 1,
+        "incident_reminders_hourly": kept,
         "mailings_close": kept,
         "outbox_deliver": 4,  # its last 10 minutes hold 4 ticks
         "reap_lost_tasks": kept,
