@@ -108,6 +108,9 @@ def test_an_incident_is_recorded_then_assessed_and_declared(client, officer, per
     incident = Incident.objects.get()
     assert incident.persons.count() == 1
     detail = f"/console/registers/incidents/{incident.public_id}/"
+    page = client.get(detail).content.decode()
+    assert "Perte ou autre atteinte à la protection" in page
+    assert "Autorité RGPD (72 heures)" in page
     response = client.post(
         detail,
         {
