@@ -25,9 +25,9 @@ from omni_privacy.accounts.selectors import privacy_officers
 from omni_privacy.core import clock
 from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import instance_syncs
+from omni_privacy.policy.domain.retention import Status
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import LIVE_STATES, Holding
-from omni_privacy.retention.domain.evaluator import Status
 from omni_privacy.retention.selectors import late_holdings
 from omni_privacy.stores.models import ExternalStore
 

@@ -29,14 +29,13 @@ from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Organization, Person
+from omni_privacy.retention.holds import legal_hold_place, legal_hold_release, legal_holds
 from omni_privacy.retention.models import LegalHold
 from omni_privacy.retention.selectors import (
     anonymisation_register,
     due_by_clause,
-    legal_holds,
     retention_runs,
 )
-from omni_privacy.retention.services import legal_hold_place, legal_hold_release
 
 RUNS_SHOWN = 20
 REGISTER_ENTRIES_SHOWN = 50

@@ -28,8 +28,8 @@ from django.db.models import Count
 from django.utils.text import slugify
 from faker import Faker
 
+from omni_privacy.policy.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.demo_states import demo_holding_states_set
-from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, HoldingState, Instance, Organization
 from omni_privacy.registry.services import (

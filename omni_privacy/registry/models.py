@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 
 from omni_privacy.core.models import PublicIdModel, TimeStampedModel
+from omni_privacy.policy.domain.collection import personal_fields
+from omni_privacy.policy.loader import active_policy
 
 
 class Organization(TimeStampedModel):
@@ -214,8 +216,5 @@ class Holding(PublicIdModel):
 
     @property
     def held_fields(self) -> list[str]:
-        return [
-            name
-            for name in ("full_name", "email", "phone", "preferred_language")
-            if getattr(self, name)
-        ]
+        """The personal fields this holding holds a value for (the policy file's fields)."""
+        return [name for name in personal_fields(active_policy()) if getattr(self, name)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from omni_privacy.core.digest import email_digest
-from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
+from omni_privacy.policy.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.models import LIVE_STATES, Holding, Organization, Person
 

@@ -12,21 +12,20 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from omni_privacy.accounts.models import User
-from omni_privacy.core import clock
 from omni_privacy.core.digest import email_digest
+from omni_privacy.policy.domain.collection import personal_fields
+from omni_privacy.policy.domain.retention import Status, status_on
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.models import LIVE_STATES, Holding, Person
 from omni_privacy.retention import ledger
-from omni_privacy.retention.domain.evaluator import Status, status_on
-from omni_privacy.retention.models import AnonymisationEntry, LegalHold, RetentionRun
+from omni_privacy.retention.holds import held_q, hold_scope
+from omni_privacy.retention.models import AnonymisationEntry, RetentionRun
 
 CHUNK = 2000
-PERSONAL_FIELDS = ("full_name", "email", "phone", "preferred_language")
 
 
 class _Clauses:
@@ -125,6 +124,7 @@ class PersonHolding:
 def person_holdings(*, person: Person, as_of: dt.date) -> list[PersonHolding]:
     """Every holding of ``person`` (live ones first), with its retention status on ``as_of``."""
     clause = _Clauses()
+    personal = personal_fields(active_policy())
     result = []
     holdings = Holding.objects.filter(person=person).select_related("organization")
     for holding in holdings.order_by("collected_at", "id"):
@@ -139,9 +139,7 @@ def person_holdings(*, person: Person, as_of: dt.date) -> list[PersonHolding]:
                 legal_basis=holding.legal_basis,
                 channel=holding.channel,
                 fields={
-                    name: getattr(holding, name)
-                    for name in PERSONAL_FIELDS
-                    if getattr(holding, name)
+                    name: getattr(holding, name) for name in personal if getattr(holding, name)
                 },
                 collected_at=holding.collected_at,
                 last_contact_at=holding.last_contact_at,
@@ -189,23 +187,6 @@ def erasure_by_email(email: str) -> Erasure | None:
     return Erasure(erased_on=erased_on, holdings=len(tombstones))
 
 
-def _in_force(as_of: dt.date) -> Q:
-    """A hold is in force on ``as_of`` when placed by the end of that day, not released on or
-    before it (a hold released on a day no longer covers that day: its run acts), and its
-    ``until`` (the last day held) is not past."""
-    day_after = clock.start_of_day(as_of + dt.timedelta(days=1))
-    return (
-        (Q(until__isnull=True) | Q(until__gte=as_of))
-        & (Q(released_at__isnull=True) | Q(released_at__gte=day_after))
-        & Q(placed_at__lt=day_after)
-    )
-
-
-def active_holds(*, as_of: dt.date) -> QuerySet[LegalHold]:
-    """Holds in force on ``as_of`` (see ``_in_force``)."""
-    return LegalHold.objects.filter(_in_force(as_of))
-
-
 @dataclass(frozen=True)
 class LateHolding:
     """A live holding still held after its due day: the sweep should have acted."""
@@ -226,9 +207,7 @@ class LateHolding:
 def late_holdings(*, as_of: dt.date) -> Iterator[LateHolding]:
     """Live holdings whose due day is before ``as_of`` (the run of their due day should have
     acted), by due day. Streams."""
-    holds = list(active_holds(as_of=as_of).values_list("organization_id", "person_id"))
-    held_orgs = {org for org, _person in holds if org is not None}
-    held_people = {person for _org, person in holds if person is not None}
+    holds, _ids = hold_scope(as_of=as_of)
     rows = (
         Holding.objects.filter(state__in=LIVE_STATES, due_at__lt=as_of)
         .order_by("due_at", "id")
@@ -268,7 +247,7 @@ def late_holdings(*, as_of: dt.date) -> Iterator[LateHolding]:
             due_at=due_at,
             deadline_at=deadline_at,
             status=status_on(due_at, deadline_at, as_of),
-            held=org_id in held_orgs or person_id in held_people,
+            held=holds.covers(organization_id=org_id, person_id=person_id),
         )
 
 
@@ -371,19 +350,11 @@ class RetentionOverview:
     last_run: RunSummary | None
 
 
-def _held_q(as_of: dt.date) -> Q:
-    # NULLs are left out of the subqueries: "x NOT IN (..., NULL)" is never true.
-    holds = active_holds(as_of=as_of)
-    return Q(
-        organization_id__in=holds.filter(organization__isnull=False).values("organization_id")
-    ) | Q(person_id__in=holds.filter(person__isnull=False).values("person_id"))
-
-
 def retention_overview(
     *, as_of: dt.date, sources: Iterable[str], days: int = 90
 ) -> RetentionOverview:
     """Two queries: one aggregate over the live holdings of ``sources``, and the last run."""
-    held = _held_q(as_of)
+    held = held_q(hold_scope(as_of=as_of)[0])
     past_due = Q(due_at__lt=as_of)
     figures = Holding.objects.filter(state__in=LIVE_STATES, source__in=list(sources)).aggregate(
         overdue=Count("id", filter=past_due & Q(deadline_at__lt=as_of) & ~held),
@@ -476,53 +447,6 @@ def due_by_clause(*, as_of: dt.date, sources: Iterable[str], days: int = 90) -> 
         end = min(start + dt.timedelta(days=6), last_day)
         weeks.append(DueWeek(start=start, end=end, counts=tuple(week_counts)))
     return DueByClause(as_of=as_of, days=days, rules=rules, weeks=tuple(weeks))
-
-
-@dataclass(frozen=True)
-class HoldRow:
-    hold_id: uuid.UUID
-    person: uuid.UUID | None
-    """The person's public id (None for an organisation hold, or once the person is erased)."""
-    organization_code: str
-    organization_name: str
-    reason: str
-    placed_by: str
-    placed_at: dt.datetime
-    until: dt.date | None
-    released_at: dt.datetime | None
-    released_by: str
-    active: bool
-
-
-def _staff_name(user: User | None) -> str:
-    return "" if user is None else user.get_full_name() or user.get_username()
-
-
-def legal_holds(*, as_of: dt.date, person: uuid.UUID | None = None) -> list[HoldRow]:
-    """Every legal hold (or those on one person), newest first, each marked active or not on
-    ``as_of``. One query: holds are few (one per claim or authority request)."""
-    holds = LegalHold.objects.select_related("person", "organization", "placed_by", "released_by")
-    if person is not None:
-        holds = holds.filter(person__public_id=person)
-    holds = holds.annotate(
-        in_force=ExpressionWrapper(_in_force(as_of), output_field=BooleanField())
-    )
-    return [
-        HoldRow(
-            hold_id=hold.public_id,
-            person=hold.person.public_id if hold.person else None,
-            organization_code=hold.organization.code if hold.organization else "",
-            organization_name=hold.organization.name if hold.organization else "",
-            reason=hold.reason,
-            placed_by=_staff_name(hold.placed_by),
-            placed_at=hold.placed_at,
-            until=hold.until,
-            released_at=hold.released_at,
-            released_by=_staff_name(hold.released_by),
-            active=bool(hold.in_force),
-        )
-        for hold in holds.order_by("-placed_at", "-id")
-    ]
 
 
 @dataclass(frozen=True)

@@ -21,28 +21,24 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 
-from omni_privacy.accounts.models import User
-from omni_privacy.accounts.permissions import is_privacy_officer
 from omni_privacy.audit.models import AuditEvent
-from omni_privacy.audit.services import actor_for, audit_record
+from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.policy.domain.holds import HoldScope
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.registry.models import LIVE_STATES, Holding, Organization, Person
+from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.retention import ledger
 from omni_privacy.retention.domain import anonymisation
+from omni_privacy.retention.holds import exclude_held, hold_scope, only_held
 from omni_privacy.retention.models import (
     AnonymisationEntry,
-    LegalHold,
     RetentionRun,
     RunKind,
     RunStatus,
 )
-from omni_privacy.retention.selectors import active_holds
 from omni_privacy.retention.sweep import (
     ChunkOutcome,
     DueRow,
-    Holds,
     apply_chunk,
     due_rows,
     select_chunk,
@@ -111,17 +107,6 @@ class RunReport:
         return result
 
 
-def _holds_on(as_of: dt.date) -> tuple[Holds, list[str]]:
-    rows = list(active_holds(as_of=as_of).values_list("public_id", "organization_id", "person_id"))
-    return (
-        Holds(
-            organization_ids=frozenset(org for _id, org, _p in rows if org is not None),
-            person_ids=frozenset(person for _id, _o, person in rows if person is not None),
-        ),
-        [str(public_id) for public_id, _o, _p in rows],
-    )
-
-
 def _count_by_rule_and_action(rows: Iterable[dict[str, object]]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
@@ -130,9 +115,9 @@ def _count_by_rule_and_action(rows: Iterable[dict[str, object]]) -> dict[str, di
     return counts
 
 
-def _held_counts(as_of: dt.date, holds: Holds) -> dict[str, int]:
+def _held_counts(as_of: dt.date, holds: HoldScope) -> dict[str, int]:
     rows = (
-        holds.only_held(due_rows(as_of=as_of))
+        only_held(due_rows(as_of=as_of), holds)
         .values("retention_rule")
         .annotate(n=Count("id"))
         .order_by("retention_rule")
@@ -142,9 +127,9 @@ def _held_counts(as_of: dt.date, holds: Holds) -> dict[str, int]:
 
 def retention_plan_counts(*, as_of: dt.date) -> RunReport:
     """What a run on ``as_of`` would do (``--dry-run``): counts only, nothing written."""
-    holds, hold_ids = _holds_on(as_of)
+    holds, hold_ids = hold_scope(as_of=as_of)
     rows = (
-        holds.exclude_from(due_rows(as_of=as_of))
+        exclude_held(due_rows(as_of=as_of), holds)
         .values("retention_rule", "retention_action")
         .annotate(n=Count("id"))
         .order_by("retention_rule", "retention_action")
@@ -353,7 +338,7 @@ def retention_run(
     started = time.monotonic()
     interrupted = _close_dead_runs(actor=actor, now=clock.now())
     run = _start_run(kind=RunKind.SWEEP, actor=actor, as_of=as_of)
-    holds, hold_ids = _holds_on(as_of)
+    holds, hold_ids = hold_scope(as_of=as_of)
     report = RunReport(as_of=as_of, run_id=run.public_id, holds=hold_ids, interrupted=interrupted)
     report.held = _held_counts(as_of, holds)
     size = limit or chunk_size()
@@ -472,85 +457,3 @@ def retention_replay(*, actor: str, as_of: dt.date) -> RunReport:
             _save_progress(run, report, now=now)
     _finish_run(run, report, started=started)
     return report
-
-
-# -- legal holds -------------------------------------------------------------------------------
-
-
-def legal_hold_place(
-    *,
-    user: User,
-    reason: str,
-    person: Person | None = None,
-    organization: Organization | None = None,
-    until: dt.date | None = None,
-    today: dt.date,
-    now: dt.datetime | None = None,
-) -> LegalHold:
-    """Hold a person's or an organisation's data past its due day (privacy officers only).
-
-    In force from ``now`` (default: the wall clock): an operator replaying a past day passes
-    the start of ``today``, so that the hold does not cover the days before it."""
-    errors = []
-    if (person is None) == (organization is None):
-        errors.append(FieldError("target", "hold exactly one person or one organisation"))
-    if not reason.strip():
-        errors.append(FieldError("reason", "is required"))
-    if until is not None and until < today:
-        errors.append(FieldError("until", "is in the past"))
-    if not is_privacy_officer(user):
-        errors.append(FieldError("placed_by", "only a privacy officer may place a legal hold"))
-    if errors:
-        raise InvalidInputError(errors)
-    with transaction.atomic():
-        hold = LegalHold.objects.create(
-            person=person,
-            organization=organization,
-            reason=reason.strip(),
-            placed_by=user,
-            placed_at=now or clock.now(),
-            until=until,
-        )
-        audit_record(
-            actor=actor_for(user),
-            action="legal_hold.placed",
-            object_type="legal_hold",
-            object_id=str(hold.public_id),
-            payload={
-                "person": str(person.public_id) if person else None,
-                "organization": organization.code if organization else None,
-                "until": until.isoformat() if until else None,
-            },
-        )
-    return hold
-
-
-def legal_hold_release(*, user: User, hold: LegalHold, now: dt.datetime | None = None) -> LegalHold:
-    """End a hold at ``now`` (default: the wall clock); the run of that day acts on what it
-    covered and is due. Refused before the hold was placed."""
-    if not is_privacy_officer(user):
-        raise InvalidInputError(
-            [FieldError("released_by", "only a privacy officer may release a legal hold")]
-        )
-    at = now or clock.now()
-    if at < hold.placed_at:
-        raise InvalidInputError(
-            [FieldError("released_at", "is before the hold was placed", code="before_placed")]
-        )
-    with transaction.atomic():
-        updated = LegalHold.objects.filter(pk=hold.pk, released_at__isnull=True).update(
-            released_at=at, released_by=user
-        )
-        if not updated:
-            raise InvalidInputError(
-                [FieldError("hold", "is already released", code="already_released")]
-            )
-        audit_record(
-            actor=actor_for(user),
-            action="legal_hold.released",
-            object_type="legal_hold",
-            object_id=str(hold.public_id),
-            payload={},
-        )
-    hold.refresh_from_db()
-    return hold

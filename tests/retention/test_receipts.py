@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import audit_verify
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding
 from omni_privacy.retention.models import RetentionRun, RunStatus
 from omni_privacy.retention.services import RunReport, retention_run

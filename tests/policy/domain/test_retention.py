@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from omni_privacy.policy.domain.facts import HoldingFacts, Interval, OrganizationFacts
+from omni_privacy.policy.domain.retention import Decision, Status, evaluate, status_of
 from omni_privacy.policy.loader import SHIPPED_POLICY, load_policy_file
-from omni_privacy.registry.domain.facts import HoldingFacts, Interval, OrganizationFacts
-from omni_privacy.retention.domain.evaluator import Decision, Status, evaluate, status_of
 
 POLICY = load_policy_file(SHIPPED_POLICY)
 D = dt.date

@@ -24,8 +24,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from omni_privacy.policy.domain.facts import HoldingFacts, OrganizationFacts
 from omni_privacy.policy.domain.schema import Policy, RetentionRule
-from omni_privacy.registry.domain.facts import HoldingFacts, OrganizationFacts
 
 
 class Status(StrEnum):
