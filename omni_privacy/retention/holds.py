@@ -55,14 +55,23 @@ def hold_scope(*, as_of: dt.date) -> tuple[HoldScope, list[str]]:
     return scope, [str(public_id) for public_id, _o, _p in rows]
 
 
-def held_q(scope: HoldScope) -> Q:
-    """The holdings ``scope`` covers, as one predicate on ``Holding`` (the set-based form of
-    policy/domain/holds.hold_covers, notice §9.1). Never true for an empty scope."""
+def held_q(holds: HoldScope | QuerySet[LegalHold]) -> Q:
+    """The holdings that ``holds`` cover, as one predicate on ``Holding``: the set-based form
+    of policy/domain/holds.hold_covers (notice §9.1): its organisation or its person is held.
+
+    ``holds`` is a scope already read (``hold_scope``: the ids go as values; never true for
+    an empty scope) or a queryset of holds (``active_holds``: the ids go as subqueries, so
+    the predicate costs no query of its own)."""
+    if not isinstance(holds, HoldScope):
+        # NULLs are left out of the subqueries: "x NOT IN (..., NULL)" is never true.
+        return Q(
+            organization_id__in=holds.filter(organization__isnull=False).values("organization_id")
+        ) | Q(person_id__in=holds.filter(person__isnull=False).values("person_id"))
     parts = []
-    if scope.organization_ids:
-        parts.append(Q(organization_id__in=sorted(scope.organization_ids)))
-    if scope.person_ids:
-        parts.append(Q(person_id__in=sorted(scope.person_ids)))
+    if holds.organization_ids:
+        parts.append(Q(organization_id__in=sorted(holds.organization_ids)))
+    if holds.person_ids:
+        parts.append(Q(person_id__in=sorted(holds.person_ids)))
     if not parts:
         return Q(pk__isnull=True)  # no holding: the predicate of an empty scope
     return reduce(operator.or_, parts)

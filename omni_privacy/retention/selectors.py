@@ -22,7 +22,7 @@ from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.models import LIVE_STATES, Holding, Person
 from omni_privacy.retention import ledger
-from omni_privacy.retention.holds import held_q, hold_scope
+from omni_privacy.retention.holds import active_holds, held_q, hold_scope
 from omni_privacy.retention.models import AnonymisationEntry, RetentionRun
 
 CHUNK = 2000
@@ -354,7 +354,7 @@ def retention_overview(
     *, as_of: dt.date, sources: Iterable[str], days: int = 90
 ) -> RetentionOverview:
     """Two queries: one aggregate over the live holdings of ``sources``, and the last run."""
-    held = held_q(hold_scope(as_of=as_of)[0])
+    held = held_q(active_holds(as_of=as_of))
     past_due = Q(due_at__lt=as_of)
     figures = Holding.objects.filter(state__in=LIVE_STATES, source__in=list(sources)).aggregate(
         overdue=Count("id", filter=past_due & Q(deadline_at__lt=as_of) & ~held),
