@@ -28,7 +28,7 @@ from omni_privacy.intake.selectors import instance_syncs
 from omni_privacy.policy.domain.retention import Status
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import LIVE_STATES, Holding
-from omni_privacy.retention.selectors import late_holdings
+from omni_privacy.retention.due import late_holdings
 from omni_privacy.stores.models import ExternalStore
 
 # WARN: not (yet) a broken promise, but what the dashboard raises as an alarm (an instance

@@ -29,13 +29,11 @@ from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Organization, Person
+from omni_privacy.retention.due import due_by_clause
 from omni_privacy.retention.holds import legal_hold_place, legal_hold_release, legal_holds
 from omni_privacy.retention.models import LegalHold
-from omni_privacy.retention.selectors import (
-    anonymisation_register,
-    due_by_clause,
-    retention_runs,
-)
+from omni_privacy.retention.register import anonymisation_register
+from omni_privacy.retention.runs import retention_runs
 
 RUNS_SHOWN = 20
 REGISTER_ENTRIES_SHOWN = 50

@@ -37,8 +37,8 @@ from omni_privacy.intake.selectors import InstanceSync, instance_syncs
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_search
+from omni_privacy.retention.due import retention_overview
 from omni_privacy.retention.holds import legal_holds
-from omni_privacy.retention.selectors import retention_overview
 from omni_privacy.stores.selectors import stores_health
 
 PAGE_SIZE = 50

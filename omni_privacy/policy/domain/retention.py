@@ -136,7 +136,3 @@ def evaluate(
         ):
             best = decision
     return best
-
-
-def status_of(decision: Decision | None, as_of: dt.date) -> Status:
-    return Status.KEPT if decision is None else decision.status(as_of)

@@ -18,7 +18,7 @@ from omni_privacy.ops.options import add_json, moment, write_json
 from omni_privacy.registry.models import Person
 from omni_privacy.registry.selectors import person_by_email
 from omni_privacy.registry.services import person_erasure_request_record
-from omni_privacy.retention.selectors import PersonHolding, erasure_by_email, person_holdings
+from omni_privacy.retention.people import PersonHolding, erasure_by_email, person_holdings
 
 EXIT_UNKNOWN = 1
 EXIT_ERASED = 3
