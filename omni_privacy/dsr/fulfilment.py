@@ -40,7 +40,12 @@ from omni_privacy.dsr.letters import letter_send
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.reads import access_lines
 from omni_privacy.dsr.services import locked, move
-from omni_privacy.policy.domain.collection import personal_fields, rectifiable_fields
+from omni_privacy.policy.domain.collection import (
+    CONSENT_BASIS,
+    OBJECTABLE_BASIS,
+    personal_fields,
+    rectifiable_fields,
+)
 from omni_privacy.policy.domain.holds import covering_hold
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
@@ -400,7 +405,7 @@ def _objection(request: RightsRequest, *, actor: str, now: dt.datetime, today: d
     scopes = (
         ["direct_marketing"]
         if request.direct_marketing
-        else _person_purposes(request, "legitimate_interest") or ["direct_marketing"]
+        else _person_purposes(request, OBJECTABLE_BASIS) or ["direct_marketing"]
     )
     consent_bridge.record_objection(request=request, scopes=scopes, at=now, actor=actor)
     return Result(
@@ -421,7 +426,7 @@ def _objection(request: RightsRequest, *, actor: str, now: dt.datetime, today: d
 
 
 def _withdrawal(request: RightsRequest, *, actor: str, now: dt.datetime, today: dt.date) -> Result:  # noqa: ARG001
-    scopes = _person_purposes(request, "consent") or ["all"]
+    scopes = _person_purposes(request, CONSENT_BASIS) or ["all"]
     consent_bridge.record_withdrawal(request=request, scopes=scopes, at=now, actor=actor)
     return Result(
         lines=[

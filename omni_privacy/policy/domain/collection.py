@@ -17,6 +17,12 @@ schema.KNOWN_CHANNELS; notice §2.4 scenario 1)."""
 CONTACT_CONDITION = "contact_or_purchasing_group"
 """The condition of the source collected when a person contacts us (schema.KNOWN_CONDITIONS)."""
 
+CONSENT_BASIS = "consent"
+"""The legal basis a withdrawal of consent ends (notice §9.1; GDPR art. 7(3))."""
+
+OBJECTABLE_BASIS = "legitimate_interest"
+"""The legal basis an objection applies to (notice §9.1; GDPR art. 21)."""
+
 IDENTIFYING_FIELD = "email"
 """The field a person is known by (the keyed digest of the normalised address)."""
 
