@@ -3,7 +3,7 @@ holds: QC private sector act s.28 and GDPR art. 17(3), keeping data for a legal 
 anonymisation register of the Quebec anonymisation regulation).
 
 Privacy officers only: anyone else gets 404, as for a person page they may not see. Writes go
-through ``retention.services`` (one transaction with its audit event each); after a write the
+through ``retention/holds.py`` (one transaction with its audit event each); after a write the
 browser is redirected with a fixed ``?done=`` code, so no personal data is ever echoed back.
 """
 

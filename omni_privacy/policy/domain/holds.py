@@ -51,16 +51,6 @@ class HoldScope:
     organization_ids: frozenset[int] = frozenset()
     person_ids: frozenset[int] = frozenset()
 
-    @classmethod
-    def of(cls, holds: Iterable[HoldLike]) -> HoldScope:
-        listed = list(holds)
-        return cls(
-            organization_ids=frozenset(
-                h.organization_id for h in listed if h.organization_id is not None
-            ),
-            person_ids=frozenset(h.person_id for h in listed if h.person_id is not None),
-        )
-
     def __bool__(self) -> bool:
         return bool(self.organization_ids or self.person_ids)
 
