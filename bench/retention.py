@@ -5,7 +5,7 @@
 
 Builds a fresh registry of ``--rows`` holdings (set-based SQL, bench/_registry.py) of which
 ``--due`` are due on ``--as-of``, copies the database, then times on the first:
-  plan   retention.selectors.holdings_due(as_of, horizon_days=None), fully consumed;
+  plan   retention.due.holdings_due(as_of, horizon_days=None), fully consumed;
   sweep  retention.services.retention_run(actor="bench", as_of=...);
 and on the copy the floor (bench/_floor.py: the same work in minimal SQL). Both databases must
 end in the same state (checked and printed). Targets: sweep/floor <= 1.5 and, on PostgreSQL,
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
 
     from omni_privacy.retention import ledger
-    from omni_privacy.retention.selectors import holdings_due
+    from omni_privacy.retention.due import holdings_due
 
     spec = Spec(rows=args.rows, due=args.due, as_of=args.as_of, seed=args.seed)
     due = due_count(spec)

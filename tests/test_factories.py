@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from omni_privacy.accounts.permissions import is_privacy_officer
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from tests.factories import (
     HoldingFactory,
     OrganisationFactory,

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 
 from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
 from omni_privacy.accounts.selectors import privacy_officers
+from omni_privacy.policy.domain.collection import synced_only
 from omni_privacy.policy.loader import active_policy
 
 # The source each team owns (a policy source id). The sources themselves, their channels and
@@ -30,9 +31,6 @@ TEAM_SOURCES: dict[str, frozenset[str]] = {
     Team.SALES: frozenset({"sales"}),
     Team.ADMINISTRATION: frozenset({"administrative"}),
 }
-
-# The policy's channel of data that arrives from customers' instances, never typed in.
-SYNC_CHANNEL = "monthly_sync"
 
 
 class StaffLike(Protocol):
@@ -78,8 +76,8 @@ def can_view_source(user: StaffLike, source: str) -> bool:
 def can_record_source(user: StaffLike, source: str) -> bool:
     """Recording by hand: a team records its own source; what the policy collects only by the
     monthly sync (software profiles) nobody records by hand."""
-    policy_source = active_policy().sources.get(source)
-    if policy_source is None or not set(policy_source.channels) - {SYNC_CHANNEL}:
+    policy = active_policy()
+    if source not in policy.sources or synced_only(policy, source):
         return False
     return can_view_source(user, source)
 

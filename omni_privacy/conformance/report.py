@@ -25,13 +25,13 @@ from omni_privacy.accounts.selectors import privacy_officers
 from omni_privacy.core import clock
 from omni_privacy.dsr.selectors import request_figures
 from omni_privacy.intake.selectors import instance_syncs
+from omni_privacy.policy.domain.retention import Status
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registers.domain.clocks import OVERDUE
 from omni_privacy.registers.models import Disclosure
 from omni_privacy.registers.selectors import incident_views
 from omni_privacy.registry.models import LIVE_STATES, Holding
-from omni_privacy.retention.domain.evaluator import Status
-from omni_privacy.retention.selectors import late_holdings
+from omni_privacy.retention.due import late_holdings
 from omni_privacy.stores.models import ExternalStore
 
 # WARN: not (yet) a broken promise, but what the dashboard raises as an alarm (an instance

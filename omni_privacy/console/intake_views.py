@@ -25,17 +25,12 @@ from omni_privacy.console.forms import ContactForm
 from omni_privacy.console.labels import policy_label
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.policy.domain.collection import purpose_and_basis, recorded_sources
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Organization, Person
 from omni_privacy.registry.services import holding_record
 
-# source: (purpose, legal basis) recorded by hand (the policy file allows them for the source).
-RECORDED = {
-    "customer_service": ("service_obligations", "contract"),
-    "sales": ("sales_information", "consent"),
-    "administrative": ("order_and_account", "contract"),
-}
 # The gate's field names, as the form's.
 FORM_FIELDS = {
     "person.full_name": "full_name",
@@ -76,7 +71,7 @@ def _can_record(request: HttpRequest, source: str) -> bool:
 
 
 def recordable_sources(request: HttpRequest) -> list[str]:
-    return [source for source in RECORDED if _can_record(request, source)]
+    return [source for source in recorded_sources(active_policy()) if _can_record(request, source)]
 
 
 @require_safe
@@ -92,13 +87,14 @@ def record_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def record_contact(request: HttpRequest, source: str) -> HttpResponse:
-    if source not in RECORDED or not _can_record(request, source):
+    policy = active_policy()
+    if source not in recorded_sources(policy) or not _can_record(request, source):
         raise Http404
     today = clock.today()
     form = ContactForm(request.POST or None, source=source, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        purpose, basis = RECORDED[source]
+        purpose, basis = purpose_and_basis(policy, source)
         try:
             holding = holding_record(
                 actor=actor_for(request.user),

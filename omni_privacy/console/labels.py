@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from omni_privacy.policy.domain.retention import Status, status_on
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.registry.models import Holding
-from omni_privacy.retention.domain.evaluator import Status, status_on
 
 STATE_LABELS = {
     "active": _("Active"),

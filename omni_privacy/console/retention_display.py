@@ -23,7 +23,9 @@ from omni_privacy.console.retention_labels import (
     column_label,
 )
 from omni_privacy.policy.domain.schema import Policy
-from omni_privacy.retention.selectors import DueByClause, DueWeek, RegisterEntry, RunSummary
+from omni_privacy.retention.due import DueByClause, DueWeek
+from omni_privacy.retention.register import RegisterEntry
+from omni_privacy.retention.runs import RunSummary
 
 
 @dataclass(frozen=True)

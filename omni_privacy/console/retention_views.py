@@ -3,7 +3,7 @@ holds: QC private sector act s.28 and GDPR art. 17(3), keeping data for a legal 
 anonymisation register of the Quebec anonymisation regulation).
 
 Privacy officers only: anyone else gets 404, as for a person page they may not see. Writes go
-through ``retention.services`` (one transaction with its audit event each); after a write the
+through ``retention/holds.py`` (one transaction with its audit event each); after a write the
 browser is redirected with a fixed ``?done=`` code, so no personal data is ever echoed back.
 """
 
@@ -29,14 +29,11 @@ from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Organization, Person
+from omni_privacy.retention.due import due_by_clause
+from omni_privacy.retention.holds import legal_hold_place, legal_hold_release, legal_holds
 from omni_privacy.retention.models import LegalHold
-from omni_privacy.retention.selectors import (
-    anonymisation_register,
-    due_by_clause,
-    legal_holds,
-    retention_runs,
-)
-from omni_privacy.retention.services import legal_hold_place, legal_hold_release
+from omni_privacy.retention.register import anonymisation_register
+from omni_privacy.retention.runs import retention_runs
 
 RUNS_SHOWN = 20
 REGISTER_ENTRIES_SHOWN = 50

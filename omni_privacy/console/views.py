@@ -40,7 +40,8 @@ from omni_privacy.policy.loader import active_policy
 from omni_privacy.registers.selectors import incident_alarms
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_page
-from omni_privacy.retention.selectors import legal_holds, retention_overview
+from omni_privacy.retention.due import retention_overview
+from omni_privacy.retention.holds import legal_holds
 from omni_privacy.stores.selectors import stores_health
 from omni_privacy.transfers.selectors import transfer_alarms
 

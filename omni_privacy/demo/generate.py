@@ -30,8 +30,8 @@ from faker import Faker
 
 from omni_privacy.core import clock
 from omni_privacy.demo.export import demo_export_path, demo_export_token
+from omni_privacy.policy.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.demo_states import demo_holding_states_set, demo_instances_synced
-from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, HoldingState, Instance, Organization
 from omni_privacy.registry.services import (

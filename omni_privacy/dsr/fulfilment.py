@@ -40,6 +40,13 @@ from omni_privacy.dsr.letters import letter_send
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.reads import access_lines
 from omni_privacy.dsr.services import locked, move
+from omni_privacy.policy.domain.collection import (
+    CONSENT_BASIS,
+    OBJECTABLE_BASIS,
+    personal_fields,
+    rectifiable_fields,
+)
+from omni_privacy.policy.domain.holds import covering_hold
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registers.selectors import person_disclosures
 from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
@@ -47,11 +54,10 @@ from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.registry.services import person_erasure_request_record
 from omni_privacy.registry.writers import holdings_rectify
 from omni_privacy.retention import ledger
-from omni_privacy.retention.selectors import active_holds
-from omni_privacy.retention.sweep import Holds, apply_chunk, select_person_due
+from omni_privacy.retention.holds import active_holds, hold_scope
+from omni_privacy.retention.sweep import apply_chunk, select_person_due
 from omni_privacy.transfers.services import require_transfer
 
-RECTIFIABLE = ("full_name", "phone", "preferred_language")
 
 
 @dataclass
@@ -180,10 +186,7 @@ def _portable_rows(request: RightsRequest, today: dt.date) -> list[dict[str, str
                 "legal_basis": row.legal_basis,
                 "channel": row.channel,
                 "collected_at": row.collected_at.isoformat(),
-                **{
-                    name: row.fields.get(name)
-                    for name in ("full_name", "email", "phone", "preferred_language")
-                },
+                **{name: row.fields.get(name) for name in personal_fields(active_policy())},
             }
         )
     return rows
@@ -207,11 +210,12 @@ def check_corrections(corrections: dict[str, str]) -> dict[str, str]:
     """The corrections, normalised, or InvalidInputError naming each bad field."""
     clean: dict[str, str] = {}
     errors = []
+    rectifiable = rectifiable_fields(active_policy())
     for name, raw in corrections.items():
         value = " ".join(str(raw).split())
         if not value:
             continue
-        if name not in RECTIFIABLE:
+        if name not in rectifiable:
             errors.append(FieldError(name, "cannot be rectified here"))
         elif name == "phone":
             try:
@@ -275,14 +279,7 @@ def _erasure_plan(person: Any, *, today: dt.date) -> list[ErasurePlanItem]:
         "organization"
     ):
         label = {lang: policy.sources[holding.source].label.get(lang) for lang in ("fr", "en")}
-        hold = next(
-            (
-                h
-                for h in holds
-                if h.person_id == person.pk or h.organization_id == holding.organization_id
-            ),
-            None,
-        )
+        hold = covering_hold(holds, organization_id=holding.organization_id, person_id=person.pk)
         if hold is not None:
             until = hold.until.isoformat() if hold.until else ""
             plan.append(
@@ -376,12 +373,7 @@ def _erasure(request: RightsRequest, *, actor: str, now: dt.datetime, today: dt.
     ]
     # Carried out now, through the retention engine's erasure path (ledger, audit,
     # anonymisation rules), in this transaction: the answer says "erased", and it is.
-    holds = Holds(
-        organization_ids=frozenset(
-            h.organization_id for h in active_holds(as_of=today) if h.organization_id
-        ),
-        person_ids=frozenset(h.person_id for h in active_holds(as_of=today) if h.person_id),
-    )
+    holds, _ids = hold_scope(as_of=today)
     rows = select_person_due(person_id=person.pk, as_of=today, holds=holds)
     planned = {item.holding.pk for item in plan if item.erase}
     rows = [row for row in rows if row.id in planned]
@@ -418,7 +410,7 @@ def _objection(request: RightsRequest, *, actor: str, now: dt.datetime, today: d
     scopes = (
         ["direct_marketing"]
         if request.direct_marketing
-        else _person_purposes(request, "legitimate_interest") or ["direct_marketing"]
+        else _person_purposes(request, OBJECTABLE_BASIS) or ["direct_marketing"]
     )
     consent_bridge.record_objection(request=request, scopes=scopes, at=now, actor=actor)
     return Result(
@@ -439,7 +431,7 @@ def _objection(request: RightsRequest, *, actor: str, now: dt.datetime, today: d
 
 
 def _withdrawal(request: RightsRequest, *, actor: str, now: dt.datetime, today: dt.date) -> Result:  # noqa: ARG001
-    scopes = _person_purposes(request, "consent") or ["all"]
+    scopes = _person_purposes(request, CONSENT_BASIS) or ["all"]
     consent_bridge.record_withdrawal(request=request, scopes=scopes, at=now, actor=actor)
     return Result(
         lines=[

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, Person
-from omni_privacy.retention.selectors import PersonHolding, person_holdings
+from omni_privacy.retention.people import PersonHolding, person_holdings
 
 LANGUAGES = {
     "fr": pgettext_lazy("preferred language", "French"),

@@ -13,6 +13,8 @@ import re
 
 from django.db import transaction
 
+from omni_privacy.policy.domain.collection import contact_source, purpose_and_basis
+from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, Organization
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
@@ -45,14 +47,17 @@ def sales_contact_record(
 ) -> Holding:
     """Record (or refresh: the last contact moves to ``day``) the person's sales holding, through
     the collection gate. Raises InvalidInputError naming the field; nothing is written then."""
+    policy = active_policy()
+    source = contact_source(policy)
+    purpose, basis = purpose_and_basis(policy, source)
     with transaction.atomic():
         return holding_record(
             actor=actor,
             organization=organization or prospect_organization(email, actor=actor, as_of=as_of),
             candidate=HoldingCandidate(
-                source="sales",
-                purpose="sales_information",
-                legal_basis="consent",
+                source=source,
+                purpose=purpose,
+                legal_basis=basis,
                 channel=channel,
                 collected_at=day,
                 full_name=full_name,

@@ -55,9 +55,10 @@ from omni_privacy.intake.domain.staged import (
 from omni_privacy.intake.models import SyncOrigin, SyncRun, SyncStatus
 from omni_privacy.intake.pull import TIMEOUT_SECONDS, PullError, fetch_snapshot
 from omni_privacy.intake.staging import Stage, StagedRow
+from omni_privacy.policy.domain.collection import SYNC_CHANNEL, purpose_and_basis, sync_source
+from omni_privacy.policy.domain.facts import HoldingFacts, OrganizationFacts
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.registry.domain.facts import HoldingFacts, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate, check_holding
 from omni_privacy.registry.models import (
     LIVE_STATES,
@@ -80,10 +81,6 @@ from omni_privacy.registry.writers import (
     people_for_digests,
 )
 
-SOURCE = "software_profile"
-PURPOSE = "communication_obligations"
-LEGAL_BASIS = "contract"
-CHANNEL = "monthly_sync"
 BATCH = 2000
 PART_BYTES = 4 << 20  # a part of a JSON-lines file parsed at once: about 25,000 rows
 ANALYZE_EVERY = 25  # batches: every 50,000 rows
@@ -140,6 +137,23 @@ class _Hashed:
         return self.sha256.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """What every synced holding carries: the source the sync collects, with its purpose and
+    legal basis, through the sync's channel (policy/domain/collection.py, notice §2.4)."""
+
+    source: str
+    purpose: str
+    legal_basis: str
+    channel: str
+
+    @classmethod
+    def of(cls, policy: Policy) -> _Terms:
+        source = sync_source(policy)
+        purpose, basis = purpose_and_basis(policy, source)
+        return cls(source, purpose, basis, SYNC_CHANNEL)
+
+
 @dataclass
 class _Batch:
     """One batch's state while it is applied."""
@@ -150,6 +164,7 @@ class _Batch:
     as_of: dt.date
     counts: Counter[str]
     problems: list[SnapshotProblem]
+    terms: _Terms
 
 
 def _offer(
@@ -159,10 +174,10 @@ def _offer(
     refuses it (its problems are added: fields, not values)."""
     result = check_holding(
         HoldingCandidate(
-            source=SOURCE,
-            purpose=PURPOSE,
-            legal_basis=LEGAL_BASIS,
-            channel=CHANNEL,
+            source=work.terms.source,
+            purpose=work.terms.purpose,
+            legal_basis=work.terms.legal_basis,
+            channel=work.terms.channel,
             collected_at=work.as_of,
             full_name=row.full_name,
             email=row.email,
@@ -354,7 +369,9 @@ def _rectify_in_place(work: _Batch, stage: Stage) -> None:
 def _apply_batch(rows: list[StagedRow], policy: Policy, work: _Batch) -> None:
     """Rows that differ from what is held, or are new: through the gate, then written."""
     profile_rows = Holding.objects.filter(
-        organization_id=work.instance.organization_id, source=SOURCE, state__in=LIVE_STATES
+        organization_id=work.instance.organization_id,
+        source=work.terms.source,
+        state__in=LIVE_STATES,
     )
     # A key names one instance's user: look it up by (instance, key), the sync's index.
     keys = in_values(f"{connection.ops.quote_name(Holding._meta.db_table)}.source_key")
@@ -445,8 +462,9 @@ class _Writes:
     ) -> None:
         if holding is None:
             holding = Holding(
-                organization_id=work.instance.organization_id, source=SOURCE, purpose=PURPOSE,
-                legal_basis=LEGAL_BASIS, channel=CHANNEL, collected_at=work.as_of,
+                organization_id=work.instance.organization_id, source=work.terms.source,
+                purpose=work.terms.purpose, legal_basis=work.terms.legal_basis,
+                channel=work.terms.channel, collected_at=work.as_of,
             )  # fmt: skip
             self.created.append(holding)
             self.added.append(str(holding.public_id))
@@ -602,10 +620,10 @@ def _apply(
         instance=instance, as_of=as_of, origin=origin, status=SyncStatus.FINISHED,
         actor=actor, started_at=now, finished_at=now,
     )  # fmt: skip
-    work = _Batch(run, instance, facts, as_of, Counter(), [])
+    work = _Batch(run, instance, facts, as_of, Counter(), [], _Terms.of(policy))
     _refuse_unsubscribed(facts, as_of)
-    with Stage(instance.pk) as stage:
-        preparer = RowPreparer(profile_keying(instance.pk), policy.sources[SOURCE].roles)
+    with Stage(instance.pk, source=work.terms.source) as stage:
+        preparer = RowPreparer(profile_keying(instance.pk), policy.sources[work.terms.source].roles)
         rows = _stage(stream, fmt, stage, preparer)
         _refresh_statistics(at_least=rows)  # the statements below are planned on them
         # A repeated user id refuses the file; the gate still checks the rest, so that one

@@ -77,10 +77,12 @@ def _roles_type() -> str:
 
 
 class Stage:
-    """The staging table of one sync; use as a context manager inside its transaction."""
+    """The staging table of one sync; use as a context manager inside its transaction.
+    ``source`` is the source the sync collects (policy/domain/collection.sync_source)."""
 
-    def __init__(self, instance_id: int) -> None:
+    def __init__(self, instance_id: int, *, source: str) -> None:
         self.instance_id = instance_id
+        self.source = source
         self._copy: Any = None
         self._cursor: Any = None
         self._pending: list[tuple[Any, ...]] = []
@@ -218,7 +220,7 @@ class Stage:
             "WHERE instance_id = %s AND source = %s AND source_key IS NOT NULL "
             f"AND state IN ({states})"
         )
-        held_params = [self.instance_id, "software_profile", *LIVE_STATES]
+        held_params = [self.instance_id, self.source, *LIVE_STATES]
         if _postgres():
             distinct, same_roles = "IS DISTINCT FROM", "h.roles = s.roles"
         else:

@@ -18,9 +18,8 @@ from omni_privacy.ops.options import write_json
 from omni_privacy.ops.tables import Table, write_json_list
 from omni_privacy.registry.models import Organization
 from omni_privacy.registry.selectors import person_by_email
+from omni_privacy.retention.holds import active_holds, legal_hold_place, legal_hold_release
 from omni_privacy.retention.models import AnonymisationEntry, LegalHold, RetentionRun
-from omni_privacy.retention.selectors import active_holds
-from omni_privacy.retention.services import legal_hold_place, legal_hold_release
 
 
 def _day(value: dt.date | None) -> str | None:

@@ -13,6 +13,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
 from omni_privacy.core.models import PublicIdModel, TimeStampedModel
+from omni_privacy.policy.domain.collection import personal_fields
+from omni_privacy.policy.loader import active_policy
 
 
 class Organization(TimeStampedModel):
@@ -223,8 +225,5 @@ class Holding(PublicIdModel):
 
     @property
     def held_fields(self) -> list[str]:
-        return [
-            name
-            for name in ("full_name", "email", "phone", "preferred_language")
-            if getattr(self, name)
-        ]
+        """The personal fields this holding holds a value for (the policy file's fields)."""
+        return [name for name in personal_fields(active_policy()) if getattr(self, name)]

@@ -1,15 +1,17 @@
 """Keeps a holding's stored retention columns equal to the evaluator's answer.
 
 The registry stores the answer (for set-based sweeps and indexed plans); the rule itself lives
-in retention/domain/evaluator.py, which is pure.
+in policy/domain/retention.py, which is pure (the registry sits above policy: no
+exception to the layers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from omni_privacy.policy.domain.facts import HoldingFacts, OrganizationFacts
+from omni_privacy.policy.domain.retention import evaluate
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.registry.domain.facts import HoldingFacts, OrganizationFacts
 from omni_privacy.registry.models import Holding
 
 
@@ -31,8 +33,6 @@ def decision_columns(
     facts: HoldingFacts, organization: OrganizationFacts, *, as_of: dt.date
 ) -> RetentionColumns:
     """(due_at, deadline_at, retention_rule, retention_action) from the evaluator."""
-    from omni_privacy.retention.domain.evaluator import evaluate
-
     decision = evaluate(facts, organization, active_policy(), as_of=as_of)
     if decision is None:
         return None, None, "", ""

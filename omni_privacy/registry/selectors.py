@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from omni_privacy.core.digest import email_digest
-from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
+from omni_privacy.policy.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.models import LIVE_STATES, Holding, Organization, Person
 

@@ -15,8 +15,8 @@ from omni_privacy.audit.services import audit_record
 from omni_privacy.core.crypto import seal
 from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.policy.domain.facts import Interval, OrganizationFacts
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import AcceptedHolding, HoldingCandidate, check_holding
 from omni_privacy.registry.models import (
     LIVE_STATES,

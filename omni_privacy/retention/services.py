@@ -1,125 +1,41 @@
-"""Retention writes: the sweep run, its replay after a restore, legal holds.
-
-Each chunk of a run is its own transaction with its own audit event (retention/sweep.py); the
-run's start, its end (the *receipt*) and its anonymisation register entry are transactions of
-their own. A run killed between two chunks has lost nothing: its run row and the audit log
-show the chunks it committed, and the next run marks it interrupted and does the rest.
-"""
+"""The retention sweep and its replay: what a run on a day would do (``--dry-run``), the run
+itself, chunk after chunk (retention/sweep.py), and the replay of the erasure ledger after a
+database backup is restored. The run records and receipts are retention/runs.py's; legal
+holds are retention/holds.py's."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 
-from omni_privacy.accounts.models import User
-from omni_privacy.accounts.permissions import is_privacy_officer
-from omni_privacy.audit.models import AuditEvent
-from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core import clock
-from omni_privacy.core.errors import FieldError, InvalidInputError
-from omni_privacy.policy.loader import active_policy
-from omni_privacy.registry.models import LIVE_STATES, Holding, Organization, Person
+from omni_privacy.policy.domain.holds import HoldScope
+from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.retention import ledger
-from omni_privacy.retention.domain import anonymisation
+from omni_privacy.retention.holds import exclude_held, hold_scope, only_held
 from omni_privacy.retention.models import (
-    AnonymisationEntry,
-    LegalHold,
-    RetentionRun,
     RunKind,
-    RunStatus,
 )
-from omni_privacy.retention.selectors import active_holds
+from omni_privacy.retention.runs import (
+    Progress,
+    RunReport,
+    chunk_size,
+    run_finish,
+    run_progress_save,
+    run_start,
+    runs_close_dead,
+)
 from omni_privacy.retention.sweep import (
-    ChunkOutcome,
     DueRow,
-    Holds,
     apply_chunk,
     due_rows,
     select_chunk,
 )
-
-# A running run whose heartbeat is older than this is taken for dead (another machine).
-STALE_AFTER = dt.timedelta(minutes=15)
-
-
-def chunk_size() -> int:
-    return int(getattr(settings, "OMNI_RETENTION_CHUNK", 5000))
-
-
-@dataclass
-class RunReport:
-    """What a run did (or, dry, would do): the receipt, as plain values."""
-
-    as_of: dt.date
-    kind: str = RunKind.SWEEP
-    dry_run: bool = False
-    run_id: uuid.UUID | None = None
-    processed: int = 0
-    people_erased: int = 0
-    ledger_lines: int = 0
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    held: dict[str, int] = field(default_factory=dict)
-    holds: list[str] = field(default_factory=list)
-    first_holding: uuid.UUID | None = None
-    last_holding: uuid.UUID | None = None
-    first_event: int | None = None
-    last_event: int | None = None
-    receipt_event: int | None = None
-    duration_ms: int = 0
-    anonymisation_entry: uuid.UUID | None = None
-    anonymised: dict[str, dict[str, int]] = field(default_factory=dict)
-    interrupted: list[str] = field(default_factory=list)
-
-    def absorb(self, chunk: ChunkOutcome) -> None:
-        self.processed += chunk.processed
-        self.people_erased += chunk.people_erased
-        self.ledger_lines += chunk.ledger_lines
-        anonymisation.merge_counts(self.counts, chunk.counts)
-        anonymisation.merge_counts(self.anonymised, chunk.anonymised)
-        if self.first_holding is None:
-            self.first_holding = chunk.first_holding
-            self.first_event = chunk.event_sequence
-        self.last_holding = chunk.last_holding or self.last_holding
-        self.last_event = chunk.event_sequence or self.last_event
-
-    def clauses(self) -> dict[str, dict[str, object]]:
-        """Counts per rule with the notice section each rule implements."""
-        policy = active_policy()
-        result: dict[str, dict[str, object]] = {}
-        for rule in sorted(set(self.counts) | set(self.held)):
-            try:
-                section = policy.rule(rule).section
-            except KeyError:
-                section = ""
-            actions = self.counts.get(rule, {})
-            result[rule] = {
-                "clause": section,
-                "delete": actions.get("delete", 0),
-                "anonymize": actions.get("anonymize", 0),
-                "held": self.held.get(rule, 0),
-            }
-        return result
-
-
-def _holds_on(as_of: dt.date) -> tuple[Holds, list[str]]:
-    rows = list(active_holds(as_of=as_of).values_list("public_id", "organization_id", "person_id"))
-    return (
-        Holds(
-            organization_ids=frozenset(org for _id, org, _p in rows if org is not None),
-            person_ids=frozenset(person for _id, _o, person in rows if person is not None),
-        ),
-        [str(public_id) for public_id, _o, _p in rows],
-    )
 
 
 def _count_by_rule_and_action(rows: Iterable[dict[str, object]]) -> dict[str, dict[str, int]]:
@@ -130,9 +46,9 @@ def _count_by_rule_and_action(rows: Iterable[dict[str, object]]) -> dict[str, di
     return counts
 
 
-def _held_counts(as_of: dt.date, holds: Holds) -> dict[str, int]:
+def _held_counts(as_of: dt.date, holds: HoldScope) -> dict[str, int]:
     rows = (
-        holds.only_held(due_rows(as_of=as_of))
+        only_held(due_rows(as_of=as_of), holds)
         .values("retention_rule")
         .annotate(n=Count("id"))
         .order_by("retention_rule")
@@ -142,9 +58,9 @@ def _held_counts(as_of: dt.date, holds: Holds) -> dict[str, int]:
 
 def retention_plan_counts(*, as_of: dt.date) -> RunReport:
     """What a run on ``as_of`` would do (``--dry-run``): counts only, nothing written."""
-    holds, hold_ids = _holds_on(as_of)
+    holds, hold_ids = hold_scope(as_of=as_of)
     rows = (
-        holds.exclude_from(due_rows(as_of=as_of))
+        exclude_held(due_rows(as_of=as_of), holds)
         .values("retention_rule", "retention_action")
         .annotate(n=Count("id"))
         .order_by("retention_rule", "retention_action")
@@ -154,188 +70,6 @@ def retention_plan_counts(*, as_of: dt.date) -> RunReport:
     report.processed = sum(sum(actions.values()) for actions in report.counts.values())
     report.held = _held_counts(as_of, holds)
     return report
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _close_dead_runs(*, actor: str, now: dt.datetime) -> list[str]:
-    """Mark runs that died mid-way (killed, machine lost) as interrupted, with their partial
-    receipt in the audit log. Their committed chunks stand; the current run does the rest."""
-    host = socket.gethostname()
-    closed = []
-    for run in RetentionRun.objects.filter(status=RunStatus.RUNNING):
-        same_host_dead = run.host == host and run.pid is not None and not _pid_alive(run.pid)
-        if not (same_host_dead or run.heartbeat_at < now - STALE_AFTER):
-            continue
-        with transaction.atomic():
-            updated = RetentionRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-                status=RunStatus.INTERRUPTED, finished_at=now
-            )
-            if not updated:
-                continue
-            audit_record(
-                actor=actor,
-                action="retention.run.interrupted",
-                object_type="retention_run",
-                object_id=str(run.public_id),
-                payload={
-                    "as_of": run.as_of.isoformat(),
-                    "processed": run.processed,
-                    "counts": run.counts,
-                    "last_event": run.last_event,
-                    "last_heartbeat": run.heartbeat_at.isoformat(),
-                },
-                occurred_at=now,
-            )
-            _reconcile_ledger(run)
-            entry = AnonymisationEntry.objects.filter(run=run).first()
-            if entry is not None:
-                _entry_event(run, entry)
-        closed.append(str(run.public_id))
-    return closed
-
-
-def _reconcile_ledger(run: RetentionRun) -> None:
-    """Mark the dead run's chunks that did commit (their audit event exists) but died before
-    their ledger mark; the others never erased anything and replay keeps ignoring them."""
-    unmarked = ledger.unmarked_chunks(str(run.public_id))
-    if not unmarked:
-        return
-    committed = set(
-        AuditEvent.objects.filter(
-            object_type="retention_run", object_id=str(run.public_id), action__endswith=".chunk"
-        ).values_list("payload__chunk", flat=True)
-    )
-    ledger.mark_committed(sorted(unmarked & committed))
-
-
-def _start_run(*, kind: str, actor: str, as_of: dt.date) -> RetentionRun:
-    now = clock.now()
-    with transaction.atomic():
-        run = RetentionRun.objects.create(
-            kind=kind,
-            as_of=as_of,
-            actor=actor,
-            started_at=now,
-            heartbeat_at=now,
-            host=socket.gethostname(),
-            pid=os.getpid(),
-        )
-        audit_record(
-            actor=actor,
-            action=f"retention.{kind}.started",
-            object_type="retention_run",
-            object_id=str(run.public_id),
-            payload={"as_of": as_of.isoformat()},
-            occurred_at=now,
-        )
-    return run
-
-
-def _save_progress(run: RetentionRun, report: RunReport, *, now: dt.datetime) -> None:
-    RetentionRun.objects.filter(pk=run.pk).update(
-        heartbeat_at=now,
-        processed=report.processed,
-        people_erased=report.people_erased,
-        counts=report.counts,
-        first_holding=report.first_holding,
-        last_holding=report.last_holding,
-        first_event=report.first_event,
-        last_event=report.last_event,
-    )
-    if report.anonymised:
-        # In the chunk's own transaction: a run killed half-way keeps the register entry for
-        # what it did anonymise (the next run closes it as interrupted).
-        _store_entry(run, report)
-
-
-def _finish_run(run: RetentionRun, report: RunReport, *, started: float) -> None:
-    """The receipt: the run's totals per clause, first and last record, duration; plus the
-    anonymisation register entry when anything was anonymised. One transaction."""
-    now = clock.now()
-    report.duration_ms = int((time.monotonic() - started) * 1000)
-    with transaction.atomic():
-        if report.anonymised:
-            report.anonymisation_entry = _register_entry(run, report).public_id
-        receipt = audit_record(
-            actor=run.actor,
-            action=f"retention.{run.kind}.receipt",
-            object_type="retention_run",
-            object_id=str(run.public_id),
-            payload={
-                "as_of": report.as_of.isoformat(),
-                "processed": report.processed,
-                "people_erased": report.people_erased,
-                "clauses": report.clauses(),
-                "holds": report.holds,
-                "first_holding": str(report.first_holding) if report.first_holding else None,
-                "last_holding": str(report.last_holding) if report.last_holding else None,
-                "first_event": report.first_event,
-                "last_event": report.last_event,
-                "duration_ms": report.duration_ms,
-                "ledger_lines": report.ledger_lines,
-                "anonymisation_entry": (
-                    str(report.anonymisation_entry) if report.anonymisation_entry else None
-                ),
-                "interrupted_runs": report.interrupted,
-            },
-            occurred_at=now,
-        )
-        report.receipt_event = receipt.sequence
-        _save_progress(run, report, now=now)
-        RetentionRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FINISHED,
-            finished_at=now,
-            held=report.held,
-            receipt_event=receipt.sequence,
-            duration_ms=report.duration_ms,
-        )
-
-
-def _store_entry(run: RetentionRun, report: RunReport) -> AnonymisationEntry:
-    entry, _created = AnonymisationEntry.objects.update_or_create(
-        run=run,
-        defaults={
-            "anonymised_on": clock.today(),
-            "holdings": sum(sum(per.values()) for per in report.anonymised.values()),
-            "by_source": report.anonymised,
-            "purposes": sorted({purpose for per in report.anonymised.values() for purpose in per}),
-            "fields_removed": list(anonymisation.FIELDS_REMOVED),
-            "fields_generalised": list(anonymisation.FIELDS_GENERALISED),
-            "fields_kept": list(anonymisation.FIELDS_KEPT),
-            "techniques": list(anonymisation.TECHNIQUES),
-            "security_measures": list(anonymisation.SECURITY_MEASURES),
-            "risk_analysis": anonymisation.RISK_ANALYSIS,
-        },
-    )
-    return entry
-
-
-def _entry_event(run: RetentionRun, entry: AnonymisationEntry) -> None:
-    audit_record(
-        actor=run.actor,
-        action="retention.anonymisation_registered",
-        object_type="anonymisation_entry",
-        object_id=str(entry.public_id),
-        payload={"run": str(run.public_id), "holdings": entry.holdings, "purposes": entry.purposes},
-    )
-
-
-def _register_entry(run: RetentionRun, report: RunReport) -> AnonymisationEntry:
-    entry = _store_entry(run, report)
-    _entry_event(run, entry)
-    return entry
-
-
-Progress = Callable[[RunReport], None]
 
 
 def retention_run(
@@ -351,9 +85,9 @@ def retention_run(
     if dry_run:
         return retention_plan_counts(as_of=as_of)
     started = time.monotonic()
-    interrupted = _close_dead_runs(actor=actor, now=clock.now())
-    run = _start_run(kind=RunKind.SWEEP, actor=actor, as_of=as_of)
-    holds, hold_ids = _holds_on(as_of)
+    interrupted = runs_close_dead(actor=actor, now=clock.now())
+    run = run_start(kind=RunKind.SWEEP, actor=actor, as_of=as_of)
+    holds, hold_ids = hold_scope(as_of=as_of)
     report = RunReport(as_of=as_of, run_id=run.public_id, holds=hold_ids, interrupted=interrupted)
     report.held = _held_counts(as_of, holds)
     size = limit or chunk_size()
@@ -373,17 +107,14 @@ def retention_run(
                 audit_action="retention.sweep.chunk",
             )
             report.absorb(outcome)
-            _save_progress(run, report, now=now)
+            run_progress_save(run, report, now=now)
         if outcome.ledger_lines:
             ledger.mark_committed([outcome.chunk])
         cursor = outcome.last_id
         if progress is not None:
             progress(report)
-    _finish_run(run, report, started=started)
+    run_finish(run, report, started=started)
     return report
-
-
-# -- replay ------------------------------------------------------------------------------------
 
 
 def _batches(items: Iterator[ledger.Tombstone], size: int) -> Iterator[list[ledger.Tombstone]]:
@@ -448,8 +179,8 @@ def retention_replay(*, actor: str, as_of: dt.date) -> RunReport:
     """Re-apply every erasure of the ledger (after a database backup is restored): whatever the
     restore brought back is erased again, by the same action. Idempotent."""
     started = time.monotonic()
-    interrupted = _close_dead_runs(actor=actor, now=clock.now())
-    run = _start_run(kind=RunKind.REPLAY, actor=actor, as_of=as_of)
+    interrupted = runs_close_dead(actor=actor, now=clock.now())
+    run = run_start(kind=RunKind.REPLAY, actor=actor, as_of=as_of)
     report = RunReport(
         as_of=as_of, kind=RunKind.REPLAY, run_id=run.public_id, interrupted=interrupted
     )
@@ -469,88 +200,6 @@ def retention_replay(*, actor: str, as_of: dt.date) -> RunReport:
                 write_ledger=False,
             )
             report.absorb(outcome)
-            _save_progress(run, report, now=now)
-    _finish_run(run, report, started=started)
+            run_progress_save(run, report, now=now)
+    run_finish(run, report, started=started)
     return report
-
-
-# -- legal holds -------------------------------------------------------------------------------
-
-
-def legal_hold_place(
-    *,
-    user: User,
-    reason: str,
-    person: Person | None = None,
-    organization: Organization | None = None,
-    until: dt.date | None = None,
-    today: dt.date,
-    now: dt.datetime | None = None,
-) -> LegalHold:
-    """Hold a person's or an organisation's data past its due day (privacy officers only).
-
-    In force from ``now`` (default: the wall clock): an operator replaying a past day passes
-    the start of ``today``, so that the hold does not cover the days before it."""
-    errors = []
-    if (person is None) == (organization is None):
-        errors.append(FieldError("target", "hold exactly one person or one organisation"))
-    if not reason.strip():
-        errors.append(FieldError("reason", "is required"))
-    if until is not None and until < today:
-        errors.append(FieldError("until", "is in the past"))
-    if not is_privacy_officer(user):
-        errors.append(FieldError("placed_by", "only a privacy officer may place a legal hold"))
-    if errors:
-        raise InvalidInputError(errors)
-    with transaction.atomic():
-        hold = LegalHold.objects.create(
-            person=person,
-            organization=organization,
-            reason=reason.strip(),
-            placed_by=user,
-            placed_at=now or clock.now(),
-            until=until,
-        )
-        audit_record(
-            actor=actor_for(user),
-            action="legal_hold.placed",
-            object_type="legal_hold",
-            object_id=str(hold.public_id),
-            payload={
-                "person": str(person.public_id) if person else None,
-                "organization": organization.code if organization else None,
-                "until": until.isoformat() if until else None,
-            },
-        )
-    return hold
-
-
-def legal_hold_release(*, user: User, hold: LegalHold, now: dt.datetime | None = None) -> LegalHold:
-    """End a hold at ``now`` (default: the wall clock); the run of that day acts on what it
-    covered and is due. Refused before the hold was placed."""
-    if not is_privacy_officer(user):
-        raise InvalidInputError(
-            [FieldError("released_by", "only a privacy officer may release a legal hold")]
-        )
-    at = now or clock.now()
-    if at < hold.placed_at:
-        raise InvalidInputError(
-            [FieldError("released_at", "is before the hold was placed", code="before_placed")]
-        )
-    with transaction.atomic():
-        updated = LegalHold.objects.filter(pk=hold.pk, released_at__isnull=True).update(
-            released_at=at, released_by=user
-        )
-        if not updated:
-            raise InvalidInputError(
-                [FieldError("hold", "is already released", code="already_released")]
-            )
-        audit_record(
-            actor=actor_for(user),
-            action="legal_hold.released",
-            object_type="legal_hold",
-            object_id=str(hold.public_id),
-            payload={},
-        )
-    hold.refresh_from_db()
-    return hold

@@ -25,41 +25,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Q
 from django.utils import timezone
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core.sql import in_values, values_param
+from omni_privacy.policy.domain.holds import HoldScope
 from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.registry.writers import holdings_delete, people_delete_unheld
 from omni_privacy.retention import ledger
 from omni_privacy.retention.domain.anonymisation import by_source_and_purpose
+from omni_privacy.retention.holds import exclude_held
 from omni_privacy.retention.models import AnonymisedFact
 
 DELETE = "delete"
-
-
-@dataclass(frozen=True)
-class Holds:
-    """What active legal holds cover on the run's day."""
-
-    organization_ids: frozenset[int] = frozenset()
-    person_ids: frozenset[int] = frozenset()
-
-    def exclude_from(self, rows: models.QuerySet[Holding]) -> models.QuerySet[Holding]:
-        if self.organization_ids:
-            rows = rows.exclude(organization_id__in=sorted(self.organization_ids))
-        if self.person_ids:
-            rows = rows.exclude(person_id__in=sorted(self.person_ids))
-        return rows
-
-    def only_held(self, rows: models.QuerySet[Holding]) -> models.QuerySet[Holding]:
-        if not (self.organization_ids or self.person_ids):
-            return rows.none()
-        return rows.filter(
-            Q(organization_id__in=sorted(self.organization_ids))
-            | Q(person_id__in=sorted(self.person_ids))
-        )
 
 
 @dataclass(frozen=True)
@@ -97,9 +75,9 @@ def due_rows(*, as_of: dt.date) -> models.QuerySet[Holding]:
     return Holding.objects.filter(state__in=LIVE_STATES, due_at__lte=as_of)
 
 
-def select_chunk(*, as_of: dt.date, holds: Holds, after_id: int, limit: int) -> list[DueRow]:
+def select_chunk(*, as_of: dt.date, holds: HoldScope, after_id: int, limit: int) -> list[DueRow]:
     """The next chunk of due, unheld holdings after ``after_id``, locked for this transaction."""
-    rows = holds.exclude_from(due_rows(as_of=as_of)).filter(id__gt=after_id)
+    rows = exclude_held(due_rows(as_of=as_of), holds).filter(id__gt=after_id)
     if connection.features.has_select_for_update_skip_locked:
         rows = rows.select_for_update(skip_locked=True, of=("self",))
     return [DueRow(*values) for values in rows.order_by("id").values_list(*_ROW_FIELDS)[:limit]]
@@ -247,10 +225,10 @@ def _keep_facts(ids: list[int], *, now: dt.datetime) -> None:
     )
 
 
-def select_person_due(*, person_id: int, as_of: dt.date, holds: Holds) -> list[DueRow]:
+def select_person_due(*, person_id: int, as_of: dt.date, holds: HoldScope) -> list[DueRow]:
     """One person's due, unheld holdings, locked for this transaction: an erasure request
     carried out at once, through the same ``apply_chunk`` as the sweep (issue 14 point 4)."""
-    rows = holds.exclude_from(due_rows(as_of=as_of)).filter(person_id=person_id)
+    rows = exclude_held(due_rows(as_of=as_of), holds).filter(person_id=person_id)
     if connection.features.has_select_for_update:
         rows = rows.select_for_update(of=("self",))
     return [DueRow(*values) for values in rows.order_by("id").values_list(*_ROW_FIELDS)]

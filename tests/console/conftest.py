@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from omni_privacy.accounts.models import Team, User
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, Organization
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert

@@ -27,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from omni_privacy.accounts.models import User
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding, Organization
 from omni_privacy.retention.models import LegalHold
 from tests.console.conftest import organization, record

@@ -7,16 +7,11 @@ import datetime as dt
 import pytest
 
 from omni_privacy.accounts.permissions import all_sources
+from omni_privacy.retention.due import due_by_clause, late_holdings, retention_overview
+from omni_privacy.retention.holds import legal_hold_release, legal_holds
 from omni_privacy.retention.models import LegalHold, RetentionRun
-from omni_privacy.retention.selectors import (
-    RunClause,
-    due_by_clause,
-    late_holdings,
-    legal_holds,
-    retention_overview,
-    retention_runs,
-)
-from omni_privacy.retention.services import legal_hold_release, retention_run
+from omni_privacy.retention.runs import RunClause, retention_runs
+from omni_privacy.retention.services import retention_run
 from tests.console.retention_registry import AS_OF, build
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ import time_machine
 from aiosmtpd.controller import Controller
 
 from omni_privacy.accounts.models import Team, User
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert

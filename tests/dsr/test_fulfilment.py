@@ -14,7 +14,7 @@ from omni_privacy.dsr.fulfilment import dsr_request_fulfil
 from omni_privacy.dsr.models import BridgedPreference, ExportFile, RightsRequest
 from omni_privacy.dsr.services import dsr_request_submit, dsr_request_verify_by_phone
 from omni_privacy.registry.models import Holding
-from omni_privacy.retention.services import legal_hold_place
+from omni_privacy.retention.holds import legal_hold_place
 from tests.dsr.conftest import NOW, TODAY
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_erasure_reaches_a_subscribers_sales_data(db, officer, frozen) -> None:
     """Issue 12 case 3, notice §9.1: the organisation subscribes, yet no clause requires keeping
     its contact's sales data: it is erased; the customer-service data the subscription
     requires is kept, and the answer names its clause."""
-    from omni_privacy.registry.domain.facts import Interval
+    from omni_privacy.policy.domain.facts import Interval
     from omni_privacy.registry.services import (
         OrganizationInput,
         holding_record,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Instance
 from omni_privacy.registry.services import instance_create
 from tests.retention.factory import ACTOR, organization

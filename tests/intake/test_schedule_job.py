@@ -18,7 +18,7 @@ from omni_privacy.accounts.models import Team, User
 from omni_privacy.core.periodic import registered
 from omni_privacy.intake.models import SyncRun
 from omni_privacy.intake.tasks import task_sync_due
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.services import instance_create
 from tests.intake.conftest import TOKEN
 from tests.retention.factory import ACTOR, organization

@@ -16,7 +16,7 @@ from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import audit_verify
 from omni_privacy.intake.models import SyncRun
 from omni_privacy.intake.services import SyncRefusedError, sync_import
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding, Person
 from omni_privacy.registry.services import instance_create
 from tests.intake.conftest import ADMIN, SECURITY, UPDATES, as_csv, as_jsonl, user

@@ -11,7 +11,7 @@ import pytest
 
 from omni_privacy.intake import services
 from omni_privacy.intake.services import SyncRefusedError, sync_import
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding
 from omni_privacy.registry.services import instance_create
 from tests.intake.conftest import ADMIN, SECURITY, as_jsonl, user

@@ -10,7 +10,7 @@ import pytest
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.intake.models import SyncRun
 from omni_privacy.intake.services import SyncRefusedError, sync_pull
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding
 from omni_privacy.registry.services import instance_create
 from tests.intake.conftest import TOKEN, Export

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, Person
 from omni_privacy.registry.services import (

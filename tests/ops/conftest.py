@@ -76,7 +76,7 @@ class Registry:
 
 @pytest.fixture
 def registry(as_of: dt.date) -> Registry:
-    from omni_privacy.registry.domain.facts import Interval
+    from omni_privacy.policy.domain.facts import Interval
     from omni_privacy.registry.domain.gate import HoldingCandidate
     from omni_privacy.registry.services import (
         OrganizationInput,

@@ -10,8 +10,8 @@ import pytest
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from omni_privacy.retention.holds import active_holds
 from omni_privacy.retention.models import LegalHold
-from omni_privacy.retention.selectors import active_holds
 
 pytestmark = pytest.mark.django_db
 

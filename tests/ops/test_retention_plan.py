@@ -10,9 +10,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from omni_privacy.policy.domain.retention import Status
 from omni_privacy.registry.models import HoldingState
-from omni_privacy.retention.domain.evaluator import Status
-from omni_privacy.retention.selectors import holdings_due
+from omni_privacy.retention.due import holdings_due
 
 
 def _row(holding, *, clause, rule, action, due, deadline, status, organization="globex"):

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from omni_privacy.intake.models import SyncRun
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding
 from omni_privacy.registry.services import instance_create
 from tests.intake.conftest import as_csv, as_jsonl, user

@@ -163,7 +163,7 @@ from django.db import connection, transaction
 
 from omni_privacy.core.digest import email_digest
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate, check_holding
 from omni_privacy.registry.models import Holding, Person
 from omni_privacy.registry.retention_columns import apply_decision

@@ -16,7 +16,7 @@ from django_tasks import task_backends
 
 from omni_privacy.core.models import PeriodicJobRun
 from omni_privacy.core.periodic import claim_and_enqueue, registered
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, Person
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert

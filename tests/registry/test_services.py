@@ -12,14 +12,14 @@ from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import audit_verify
 from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.policy.domain.facts import Interval
+from omni_privacy.policy.domain.retention import evaluate
 from omni_privacy.policy.domain.schema import Policy
-from omni_privacy.registry.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, Organization, Person
 from omni_privacy.registry.retention_columns import holding_facts_of
 from omni_privacy.registry.selectors import organization_facts, person_by_email
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
-from omni_privacy.retention.domain.evaluator import evaluate
 
 pytestmark = pytest.mark.django_db
 

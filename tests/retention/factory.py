@@ -13,7 +13,7 @@ from typing import Any
 from django.apps import apps
 
 from omni_privacy.audit.models import AuditEvent
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.domain.gate import HoldingCandidate
 from omni_privacy.registry.models import Holding, Organization, Person
 from omni_privacy.registry.services import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding, Organization
 from tests.retention.factory import organization, record, request_erasure
 from tests.retention.scan import Identity

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from omni_privacy.audit.models import AuditEvent
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding, HoldingState, Person
 from omni_privacy.retention.domain import anonymisation
 from omni_privacy.retention.models import AnonymisationEntry, AnonymisedFact

@@ -11,10 +11,11 @@ import time_machine
 from omni_privacy.accounts.models import Team, User
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.core.errors import InvalidInputError
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding, Organization
+from omni_privacy.retention.holds import legal_hold_place, legal_hold_release
 from omni_privacy.retention.models import RetentionRun
-from omni_privacy.retention.services import legal_hold_place, legal_hold_release, retention_run
+from omni_privacy.retention.services import retention_run
 from tests.retention.factory import ACTOR, DAY, TODAY, live, organization, record
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Person
 from omni_privacy.retention import ledger
 from omni_privacy.retention.services import retention_run

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import audit_verify
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding
 from omni_privacy.retention.models import RetentionRun, RunStatus
-from omni_privacy.retention.services import RunReport, retention_run
+from omni_privacy.retention.runs import RunReport
+from omni_privacy.retention.services import retention_run
 from tests.retention.factory import ACTOR, last_sequence, organization, record, registry_dump
 
 pytestmark = pytest.mark.django_db

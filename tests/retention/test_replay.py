@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState, Person
 from omni_privacy.retention import ledger, sweep
 from omni_privacy.retention.models import RetentionRun, RunStatus

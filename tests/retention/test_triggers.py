@@ -1,7 +1,7 @@
 """Each retention clause end to end through `retention_run` (notice §4-§5).
 
 A holding is due at trigger + the rule's period (policy omni-QAC-REC-004-v2.toml, evaluated by
-retention/domain/evaluator.py); the run of the due day acts, the run of the day before does
+policy/domain/retention.py); the run of the due day acts, the run of the day before does
 not; the 60 days (max_delay_days) are the outer limit, not a waiting period.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from omni_privacy.registry.domain.facts import Interval
+from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding, Person
 from omni_privacy.retention.models import AnonymisedFact
 from omni_privacy.retention.services import retention_run

@@ -18,8 +18,8 @@ def reevaluate_live_holdings(apps, schema_editor):
     import datetime as dt
 
     from omni_privacy.policy.loader import active_policy
-    from omni_privacy.registry.domain.facts import HoldingFacts, Interval, OrganizationFacts
-    from omni_privacy.retention.domain.evaluator import evaluate
+    from omni_privacy.policy.domain.facts import HoldingFacts, Interval, OrganizationFacts
+    from omni_privacy.policy.domain.retention import evaluate
 
     Holding = apps.get_model("registry", "Holding")
     Organization = apps.get_model("registry", "Organization")

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from omni_privacy.core.errors import FieldError
+from omni_privacy.policy.domain.facts import Interval, OrganizationFacts
 from omni_privacy.policy.loader import SHIPPED_POLICY, load_policy_file
-from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import (
     AcceptedHolding,
     GateResult,

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omni_privacy.ops.options import add_json, moment, write_json
+from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Person
 from omni_privacy.registry.selectors import person_by_email
 from omni_privacy.registry.services import person_erasure_request_record
-from omni_privacy.retention.selectors import PersonHolding, erasure_by_email, person_holdings
+from omni_privacy.retention.people import PersonHolding, erasure_by_email, person_holdings
 
 EXIT_UNKNOWN = 1
 EXIT_ERASED = 3
@@ -151,7 +152,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _roles(row: PersonHolding) -> list[tuple[str, Any]]:
-        if row.source != "software_profile":
+        source = active_policy().sources.get(row.source)
+        if source is None or not source.roles:  # only a source with roles (profiles) has them
             return []
         labels: list[tuple[str, Any]] = [(_("Roles"), ", ".join(row.roles) or "—")]
         if row.role_removed_at:

@@ -24,8 +24,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from omni_privacy.policy.domain.facts import HoldingFacts, OrganizationFacts
 from omni_privacy.policy.domain.schema import Policy, RetentionRule
-from omni_privacy.registry.domain.facts import HoldingFacts, OrganizationFacts
 
 
 class Status(StrEnum):
@@ -136,7 +136,3 @@ def evaluate(
         ):
             best = decision
     return best
-
-
-def status_of(decision: Decision | None, as_of: dt.date) -> Status:
-    return Status.KEPT if decision is None else decision.status(as_of)

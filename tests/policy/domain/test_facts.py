@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from omni_privacy.registry.domain.facts import HoldingFacts, Interval, OrganizationFacts
+from omni_privacy.policy.domain.facts import HoldingFacts, Interval, OrganizationFacts
 
 D = dt.date
 

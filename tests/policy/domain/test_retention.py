@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from omni_privacy.policy.domain.facts import HoldingFacts, Interval, OrganizationFacts
+from omni_privacy.policy.domain.retention import Decision, Status, evaluate, status_on
 from omni_privacy.policy.loader import SHIPPED_POLICY, load_policy_file
-from omni_privacy.registry.domain.facts import HoldingFacts, Interval, OrganizationFacts
-from omni_privacy.retention.domain.evaluator import Decision, Status, evaluate, status_of
 
 POLICY = load_policy_file(SHIPPED_POLICY)
 D = dt.date
@@ -287,11 +287,11 @@ def test_status_at_each_edge() -> None:
         Status.DUE,
         Status.OVERDUE,
     ]
-    assert status_of(decision, deadline + DAY) == Status.OVERDUE
+    assert status_on(decision.due_at, decision.deadline_at, deadline + DAY) == Status.OVERDUE
 
 
 def test_status_of_kept() -> None:
-    assert status_of(None, AS_OF) == Status.KEPT
+    assert status_on(None, None, AS_OF) == Status.KEPT  # no decision: kept
 
 
 # --- properties --------------------------------------------------------------------------------
