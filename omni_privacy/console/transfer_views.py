@@ -58,10 +58,13 @@ class RecipientForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    sensitivity = forms.CharField(label=_("Sensitivity of the information"), widget=forms.Textarea(attrs={"rows": 3}))
+    sensitivity = forms.CharField(
+        label=_("Sensitivity of the information"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     purposes = forms.CharField(label=_("Purposes"), widget=forms.Textarea(attrs={"rows": 3}))
     protection_measures = forms.CharField(
-        label=_("Protection measures, contractual ones included"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Protection measures, contractual ones included"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     legal_framework = forms.CharField(
         label=_("Legal framework of the destination"), widget=forms.Textarea(attrs={"rows": 3})
