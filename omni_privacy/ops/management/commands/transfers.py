@@ -65,4 +65,4 @@ class Command(BaseCommand):
                        _("allowed") if row["allowed"] else _("refused"),
                        row["reassess_on"] or "—"])  # fmt: skip
         for row in refused:
-            self.stderr.write(words(row["code"], {"recipient": f"{row['kind']}:{row['key']}"}))
+            self.stderr.write(words(str(row["code"]), {"recipient": f"{row['kind']}:{row['key']}"}))
