@@ -19,6 +19,7 @@ COMMANDS = (
     "migrate", "bootstrap", "createstaff", "demo", "run", "serve", "worker",
     "policy", "retention", "people", "import", "instances", "sync", "intake", "stores",
     "notices", "officers", "mailings", "outbox", "dsr", "api-token", "drp", "conformance",
+    "transfers",
     "audit",
 )  # fmt: skip
 

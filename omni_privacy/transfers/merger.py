@@ -191,7 +191,7 @@ def merger_notices_refresh(*, merger: Merger) -> dict[str, int]:
     """Record who was told (the outbox sent it) and whose notice failed for good."""
     changed: Counter[str] = Counter()
     with transaction.atomic():
-        pending = MergerPerson.objects.select_for_update().filter(
+        pending = MergerPerson.objects.select_for_update(of=("self",)).filter(
             merger=merger, state=NoticeState.PENDING
         )
         for row in pending.select_related("message"):

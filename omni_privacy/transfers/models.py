@@ -118,7 +118,10 @@ class MergerPerson(models.Model):
     """One affected person of a merger and their notice (in their language)."""
 
     merger = models.ForeignKey(Merger, on_delete=models.CASCADE, related_name="persons")
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    # An erased person leaves the row (the notice was given) without its link.
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     language = models.CharField(max_length=2)
     notice_version = models.CharField(max_length=40)
     message = models.ForeignKey(

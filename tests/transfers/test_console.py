@@ -19,8 +19,10 @@ def officer_client(client: Client) -> Client:
     return client
 
 
-@pytest.mark.parametrize(("language", "title"), [("en", "Recipients and transfers"),
-                                                 ("fr", "Destinataires et communications")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "Recipients and transfers"), ("fr", "Destinataires et communications")],
+)
 def test_the_register_lists_recipients_and_says_which_are_refused(
     officer_client: Client, language: str, title: str
 ) -> None:
@@ -28,7 +30,8 @@ def test_the_register_lists_recipients_and_says_which_are_refused(
     recipient_register(actor="t", kind="buyer", key="b", name="Buyer Inc.", jurisdiction="ON")
     html = officer_client.get(reverse("console:recipients"), HTTP_ACCEPT_LANGUAGE=language)
     text = html.content.decode()
-    assert title in text and "Buyer Inc." in text
+    assert title in text
+    assert "Buyer Inc." in text
 
 
 def test_an_officer_registers_then_assesses_a_recipient(officer_client: Client) -> None:
@@ -44,7 +47,8 @@ def test_an_officer_registers_then_assesses_a_recipient(officer_client: Client) 
     })  # fmt: skip
     assert response.status_code == 302
     recipient.refresh_from_db()
-    assert recipient.conclusion == "adequate" and recipient.approved_at is not None
+    assert recipient.conclusion == "adequate"
+    assert recipient.approved_at is not None
 
 
 def test_the_merger_pages_render_and_are_for_officers_only(client: Client) -> None:
@@ -52,3 +56,17 @@ def test_the_merger_pages_render_and_are_for_officers_only(client: Client) -> No
     assert client.get(reverse("console:mergers")).status_code == 403
     client.force_login(StaffFactory(officer=True))
     assert client.get(reverse("console:mergers")).status_code == 200
+
+
+def test_the_cli_lists_the_register_as_json() -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    recipient_register(actor="t", kind="buyer", key="b", name="Buyer Inc.", jurisdiction="ON")
+    out = StringIO()
+    call_command("transfers", "list", "--json", "--as-of", "2026-11-25", stdout=out)
+    rows = json.loads(out.getvalue())["recipients"]
+    [row] = [row for row in rows if row["kind"] == "buyer"]
+    assert (row["key"], row["allowed"], row["code"]) == ("b", False, "transfer_not_assessed")
