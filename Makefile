@@ -61,9 +61,12 @@ test: lint test-sqlite test-postgres
 # Without an SMTP host, `make run` keeps mail in the development mailbox (var/mailbox/, .eml
 # files). Only for run: the tests deliver to their own SMTP servers.
 run: export OMNI_MAIL_DELIVERY ?= $(if $(OMNI_SMTP_HOST),smtp,mailbox)
+# A demo run: bootstrap fills an empty database with demo accounts and data, and the demo
+# privacy officers may sign in without a second factor (never outside OMNI_DEMO=1).
+run: export OMNI_DEMO = 1
 run: install
 	$(BIN)/omni-privacy migrate --no-input -v 0
-	$(BIN)/omni-privacy bootstrap
+	$(BIN)/omni-privacy bootstrap --demo
 	$(BIN)/omni-privacy run --host $(HOST) --port $(PORT)
 
 clean:

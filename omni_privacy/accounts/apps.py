@@ -1,6 +1,30 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
     name = "omni_privacy.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_login_failed
+
+        from omni_privacy.accounts import signin
+
+        def failed(
+            _sender: Any, credentials: dict[str, Any], request: Any = None, **_: Any
+        ) -> None:
+            if request is not None:  # a web sign-in (the CLI authenticates without a request)
+                signin.signin_failed(
+                    username=credentials.get("username"),
+                    request=request,
+                    locked=bool(getattr(request, "axes_locked_out", False)),
+                )
+
+        def locked(_sender: Any, request: Any = None, username: Any = None, **_: Any) -> None:
+            signin.signin_locked_out(username=username, request=request)
+
+        user_login_failed.connect(failed, dispatch_uid="omni_signin_failed", weak=False)
+        user_locked_out.connect(locked, dispatch_uid="omni_signin_locked", weak=False)

@@ -1,0 +1,34 @@
+"""Idle timeout (issue 15): a signed-in session that made no request for
+OMNI_SESSION_IDLE_MINUTES is signed out, besides the absolute OMNI_SESSION_SECONDS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from omni_privacy.accounts.signin import signed_out_idle
+from omni_privacy.core import clock
+
+LAST_SEEN = "omni_last_seen"
+
+
+class IdleTimeoutMiddleware:
+    """After AuthenticationMiddleware (it reads request.user)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = clock.now().timestamp()
+            last = request.session.get(LAST_SEEN)
+            if last is not None and now - float(last) > settings.OMNI_SESSION_IDLE_MINUTES * 60:
+                signed_out_idle(user)
+                logout(request)
+            else:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
