@@ -13,6 +13,13 @@ from omni_privacy.accounts.signin import signed_out_idle
 from omni_privacy.core import clock
 
 LAST_SEEN = "omni_last_seen"
+# The last request's time is written at most this often: a page costs no session write.
+GRANULARITY_SECONDS = 60
+
+
+def signed_in_now(request: HttpRequest) -> None:
+    """At sign-in (the user_logged_in signal): the idle clock starts, in the same session save."""
+    request.session[LAST_SEEN] = clock.now().timestamp()
 
 
 class IdleTimeoutMiddleware:
@@ -29,6 +36,6 @@ class IdleTimeoutMiddleware:
             if last is not None and now - float(last) > settings.OMNI_SESSION_IDLE_MINUTES * 60:
                 signed_out_idle(user)
                 logout(request)
-            else:
+            elif last is None or now - float(last) >= GRANULARITY_SECONDS:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
