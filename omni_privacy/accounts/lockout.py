@@ -42,7 +42,7 @@ class LockoutBackend(AxesStandaloneBackend):
     command, a test) has no address to count and is not a web sign-in: it is let through to
     the password check."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -51,4 +51,4 @@ class LockoutBackend(AxesStandaloneBackend):
     ) -> None:
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)  # type: ignore[no-any-return]
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -59,7 +59,7 @@ def test_createstaff_reads_a_password_file(run, tmp_path) -> None:
 def test_createstaff_asks_twice_on_a_terminal(run, monkeypatch) -> None:
     answers = iter(["a-strong-first-officer-passphrase", "a-strong-first-officer-passphrase"])
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(answers))
     run("createstaff", "--username", "ceo", "--team", "privacy_office")
     assert User.objects.get(username="ceo").check_password("a-strong-first-officer-passphrase")
 
@@ -67,7 +67,7 @@ def test_createstaff_asks_twice_on_a_terminal(run, monkeypatch) -> None:
 def test_createstaff_refuses_two_different_answers(run, monkeypatch) -> None:
     answers = iter(["a-strong-first-officer-passphrase", "another-one-entirely"])
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(answers))
     with pytest.raises(CommandError, match="differ"):
         run("createstaff", "--username", "ceo", "--team", "privacy_office")
     assert not User.objects.exists()
@@ -84,7 +84,8 @@ def test_bootstrap_refuses_outside_a_demo_run_and_says_why() -> None:
     with pytest.raises(CommandError, match="runs only for a demo") as refused:
         _bootstrap()
     assert "createstaff" in str(refused.value)
-    assert not User.objects.exists() and not Person.objects.exists()
+    assert not User.objects.exists()
+    assert not Person.objects.exists()
 
 
 def test_bootstrap_refuses_a_database_in_use_even_in_a_demo_run() -> None:
@@ -100,6 +101,7 @@ def test_bootstrap_refuses_a_database_in_use_even_in_a_demo_run() -> None:
 @override_settings(OMNI_DEMO=True)
 def test_omni_demo_makes_a_demo_run_and_the_demo_accounts_sign_in() -> None:
     text = _bootstrap("--as-of", "2026-11-25")
-    assert "Demo accounts" in text and "second factor" in text
+    assert "Demo accounts" in text
+    assert "second factor" in text
     officer = User.objects.get(username="officer")
     assert officer.check_password(settings.OMNI_DEMO_PASSWORD)
