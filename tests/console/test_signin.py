@@ -132,7 +132,7 @@ def test_another_officer_resets_a_second_factor_and_it_is_audited(officer) -> No
     client.post("/console/second-factors/", {"user": str(officer.public_id)})
     assert TOTPDevice.objects.filter(user=officer).exists()
     client.force_login(other)
-    page = client.get("/console/second-factors/?lang=en")
+    page = client.get("/console/second-factors/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Remove second factor" in page.content.decode()
     done = client.post("/console/second-factors/", {"user": str(officer.public_id)})
     assert done["Location"].endswith("?done=reset")
