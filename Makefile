@@ -60,12 +60,14 @@ test-postgres: install
 test: lint test-sqlite test-postgres
 
 # Without OMNI_SMTP_HOST, mail is kept in the development mailbox (var/mailbox/, .eml files:
-# settings.py decides, for `omni-privacy run` alone too). OMNI_DEMO=1 serves the demo customer
-# instance's export on loopback, so that "Sync now" works out of the box (demo/views.py).
-run: export OMNI_DEMO ?= 1
+# settings.py decides, for `omni-privacy run` alone too). A demo run (OMNI_DEMO=1): bootstrap
+# fills an empty database with demo accounts and data, the demo customer instance's export is
+# served on loopback so that "Sync now" works (demo/views.py), and the demo privacy officers may
+# sign in without a second factor (never outside OMNI_DEMO=1).
+run: export OMNI_DEMO = 1
 run: install
 	$(BIN)/omni-privacy migrate --no-input -v 0
-	$(BIN)/omni-privacy bootstrap --host $(HOST) --port $(PORT)
+	$(BIN)/omni-privacy bootstrap --demo --host $(HOST) --port $(PORT)
 	$(BIN)/omni-privacy run --host $(HOST) --port $(PORT)
 
 clean:

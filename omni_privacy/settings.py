@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # Staff sign-in (issue 15): the second factor (TOTP, recovery codes) and the lockout.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "omni_privacy.core",
     "omni_privacy.audit",
     "omni_privacy.accounts",
@@ -72,10 +77,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Signs out a session left idle longer than OMNI_SESSION_IDLE_MINUTES.
+    "omni_privacy.accounts.middleware.IdleTimeoutMiddleware",
     "omni_privacy.console.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused by the lockout into the console's locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "omni_privacy.urls"
@@ -139,7 +150,37 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The published demo passphrase and one character repeated ("aaaaaaaaaaaa").
+    {"NAME": "omni_privacy.accounts.validators.KnownWeakPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes, accounts/lockout.py): failures counted per account and per
+# client address; at the limit, the sign-in is refused, even with the right password, for
+# OMNI_SIGNIN_LOCKOUT_MINUTES. A sign-in without a request (the CLI, tests) is not counted.
+AUTHENTICATION_BACKENDS = [
+    "omni_privacy.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+OMNI_SIGNIN_ACCOUNT_FAILURES = env_int("OMNI_SIGNIN_ACCOUNT_FAILURES", 10)
+OMNI_SIGNIN_ADDRESS_FAILURES = env_int("OMNI_SIGNIN_ADDRESS_FAILURES", 30)
+OMNI_SIGNIN_LOCKOUT_MINUTES = env_int("OMNI_SIGNIN_LOCKOUT_MINUTES", 60)
+AXES_HANDLER = "omni_privacy.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 1  # LockoutHandler.get_failures answers 1 when either limit is reached
+AXES_COOLOFF_TIME = OMNI_SIGNIN_LOCKOUT_MINUTES / 60
+AXES_RESET_ON_SUCCESS = False  # a right password must not wipe an address's failures
+AXES_LOCKOUT_CALLABLE = "omni_privacy.console.login.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+# Keep what the lockout needs only: no log of every sign-in or failure (the audit log has them,
+# without the username or the address in clear).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+# The second factor: TOTP codes for authenticator apps and single-use recovery codes.
+OTP_TOTP_ISSUER = "Omni privacy"
+# Demo runs only (`make run` sets it): privacy officers are not made to enrol a second factor.
+OMNI_DEMO = env_bool("OMNI_DEMO", default=False)
 
 # Notice §2.3: only authentication cookies. One session cookie after sign-in, CSRF token kept in it.
 SESSION_COOKIE_NAME = "omni_session"
@@ -147,6 +188,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = env_bool("OMNI_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_AGE = env_int("OMNI_SESSION_SECONDS", 8 * 3600)
+# Signed out after this long without a request, besides the absolute OMNI_SESSION_SECONDS.
+OMNI_SESSION_IDLE_MINUTES = env_int("OMNI_SESSION_IDLE_MINUTES", 30)
 CSRF_USE_SESSIONS = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_NAME = "omni_language"

@@ -107,3 +107,14 @@ class StaffApiToken(PublicIdModel):
 
     def __str__(self) -> str:
         return f"token {self.prefix}…"
+
+
+class SpentSignInToken(models.Model):
+    """A sign-in form token already used (issue 15: one form token, one attempt). Rows older
+    than the token's lifetime are deleted as new ones come (accounts/signin.py)."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    spent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"spent sign-in token at {self.spent_at:%Y-%m-%d %H:%M}"

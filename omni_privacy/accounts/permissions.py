@@ -106,3 +106,8 @@ def request_officers(*, at: dt.date) -> list[User]:
     if PrivacyOfficerDelegation.objects.exists():
         return privacy_officers(at=at)
     return list(delegation_candidates())
+
+
+def may_reset_second_factor(actor: StaffLike, target: StaffLike) -> bool:
+    """Another privacy officer resets a staff member's second factor (issue 15), never their own."""
+    return is_privacy_officer(actor) and actor != target

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from omni_privacy.console import (
+    account_views,
     consent_views,
     instance_views,
     intake_views,
@@ -15,13 +16,19 @@ from omni_privacy.console import (
     transfer_views,
     views,
 )
-from omni_privacy.console.login import SignInView
+from omni_privacy.console.login import SignInView, signin_enrol, signin_factor
 
 app_name = "console"
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
+    path("login/code/", signin_factor, name="signin_factor"),
+    path("login/enrol/", signin_enrol, name="signin_enrol"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", account_views.account, name="account"),
+    path("account/second-factor/", account_views.account_enrol, name="account_enrol"),
+    path("account/recovery-codes/", account_views.account_recovery, name="account_recovery"),
+    path("second-factors/", account_views.second_factors, name="second_factors"),
     path("language/", views.language, name="language"),
     path("", views.registry, name="registry"),
     path("people/<uuid:public_id>/", views.person, name="person"),

@@ -59,7 +59,6 @@ from omni_privacy.retention.sweep import apply_chunk, select_person_due
 from omni_privacy.transfers.services import require_transfer
 
 
-
 @dataclass
 class Result:
     state: State = State.FULFILLED

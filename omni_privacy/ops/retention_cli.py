@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omni_privacy.ops.tables import Table, write_json_list
-from omni_privacy.retention.due import DueHolding, LateHolding, holdings_due, late_holdings, retention_overview
+from omni_privacy.retention.due import (
+    DueHolding,
+    LateHolding,
+    holdings_due,
+    late_holdings,
+    retention_overview,
+)
 from omni_privacy.retention.runs import RunReport
 from omni_privacy.retention.services import retention_replay, retention_run
 

@@ -197,9 +197,7 @@ CACHE_FIGURES_ABOVE = 10_000
 CACHE_SECONDS = 30
 
 
-def _overview_figures(
-    *, as_of: dt.date, sources: list[str] | None, days: int
-) -> dict[str, int]:
+def _overview_figures(*, as_of: dt.date, sources: list[str] | None, days: int) -> dict[str, int]:
     held = held_q(active_holds(as_of=as_of))
     past_due = Q(due_at__lt=as_of)
     horizon = as_of + dt.timedelta(days=days)

@@ -286,7 +286,7 @@ def test_page_is_french_by_default_and_english_after_choosing_it(
     assert "Responding to requests for information (sales process)" in html
 
 
-def test_sign_in_sets_exactly_one_cookie_httponly_strict(officer) -> None:
+def test_sign_in_sets_exactly_one_cookie_httponly_strict(sales_user) -> None:
     client = Client(enforce_csrf_checks=True)
     page = client.get(LOGIN)
     assert page.status_code == 200
@@ -294,7 +294,7 @@ def test_sign_in_sets_exactly_one_cookie_httponly_strict(officer) -> None:
     token = re.search(r'name="login_token" value="([^"]+)"', page.content.decode())
     assert token is not None
     response = client.post(
-        LOGIN, {"username": "pat.officer", "password": PASSWORD, "login_token": token[1]}
+        LOGIN, {"username": "sam.sales", "password": PASSWORD, "login_token": token[1]}
     )
     assert (response.status_code, response["Location"]) == (302, REGISTRY)
     assert list(response.cookies) == ["omni_session"]
@@ -400,15 +400,15 @@ def test_the_officers_sections_are_in_the_menu_of_privacy_officers_only(
         match = sections.search(client.get(REGISTRY).content.decode())
         assert match is not None
         menus[user.team] = links.findall(match[1])
-    assert menus["sales"] == ["/console/", "/console/record/"]
+    assert menus["sales"] == ["/console/", "/console/record/", "/console/account/"]
     assert menus["privacy_office"][:4] == [
         "/console/requests/",
         "/console/",
         "/console/record/",
         "/console/retention/",
     ]
-    # With External stores, API tokens, and the Registers group (issue 16).
-    assert len(menus["privacy_office"]) == 18
+    # With External stores, API tokens, Second factors, My account and the Registers group.
+    assert len(menus["privacy_office"]) == 20
 
 
 def test_the_menu_is_grouped_in_seven_entries_or_fewer(client: Client, officer) -> None:

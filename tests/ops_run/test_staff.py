@@ -84,7 +84,7 @@ def test_createstaff_refuses_a_weak_password_and_a_taken_username():
 def test_bootstrap_fills_an_empty_registry_once_and_creates_the_demo_accounts():
     out = io.StringIO()
     with translation.override("en"):
-        call_command("bootstrap", as_of="2026-11-25", stdout=out)
+        call_command("bootstrap", demo=True, as_of="2026-11-25", stdout=out)
     text = out.getvalue()
     assert "Sign in at http://127.0.0.1:8000/console/login/" in text
     assert sorted(User.objects.values_list("username", "team")) == [
@@ -124,7 +124,7 @@ def test_bootstrap_fills_an_empty_registry_once_and_creates_the_demo_accounts():
 
     again = io.StringIO()
     with translation.override("en"):
-        call_command("bootstrap", stdout=again)
+        call_command("bootstrap", demo=True, stdout=again)
     assert again.getvalue() == "Already bootstrapped: nothing to do.\n"
     assert (Person.objects.count(), Holding.objects.count(), AuditEvent.objects.count()) == (
         people,

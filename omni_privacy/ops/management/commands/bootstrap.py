@@ -1,9 +1,11 @@
 """`omni-privacy bootstrap`: a fresh installation gets the published privacy notice, demo data
 and one account per team (two privacy officers, with their written delegations: notice §12).
 
-Idempotent: the notice only while no version of it exists; demo data only while the registry
-holds no person; each demo account only if its username is free. A second run changes nothing
-and says so.
+Demo accounts and demo data only in an explicit demo run (``--demo`` or OMNI_DEMO=1: `make
+run` sets both) on an empty database (no staff account, no person): they share a published
+password, so anywhere else the command refuses, says why and exits 1 (issue 15). A real
+deployment creates its first privacy officer with `omni-privacy createstaff --team
+privacy_office` (docs/operations.md). The notice is published only while no version exists.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -49,6 +51,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="for the printed sign-in URL")
         parser.add_argument("--port", default="8000", help="for the printed sign-in URL")
         parser.add_argument("--as-of", dest="as_of", help="the demo data's today, YYYY-MM-DD")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="this is a demo run (what `make run` does): demo data and demo accounts",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         did_something = False
@@ -59,6 +66,28 @@ class Command(BaseCommand):
                 % {"notice": str(notice), "day": notice.effective_on}
             )
             did_something = True
+        if not (options["demo"] or settings.OMNI_DEMO):
+            raise CommandError(
+                _(
+                    "bootstrap creates demo accounts with a published password and fictional "
+                    "demo data: it runs only for a demo (--demo or OMNI_DEMO=1, as `make run` "
+                    "does). On a real deployment, create the first privacy officer with "
+                    "`omni-privacy createstaff --username NAME --team privacy_office` "
+                    "(docs/operations.md)."
+                )
+            )
+        user_model = get_user_model()
+        if user_model.objects.exists() or Person.objects.exists():
+            if all(user_model.objects.filter(username=name).exists() for name, _t in DEMO_ACCOUNTS):
+                self.stdout.write(_("Already bootstrapped: nothing to do."))
+                return
+            raise CommandError(
+                _(
+                    "The database already holds staff accounts or people: bootstrap adds demo "
+                    "accounts and demo data only to an empty database, so that it never puts a "
+                    "published password on a database in use."
+                )
+            )
         if not Person.objects.exists():
             call_command(
                 "demo",
@@ -74,7 +103,6 @@ class Command(BaseCommand):
             )
             self._first_sweep(options["as_of"])
             did_something = True
-        user_model = get_user_model()
         created = []
         for username, team in DEMO_ACCOUNTS:
             if user_model.objects.filter(username=username).exists():
@@ -84,6 +112,7 @@ class Command(BaseCommand):
                 username=username,
                 team=team,
                 password=settings.OMNI_DEMO_PASSWORD,
+                demo_account=True,
             )
             if may_hold_delegation(user):
                 privacy_officer_delegate(
@@ -113,6 +142,13 @@ class Command(BaseCommand):
             )
             for username, team in created:
                 self.stdout.write(f"  {username:<10} {team.label}")
+            self.stdout.write(
+                _(
+                    "Demo run (OMNI_DEMO): the demo privacy officers may sign in without a second "
+                    "factor; they can set one up under Settings → My account. Outside a demo "
+                    "run a privacy officer must."
+                )
+            )
 
     def _first_sweep(self, as_of: str | None) -> None:
         """The demo holds people already past their due day on purpose; the daily sweep would
