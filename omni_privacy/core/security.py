@@ -74,7 +74,7 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class NotUtf8(BadRequest):  # noqa: N818 (reads as what happened)
+class NotUtf8(BadRequest):
     """The request carries bytes that are not UTF-8 text (portal/home_views says so)."""
 
 
