@@ -32,7 +32,7 @@ def _up(port: int, process: subprocess.Popen, log) -> None:
     raise AssertionError(log.read_text())
 
 
-def test_three_slow_clients_do_not_stall_one_worker(site):
+def test_three_slow_clients_do_not_stall_one_worker(site):  # noqa: F811 (the fixture)
     port = _free_port()
     log_path = site / "serve.log"
     with log_path.open("wb") as log:
