@@ -15,12 +15,12 @@ from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 from omni_privacy.accounts.tokens import api_token_user
 from omni_privacy.core import clock
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _token_user(request: HttpRequest) -> Any:
@@ -38,7 +38,7 @@ def staff_docs(view: View) -> View:
     relaxed = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(view)
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and request.user.is_active:
             return relaxed(request, *args, **kwargs)
         if request.path.endswith(".json"):
