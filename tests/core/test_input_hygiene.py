@@ -17,7 +17,7 @@ from omni_privacy.registry.importer import parse_line
 
 
 def test_deep_nesting_is_refused_with_its_line_and_column_not_a_recursion_error():
-    with pytest.raises(strictjson.StrictJsonError) as refused:
+    with pytest.raises(strictjson.StrictJsonError) as refused, translation.override("en"):
         strictjson.loads("[" * 100_000)
     assert (refused.value.code, refused.value.lineno, refused.value.colno) == (
         strictjson.TOO_DEEP,
