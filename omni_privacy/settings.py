@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Swagger UI's assets as django-ninja ships them (vendored, no CDN) for /api/docs.
+    "ninja",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     # Staff sign-in (issue 15): the second factor (TOTP, recovery codes) and the lockout.
@@ -69,12 +72,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "omni_privacy.core.security.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "omni_privacy.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "omni_privacy.portal.middleware.PortalSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "omni_privacy.core.security.Utf8OnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with the second factor (django-otp).
@@ -186,12 +193,10 @@ OMNI_DEMO = env_bool("OMNI_DEMO", default=False)
 SESSION_COOKIE_NAME = "omni_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
-SESSION_COOKIE_SECURE = env_bool("OMNI_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_AGE = env_int("OMNI_SESSION_SECONDS", 8 * 3600)
 # Signed out after this long without a request, besides the absolute OMNI_SESSION_SECONDS.
 OMNI_SESSION_IDLE_MINUTES = env_int("OMNI_SESSION_IDLE_MINUTES", 30)
 CSRF_USE_SESSIONS = True
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_NAME = "omni_language"
 
 LANGUAGE_CODE = "fr"
@@ -224,6 +229,48 @@ if OMNI_TASKS == "rq":
     # A task may run up to an hour (a first sync of a million rows) before RQ stops it.
     RQ_QUEUES = {"default": {"URL": OMNI_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+# Browser hardening (issue 15 §4; docs/operations.md, Security). Every response carries a
+# strict CSP: nothing but this site's own files, no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Pico CSS draws its select arrows and search icons as data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR
+# blocks); from anyone else those headers are dropped (core/security.py).
+OMNI_TRUSTED_PROXIES = env_list("OMNI_TRUSTED_PROXIES", [])
+# OMNI_BEHIND_TLS=1: the deployment says it is served over HTTPS. With OMNI_DEBUG=0 that turns
+# on the HTTPS redirect and HSTS (each can still be set alone); cookies are secure whenever
+# OMNI_DEBUG=0, as before.
+OMNI_BEHIND_TLS = env_bool("OMNI_BEHIND_TLS", default=False) and not DEBUG
+SECURE_SSL_REDIRECT = env_bool("OMNI_SSL_REDIRECT", default=OMNI_BEHIND_TLS)
+# The probe paths answer the load balancer on plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("OMNI_HSTS_SECONDS", 31536000 if OMNI_BEHIND_TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("OMNI_HSTS_SUBDOMAINS", default=OMNI_BEHIND_TLS)
+# Preloading binds the whole registrable domain (example.com, not privacy.example.com) for
+# years: its owner decides it, not this application, so check --deploy's W021 is silenced.
+SECURE_HSTS_PRELOAD = env_bool("OMNI_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = env_bool("OMNI_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if OMNI_BEHIND_TLS and OMNI_TRUSTED_PROXIES:
+    # Only a trusted proxy's X-Forwarded-Proto reaches Django (core/security.py drops it
+    # from anyone else), so the header cannot be forged by a visitor.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 OMNI_POLICY_FILE = env_str("OMNI_POLICY_FILE", "")
 # Keys the audit chain's HMAC and the erasure ledger's email digests; rotate only with a re-key.

@@ -72,16 +72,24 @@ class ErrorOut(Schema):
     detail: str
 
 
+class InvalidOut(Schema):
+    """422: a sentence naming the field, or django-ninja's list of validation errors (each
+    with ``loc``, ``msg`` and ``type``) when the body does not match the schema."""
+
+    detail: str | list[dict[str, Any]]
+
+
 # As strict as the portal's limits: one address gets at most 3 code mails an hour whatever the
 # channel (the same bucket as the portal's), and one token submits at most 10 an hour.
 PER_ADDRESS = Limit("rights-request-address", attempts=3, window=dt.timedelta(hours=1))
 PER_TOKEN = Limit("rights-request-api-token", attempts=10, window=dt.timedelta(hours=1))
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          422: ErrorOut, 429: ErrorOut}  # fmt: skip
+          422: InvalidOut, 429: ErrorOut}  # fmt: skip
 
 
 class Identity(Schema):
-    email: str
+    # The format lets a schema-driven client send an address the service accepts.
+    email: str = Field(..., max_length=254, json_schema_extra={"format": "email"})
 
 
 class SubmitIn(Schema):
@@ -125,6 +133,14 @@ class TransitionIn(Schema):
     text: str = ""
 
 
+def _known_query(request: HttpRequest, *allowed: str) -> None:
+    """A query parameter this endpoint does not define is refused (422), not ignored: a
+    misspelt filter (``?clossed=true``) would otherwise answer as if it were not there."""
+    unknown = sorted(set(request.GET) - set(allowed))
+    if unknown:
+        raise HttpError(422, "unknown query parameter: " + ", ".join(unknown)[:200])
+
+
 def _status(rights: RightsRequest) -> StatusOut:
     return StatusOut(
         request_id=str(rights.public_id),
@@ -154,6 +170,7 @@ def _owned(request: HttpRequest, request_id: str) -> RightsRequest:
     summary="Submit a rights request",
 )
 def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
+    _known_query(request)
     if len(body.exercise) != 1:
         raise HttpError(422, "exercise: give exactly one right per request")
     digest = request.api_token_digest  # type: ignore[attr-defined]
@@ -186,6 +203,7 @@ def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
     summary="Status of a request",
 )
 def status(request: HttpRequest, request_id: str) -> StatusOut:
+    _known_query(request)
     return _status(_owned(request, request_id))
 
 
@@ -196,6 +214,7 @@ def status(request: HttpRequest, request_id: str) -> StatusOut:
     summary="Revoke a request",
 )
 def revoke(request: HttpRequest, request_id: str) -> StatusOut:
+    _known_query(request)
     rights = _owned(request, request_id)
     try:
         rights = dsr_request_transition(
@@ -216,7 +235,8 @@ def revoke(request: HttpRequest, request_id: str) -> StatusOut:
     auth=OfficerToken(),
     summary="The queue (privacy officers)",
 )
-def queue(request: HttpRequest, closed: bool = False) -> list[QueueItem]:  # noqa: ARG001
+def queue(request: HttpRequest, closed: bool = False) -> list[QueueItem]:
+    _known_query(request, "closed")
     return [
         QueueItem(
             request_id=str(row.request.public_id),
@@ -239,6 +259,7 @@ def queue(request: HttpRequest, closed: bool = False) -> list[QueueItem]:  # noq
     summary="Move a request (privacy officers)",
 )
 def transition(request: HttpRequest, request_id: str, body: TransitionIn) -> Any:
+    _known_query(request)
     rights = request_by_id(request_id)
     if rights is None:
         raise HttpError(404, "no such request")

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from omni_privacy.core.validators import no_invisible_character
 from omni_privacy.registry.models import Organization
 
 
@@ -51,7 +52,9 @@ class ContactForm(forms.Form):
     """A contact recorded by hand (notice §2.4 scenario 2). The gate checks the rest."""
 
     organization = forms.SlugField(label=_("Organisation code"), max_length=64)
-    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, required=False, validators=[no_invisible_character]
+    )
     email = forms.CharField(label=_("Email address"), max_length=254)
     phone = forms.CharField(label=_("Telephone number"), max_length=32, required=False)
     preferred_language = forms.ChoiceField(

@@ -6,12 +6,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from omni_privacy.core.validators import no_invisible_character
+
 
 class InformationRequestForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[no_invisible_character],
     )
     email = forms.CharField(
         label=_("Email address"),

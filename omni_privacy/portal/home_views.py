@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from omni_privacy.core.security import NotUtf8
 from omni_privacy.core.views import database_unavailable
 from omni_privacy.policy.loader import active_policy
 
@@ -97,7 +98,7 @@ def _error_language(request: HttpRequest) -> str:
     return browser_language(request)
 
 
-def _error(request: HttpRequest, status: int) -> HttpResponse:
+def _error(request: HttpRequest, status: int, *, not_utf8: bool = False) -> HttpResponse:
     language = _error_language(request)
     console = request.path.startswith("/console/")
     with translation.override(language):
@@ -107,6 +108,7 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
             {
                 "language": language,
                 "status": status,
+                "not_utf8": not_utf8,
                 "console": console,
                 "back_url": reverse("console:registry") if console else reverse(HOME[language]),
             },
@@ -122,8 +124,8 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _error(request, 403)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001
-    return _error(request, 400)
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, not_utf8=isinstance(exception, NotUtf8))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -24,7 +24,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.core.formtoken import form_token, form_token_valid, same_origin
-from omni_privacy.core.throttle import Limit, allow
+from omni_privacy.core.throttle import (
+    Limit,
+    Lockout,
+    allow,
+    lockout_clear,
+    lockout_fail,
+    lockout_wait,
+)
 from omni_privacy.dsr.domain.states import OPEN, State
 from omni_privacy.dsr.domain.verification import MAX_TRIES, CodeCheck
 from omni_privacy.dsr.exports import MEDIA_TYPES, export_open, export_token
@@ -55,6 +62,9 @@ PER_ADDRESS = Limit("rights-request-address", attempts=3, window=dt.timedelta(ho
 PER_IP = Limit("rights-request-ip", attempts=10, window=dt.timedelta(hours=1))
 CODE_PER_ADDRESS = Limit("rights-code-address", attempts=10, window=dt.timedelta(hours=1))
 CODE_PER_IP = Limit("rights-code-ip", attempts=30, window=dt.timedelta(hours=1))
+# Five wrong codes are free; then a wait that doubles with each wrong one, per request and per
+# address (issue 15 §7): a few dozen guesses a day at most instead of about 200.
+CODE_LOCKOUT = Lockout("rights-code")
 LOOKUP_PER_ADDRESS = Limit("rights-lookup-address", attempts=5, window=dt.timedelta(hours=1))
 LOOKUP_PER_IP = Limit("rights-lookup-ip", attempts=10, window=dt.timedelta(hours=1))
 # "Elsewhere" is handled under Quebec's rules: Omni's home law, and the strictest clock.
@@ -210,6 +220,11 @@ def rights_verify(request: HttpRequest, language: str) -> HttpResponse:
         subject = rights.email_digest if rights is not None else ticket
         if not allow([(CODE_PER_ADDRESS, subject), (CODE_PER_IP, _client_ip(request))]):
             return _verify_page(request, language, ticket, status=429, throttled=True)
+        subjects = [str(rights.public_id), rights.email_digest] if rights is not None else []
+        wait = lockout_wait(CODE_LOCKOUT, subjects)
+        if wait and not request.POST.get("resend"):
+            minutes = max(1, -(-int(wait.total_seconds()) // 60))
+            return _verify_page(request, language, ticket, status=429, locked_minutes=minutes)
         if request.POST.get("resend"):
             if rights is not None:
                 dsr_code_resend(request=rights, now=clock.now())
@@ -221,9 +236,12 @@ def rights_verify(request: HttpRequest, language: str) -> HttpResponse:
             result = CodeCheck.WRONG
         else:
             result = dsr_code_check(request=rights, code=form.cleaned_data["code"], now=clock.now())
+        if result is CodeCheck.WRONG and subjects:
+            lockout_fail(CODE_LOCKOUT, subjects)
         if result is not CodeCheck.OK or rights is None:
             form.add_error("code", CODE_MESSAGES[result])
             return _verify_page(request, language, ticket, status=400, form=form)
+        lockout_clear(CODE_LOCKOUT, subjects)
         # The first cookie of the portal: the session, holding the verified request's id.
         request.session.cycle_key()
         request.session[SESSION_KEY] = str(rights.public_id)

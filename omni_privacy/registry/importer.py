@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from omni_privacy.core import strictjson
 from omni_privacy.core.errors import FieldError
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
@@ -216,7 +217,7 @@ def _is_code(value: str) -> bool:
 def _declared_organization(text: str | None) -> str | None:
     """The ``id`` a refused organisation line declares, so its holdings are not refused too."""
     try:
-        body = json.loads(text or "")
+        body = strictjson.loads(text or "")
     except json.JSONDecodeError:
         return None
     if isinstance(body, dict) and body.get("type") == "organization":
@@ -298,7 +299,7 @@ def parse_line(text: str | None) -> tuple[OrganizationInput | HoldingLine | None
         errors.add("(line)", _("is not valid UTF-8"))
         return None, errors.items
     try:
-        body = json.loads(text.strip())
+        body = strictjson.loads(text.strip())
     except json.JSONDecodeError as exc:
         errors.add(
             "(line)",

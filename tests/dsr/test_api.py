@@ -11,6 +11,7 @@ from django.test import Client
 
 from omni_privacy.accounts.models import StaffApiToken
 from omni_privacy.accounts.tokens import api_token_create
+from omni_privacy.api.main import api
 from omni_privacy.dsr.models import RightsRequest
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,8 @@ def _bearer(raw: str) -> dict[str, str]:
 def test_the_schema_builds_and_every_private_endpoint_refuses_anonymous_calls(
     client: Client,
 ) -> None:
-    schema = client.get("/api/openapi.json").json()
+    assert client.get("/api/openapi.json").status_code == 401  # staff only (issue 15 §4)
+    schema = api.get_openapi_schema()
     assert "/api/v1/data-rights-request" in schema["paths"]
     checked = 0
     for path, operations in schema["paths"].items():

@@ -157,7 +157,7 @@ def test_five_wrong_codes_exhaust_the_code(
     for _attempt in range(5):
         assert _verify(client, page, wrong).status_code == 400
     refused = _verify(client, page, code)
-    assert refused.status_code == 400
+    assert refused.status_code == 429  # the growing lockout (tests/dsr/test_code_lockout.py)
     assert refused.cookies == {}
     assert RightsRequest.objects.get().state == "awaiting_verification"
 

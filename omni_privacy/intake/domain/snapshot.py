@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, BinaryIO, NamedTuple
 
 import orjson
+
+from omni_privacy.core import strictjson
 
 SNAPSHOT_FORMATS = ("jsonl", "csv")
 REQUIRED_COLUMNS = ("user_id", "full_name", "email", "preferred_language", "roles")
@@ -227,7 +228,7 @@ def _jsonl_records(
     for data in lines.raw():
         try:
             # orjson: four times the standard library's speed on the million good lines.
-            value = orjson.loads(data)
+            value = strictjson.loads(data, fast=True)
         except orjson.JSONDecodeError:
             value = _slow_json(lines, data, problems)
             if value is _SKIP:
@@ -248,7 +249,7 @@ def _slow_json(lines: _Lines, data: bytes, problems: _Problems) -> object:
     if text is None or not text.strip():
         return _SKIP
     try:
-        return json.loads(text)
+        return strictjson.loads(text)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         if lines.complete:
             problems.add(lines.number, None, "not valid JSON")

@@ -15,7 +15,8 @@ from typing import Any
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from omni_privacy.core.errors import FieldError
+from omni_privacy.core.errors import FieldError, template_of
+from omni_privacy.core.text import NAME_INVISIBLE, invisible_character
 from omni_privacy.policy.domain.schema import Policy, Source
 from omni_privacy.registry.domain.facts import OrganizationFacts
 
@@ -217,6 +218,9 @@ def _check_values(
             errors.append(FieldError("person.full_name", f"is longer than {MAX_NAME} characters"))
         if _CONTROL.search(values["full_name"]):
             errors.append(FieldError("person.full_name", "contains a control character", "control"))
+        if (codepoint := invisible_character(values["full_name"])) is not None:
+            said = str(template_of(NAME_INVISIBLE)) % {"codepoint": codepoint}
+            errors.append(FieldError("person.full_name", said, NAME_INVISIBLE))
     if values["phone"]:
         try:
             values["phone"] = normalize_phone(str(values["phone"]))
