@@ -81,3 +81,9 @@ def _policy_as_text(policy: Policy, lang: str) -> str:
             },
         ]
     return "\n".join(lines) + "\n"
+
+
+def citation(section: str, language: str) -> str:
+    """A clause citation for a reader of ``language``. The policy file cites the notice with
+    the English word ("§2.4 scenario 1"); the French notice says « scénario » (issue 14)."""
+    return section.replace("scenario", "scénario") if language == "fr" else section

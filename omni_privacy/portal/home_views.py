@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from omni_privacy.core.security import NotUtf8
 from omni_privacy.core.views import database_unavailable
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.policy.render import citation
 
 HOME = {"fr": "portal:home_fr", "en": "portal:home_en"}
 
@@ -55,7 +56,7 @@ def holdings_summary(language: str) -> list[dict[str, Any]]:
     return [
         {
             "label": source.label.get(language),
-            "section": source.section,
+            "section": citation(source.section, language),
             "condition": source.condition_text.get(language),
             "fields": [policy.fields[name].label.get(language) for name in source.fields],
             "purposes": [policy.purposes[name].label.get(language) for name in source.purposes],

@@ -159,3 +159,12 @@ def test_an_error_sits_beside_its_field(client: Client) -> None:
     assert re.search(
         r'<small class="error" id="id_email-error">This field is required.</small>', html
     )
+
+
+def test_the_home_cites_the_notice_in_the_readers_words(client: Client) -> None:
+    """The walk: « §2.4 scenario 1 » on the French home; the French notice says « scénario »."""
+    french = client.get("/fr/").content.decode()
+    english = client.get("/en/").content.decode()
+    assert "§2.4 scénario 1" in french
+    assert "scenario" not in french
+    assert "§2.4 scenario 1" in english
