@@ -75,11 +75,24 @@ def test_access_report_lists_every_holding_in_the_persons_language(people, offic
         "§4 ¶3: 5 years after the last contact, then deleted or anonymized within 60 days",
         "Until 2030-05-03 at the latest.",  # sales: last contact 2025-03-04 + 5 years + 60 days
         "Preferred language: French",  # a language by its name, not its code
-        "No end date yet: we keep it as long as this holds: Only if you place a service call.",
+        # customer service, no end date yet: the rule in a plain sentence, not the condition
+        "As long as your organisation’s subscription lasts, then at most 60 days.",
         "Usage data (privacy notice §2.2)",
         "Commission d&#x27;accès à l&#x27;information du Québec (CAI)",
     ):
         assert text in html, text
+
+
+def test_access_report_in_french_names_languages_and_retention_in_words(
+    people, officer, frozen
+) -> None:
+    rights = fulfil(verified(officer, "access", language="fr"), officer)
+    html = export_open(export_token(rights.exports.get()), now=NOW)[1]
+    assert '<html lang="fr"' in html
+    assert "Langue de préférence : Français" in html
+    assert "Tant que dure l’abonnement de votre organisation, puis au plus 60 jours." in html
+    assert "tant que dure la condition" not in html
+    assert ": fr<" not in html and ": en<" not in html
 
 
 def test_an_unknown_person_gets_a_report_saying_nothing_is_held(db, officer, frozen) -> None:
