@@ -154,7 +154,9 @@ def _sentence(rule: RetentionRule) -> str:
     years, days = rule.period.years, rule.period.days
     parts = [start]
     if years:
-        parts.append(ngettext("then %(n)d more year", "then %(n)d more years", years) % {"n": years})
+        parts.append(
+            ngettext("then %(n)d more year", "then %(n)d more years", years) % {"n": years}
+        )
     if days:
         parts.append(ngettext("then %(n)d more day", "then %(n)d more days", days) % {"n": days})
     parts.append(

@@ -92,7 +92,8 @@ def test_access_report_in_french_names_languages_and_retention_in_words(
     assert "Langue de préférence : Français" in html
     assert "Tant que dure l’abonnement de votre organisation, puis au plus 60 jours." in html
     assert "tant que dure la condition" not in html
-    assert ": fr<" not in html and ": en<" not in html
+    assert ": fr<" not in html
+    assert ": en<" not in html
 
 
 def test_an_unknown_person_gets_a_report_saying_nothing_is_held(db, officer, frozen) -> None:
