@@ -18,7 +18,10 @@ MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
 }
+BINARY_KINDS = frozenset({"pdf"})
+"""Kinds stored as base64 text inside the sealed file (the seal takes text)."""
 
 
 def export_dir() -> Path:

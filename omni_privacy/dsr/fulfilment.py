@@ -17,6 +17,7 @@ new state, its audit events, and the letter (sent after commit).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.pdf import html_to_pdf
 from omni_privacy.dsr import consent_bridge, stores_bridge
 from omni_privacy.dsr.domain import portability
 from omni_privacy.dsr.domain.authorities import AUTHORITIES, PRIVACY_OFFICER, PRIVACY_OFFICER_EMAIL
@@ -163,10 +165,18 @@ def _access(
                 "disclosures": person_disclosures(request.person, today=today),
             },
         )
-    export = export_store(request=request, kind="html", content=html, now=now)
+    exports = [
+        export_store(request=request, kind="html", content=html, now=now),
+        export_store(
+            request=request,
+            kind="pdf",
+            content=base64.b64encode(html_to_pdf(html)).decode("ascii"),
+            now=now,
+        ),
+    ]
     return Result(
-        links=[_link(base_url, request, export)],
-        outcome={"holdings": len(holdings), "exports": [str(export.public_id)]},
+        links=[_link(base_url, request, export) for export in exports],
+        outcome={"holdings": len(holdings), "exports": [str(e.public_id) for e in exports]},
     )
 
 

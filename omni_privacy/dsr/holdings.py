@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
-from omni_privacy.policy.domain.schema import Policy
+from omni_privacy.policy.domain.schema import Policy, RetentionRule
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Holding, Person
 from omni_privacy.retention.people import PersonHolding, person_holdings
@@ -50,6 +50,9 @@ class ReadableHolding:
     """The last day the clause allows keeping it (its deadline), when known."""
     condition: str = ""
     """While no clause has started: what keeps it (the source's condition, in words)."""
+    keeps: str = ""
+    """How long it is kept, as a plain sentence built from the policy's rules (trigger,
+    period, delay), for when no end date is known yet."""
 
 
 def readable_holdings(
@@ -81,6 +84,7 @@ def readable_holdings(
                 condition=policy.sources[row.source].condition_text.get(language),
                 clause=clause_text(policy, row.source, row.rule, language),
                 ends_on=row.deadline_at,
+                keeps=retention_sentence(policy, row.source, row.rule, language),
             )
         )
     return result
@@ -123,3 +127,41 @@ def clause_text(policy: Policy, source: str, rule_id: str, language: str) -> str
         if language == "fr"
         else "; ".join(f"{rule.section}{sep}{rule.text.get(language)}" for rule in rules)
     )
+
+
+_TRIGGERS = {
+    "subscription_not_renewed": _("as long as your organisation’s subscription lasts"),
+    "role_removed": _("as long as your user profile shows the role it is collected for"),
+    "last_contact": _("from your last contact with us"),
+    "erasure_request": _("until you ask us to erase it"),
+}
+
+
+def retention_sentence(policy: Policy, source: str, rule_id: str, language: str) -> str:
+    """The retention of a holding as a person reads it, from its rule (or the source's
+    rules): "As long as your organisation’s subscription lasts, then at most 60 days."."""
+    rules: tuple[RetentionRule, ...]
+    try:
+        rules = (policy.rule(rule_id),) if rule_id else policy.rules_for(source)
+    except KeyError:
+        rules = policy.rules_for(source)
+    with translation.override(language):
+        return " ".join(_sentence(rule) for rule in rules)
+
+
+def _sentence(rule: RetentionRule) -> str:
+    start = str(_TRIGGERS.get(rule.trigger, rule.trigger))
+    years, days = rule.period.years, rule.period.days
+    parts = [start]
+    if years:
+        parts.append(
+            ngettext("then %(n)d more year", "then %(n)d more years", years) % {"n": years}
+        )
+    if days:
+        parts.append(ngettext("then %(n)d more day", "then %(n)d more days", days) % {"n": days})
+    parts.append(
+        ngettext("then at most %(n)d day", "then at most %(n)d days", rule.max_delay_days)
+        % {"n": rule.max_delay_days}
+    )
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:] + "."

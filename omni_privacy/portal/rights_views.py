@@ -9,6 +9,7 @@ code is right, the session cookie starts and holds only the request's id.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from omni_privacy.core.throttle import (
 )
 from omni_privacy.dsr.domain.states import OPEN, State
 from omni_privacy.dsr.domain.verification import MAX_TRIES, CodeCheck
-from omni_privacy.dsr.exports import MEDIA_TYPES, export_open, export_token
+from omni_privacy.dsr.exports import BINARY_KINDS, MEDIA_TYPES, export_open, export_token
 from omni_privacy.dsr.links import (
     decoy_ticket,
     status_request,
@@ -382,6 +383,7 @@ FILE_NAMES = {
     "html": "omni-access-report.html",
     "json": "omni-portability.json",
     "csv": "omni-portability.csv",
+    "pdf": "omni-access-report.pdf",
 }
 
 
@@ -394,7 +396,8 @@ def rights_download(request: HttpRequest, language: str, token: str) -> HttpResp
         with translation.override(language):
             raise Http404
     export, content = opened
-    response = HttpResponse(content.encode("utf-8"), content_type=MEDIA_TYPES[export.kind])
+    body = base64.b64decode(content) if export.kind in BINARY_KINDS else content.encode("utf-8")
+    response = HttpResponse(body, content_type=MEDIA_TYPES[export.kind])
     response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[export.kind]}"'
     # A report opened in the browser runs nothing and reaches nothing.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"

@@ -54,7 +54,7 @@ def fulfil(rights: RightsRequest, officer, **extra) -> RightsRequest:
 def test_access_report_lists_every_holding_in_the_persons_language(people, officer, frozen) -> None:
     rights = fulfil(verified(officer, "access", language="en"), officer)
     assert rights.state == "fulfilled"
-    export = ExportFile.objects.get(request=rights)
+    export = ExportFile.objects.get(request=rights, kind="html")
     stored = (export_dir() / export.path).read_text()
     assert "Camille" not in stored  # sealed at rest
     opened = export_open(export_token(export), now=NOW)
@@ -75,16 +75,41 @@ def test_access_report_lists_every_holding_in_the_persons_language(people, offic
         "§4 ¶3: 5 years after the last contact, then deleted or anonymized within 60 days",
         "Until 2030-05-03 at the latest.",  # sales: last contact 2025-03-04 + 5 years + 60 days
         "Preferred language: French",  # a language by its name, not its code
-        "No end date yet: we keep it as long as this holds: Only if you place a service call.",
+        # customer service, no end date yet: the rule in a plain sentence, not the condition
+        "As long as your organisation’s subscription lasts, then at most 60 days.",
         "Usage data (privacy notice §2.2)",
         "Commission d&#x27;accès à l&#x27;information du Québec (CAI)",
     ):
         assert text in html, text
 
 
+def test_access_report_in_french_names_languages_and_retention_in_words(
+    people, officer, frozen
+) -> None:
+    rights = fulfil(verified(officer, "access", language="fr"), officer)
+    html = export_open(export_token(rights.exports.get(kind="html")), now=NOW)[1]
+    assert '<html lang="fr"' in html
+    assert "Langue de préférence : Français" in html
+    assert "Tant que dure l’abonnement de votre organisation, puis au plus 60 jours." in html
+    assert "tant que dure la condition" not in html
+    assert ": fr<" not in html
+    assert ": en<" not in html
+
+
+def test_access_report_is_also_a_pdf_downloadable_by_its_link(people, officer, frozen, client):
+    rights = fulfil(verified(officer, "access", language="en"), officer)
+    export = rights.exports.get(kind="pdf")
+    response = client.get(f"/en/rights/download/{export_token(export)}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"%PDF")
+    assert len(body) > 5_000
+
+
 def test_an_unknown_person_gets_a_report_saying_nothing_is_held(db, officer, frozen) -> None:
     rights = fulfil(verified(officer, "access", "stranger@example.org"), officer)
-    html = export_open(export_token(rights.exports.get()), now=NOW)[1]
+    html = export_open(export_token(rights.exports.get(kind="html")), now=NOW)[1]
     assert "Nous ne détenons aucun renseignement personnel à votre sujet." in html
 
 

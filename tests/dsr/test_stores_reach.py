@@ -46,7 +46,7 @@ def _in_store(db: ExternalDb) -> int:
 
 def test_the_access_report_shows_what_a_store_holds(crm, officer, frozen) -> None:
     rights = fulfil(verified(officer, "access", LEA, language="en"), officer)
-    html = export_open(export_token(rights.exports.get()), now=NOW)[1]
+    html = export_open(export_token(rights.exports.get(kind="html")), now=NOW)[1]
     assert "Other database: crm" in html
     assert "<h3>orders</h3>" in html
     assert "Léa Tremblay" in html
@@ -104,7 +104,7 @@ def test_the_access_report_says_who_consulted_the_data(people, officer, frozen) 
     camille = Person.objects.get(holdings__email="camille@example.com", holdings__source="sales")
     person_read_record(user=officer, person_public_id=camille.public_id, via="person_page")
     rights = fulfil(verified(officer, "access", language="en"), officer)
-    html = export_open(export_token(rights.exports.get()), now=NOW)[1]
+    html = export_open(export_token(rights.exports.get(kind="html")), now=NOW)[1]
     assert "Who at Omni consulted your information" in html
     assert "Privacy office" in html
     assert "your file in the registry" in html
