@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 
 from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
 from omni_privacy.accounts.selectors import privacy_officers
+from omni_privacy.core.errors import NotAllowed, define, gettext_noop
 from omni_privacy.policy.domain.collection import synced_only
 from omni_privacy.policy.loader import active_policy
 
@@ -54,10 +55,20 @@ def is_privacy_officer(user: StaffLike) -> bool:
     return bool(user.is_authenticated and user.is_active and user.team == Team.PRIVACY_OFFICE)
 
 
+OFFICERS_ONLY = define("accounts.officers_only", gettext_noop("only privacy officers may do this"))
+
+
+class OfficersOnly(NotAllowed, PermissionError):  # noqa: N818 (reads as what happened)
+    """Not a privacy officer: a :class:`NotAllowed` (interfaces catch ``AppError``) that is
+    still a ``PermissionError``, so the callers that catch that keep working."""
+
+    default_code = OFFICERS_ONLY
+
+
 def require_privacy_officer(user: StaffLike) -> None:
-    """Refuse (PermissionError) anyone but a privacy officer: the domain services' guard."""
+    """Refuse (:class:`OfficersOnly`) anyone but a privacy officer: the domain services' guard."""
     if not is_privacy_officer(user):
-        raise PermissionError("only privacy officers may do this")
+        raise OfficersOnly(OFFICERS_ONLY)
 
 
 def visible_sources(user: StaffLike) -> frozenset[str]:

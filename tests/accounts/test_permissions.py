@@ -17,6 +17,7 @@ from omni_privacy.accounts.permissions import (
     require_privacy_officer,
     visible_sources,
 )
+from omni_privacy.core.errors import NotAllowed
 from omni_privacy.policy.loader import SHIPPED_POLICY
 
 SOURCES = ("software_profile", "customer_service", "sales", "administrative")
@@ -124,8 +125,11 @@ def test_a_source_unknown_to_the_policy_is_neither_seen_nor_recorded() -> None:
 def test_only_privacy_officers_pass_the_services_guard() -> None:
     assert require_privacy_officer(Staff("privacy_office")) is None
     for user in (Staff("sales"), Staff("privacy_office", is_active=False), AnonymousUser()):
-        with pytest.raises(PermissionError, match=r"^only privacy officers may do this$"):
+        with pytest.raises(PermissionError, match=r"^only privacy officers may do this$") as caught:
             require_privacy_officer(user)  # type: ignore[arg-type]
+        # A NotAllowed with its code, so the interfaces that catch AppError say it in words.
+        assert isinstance(caught.value, NotAllowed)
+        assert caught.value.code == "accounts.officers_only"
 
 
 def test_only_active_privacy_office_members_may_hold_a_delegation() -> None:
