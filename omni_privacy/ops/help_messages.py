@@ -73,5 +73,6 @@ HELP = (
     gettext_noop("refuse an agent from now on"),
     gettext_noop("send the status callbacks due now"),
     gettext_noop("the conformance report: for each clause of the notice, the checks that prove it"),
+    gettext_noop("every recipient and whether it may receive"),
     gettext_noop("walk the whole chain and report the first break"),
 )

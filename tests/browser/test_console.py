@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from omni_privacy.core import clock
+from tests.browser.conftest import ASSESS_RELAY
 from tests.browser.test_rights_portal import _cli, _free_port, browser  # noqa: F401 (fixture)
 from tests.dsr.conftest import Mailbox
 
@@ -90,6 +91,9 @@ def console(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[Console]:
         "OMNI_SMTP_RATE": "0",
         "OMNI_SECURE_COOKIES": "false",
         "OMNI_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        # The console's flows, not the second factor (tests/console/test_signin.py): a demo
+        # run lets the privacy officer sign in without enrolling one.
+        "OMNI_DEMO": "1",
     }
 
     def cli(*args: str, stdin: str | None = None) -> str:
@@ -108,6 +112,7 @@ def console(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[Console]:
     data = tmp_path / "people.jsonl"
     _people(data)
     cli("migrate", "--no-input", "-v", "0")
+    cli("shell", "--no-imports", "-c", ASSESS_RELAY)
     cli("import", str(data))
     for username, team in (("pat.officer", "privacy_office"), ("sam.sales", "sales")):
         cli(

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ASSESS_RELAY
 from tests.dsr.conftest import Mailbox
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,6 +71,9 @@ def server(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[str]:
         "OMNI_SMTP_RATE": "0",
         "OMNI_SECURE_COOKIES": "false",  # plain HTTP on loopback
         "OMNI_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        # The request flows, not the second factor (tests/console/test_signin.py): a demo run
+        # lets the privacy officer sign in without enrolling one.
+        "OMNI_DEMO": "1",
     }
 
     def cli(*args: str, stdin: str | None = None) -> None:
@@ -108,6 +112,7 @@ def server(tmp_path: Path, smtp: Mailbox, settings) -> Iterator[str]:
         encoding="utf-8",
     )
     cli("migrate", "--no-input", "-v", "0")
+    cli("shell", "--no-imports", "-c", ASSESS_RELAY)
     cli("import", str(data))
     cli(
         "createstaff",
@@ -183,7 +188,9 @@ def test_submit_verify_download_in_french(
     assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in person.cookies()] == [
         ("omni_session", True, "Lax")
     ]
-    assert page.locator("#state").inner_text() == "Identité vérifiée; en attente de traitement"
+    assert (
+        page.locator("#state").inner_text() == "Identité vérifiée\u00a0; en attente de traitement"
+    )
 
     # A privacy officer answers from the console, in a browser of their own.
     staff = browser.new_context(locale="fr-CA")
