@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from omni_privacy.core import clock
-from tests.browser.conftest import ASSESS_RELAY
 from tests.browser.test_rights_portal import _cli, _free_port, browser  # noqa: F401 (fixture)
 from tests.dsr.conftest import Mailbox
+from tests.factories import ASSESS_RELAY
 
 PASSWORD = "correct-horse-battery-staple-42"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ASSESS_RELAY
 from tests.dsr.conftest import Mailbox
+from tests.factories import ASSESS_RELAY
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct-horse-battery-staple-42"

@@ -14,31 +14,22 @@ from typing import Any
 
 import pytest
 
+from tests.factories import ASSESS_RELAY
 from tests.ops_run.conftest import Site, cli_command
 from tests.smtp import Handler, SmtpServer
 
 SUBJECTS = [f"Message {index}" for index in range(6)]
-ENQUEUE = """
-from django.conf import settings
+ENQUEUE = (
+    ASSESS_RELAY
+    + """
 from django.db import transaction
 from omni_privacy.outbox.services import outbox_enqueue
-import datetime as dt
-from omni_privacy.transfers.models import Conclusion, Recipient
-# Notice §6: the relay is assessed, as the demo data or an officer assesses it in production
-# (the fields tests/factories.py assessed_recipient writes).
-Recipient.objects.create(
-    kind="mail_relay", key=settings.OMNI_MAIL_RELAY_KEY, name="relay",
-    jurisdiction="Québec, Canada", sensitivity="low", purposes="the notice's purposes",
-    protection_measures="TLS", legal_framework="Quebec private-sector act",
-    conclusion=Conclusion.ADEQUATE, assessed_on=dt.date(2000, 1, 1),
-    approved_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), agreement_reference="TEST",
-    agreement_date=dt.date(2000, 1, 1), reassess_on=dt.date(2099, 12, 31),
-)
 with transaction.atomic():
     for index in range(6):
         outbox_enqueue(to=f"person{index}@example.com", subject=f"Message {index}",
                        body_text="Bonjour", language="fr", kind="test")
 """
+)
 LEASE_SECONDS = 2
 FINAL_ROWS = (
     "SELECT subject, status, attempts, recipient_sealed FROM outbox_outboxmessage ORDER BY id"
