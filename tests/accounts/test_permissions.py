@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from omni_privacy.accounts.permissions import (
     TEAM_SOURCES,
@@ -125,7 +126,10 @@ def test_a_source_unknown_to_the_policy_is_neither_seen_nor_recorded() -> None:
 def test_only_privacy_officers_pass_the_services_guard() -> None:
     assert require_privacy_officer(Staff("privacy_office")) is None
     for user in (Staff("sales"), Staff("privacy_office", is_active=False), AnonymousUser()):
-        with pytest.raises(PermissionError, match=r"^only privacy officers may do this$") as caught:
+        with (
+            translation.override("en"),
+            pytest.raises(PermissionError, match=r"^only privacy officers may do this$") as caught,
+        ):
             require_privacy_officer(user)  # type: ignore[arg-type]
         # A NotAllowed with its code, so the interfaces that catch AppError say it in words.
         assert isinstance(caught.value, NotAllowed)
