@@ -69,11 +69,9 @@ def _page(
     *,
     other_url: str,
     status: int = 200,
-    current: NoticeVersionView | bool | None = False,
+    current: NoticeVersionView | None,
 ) -> HttpResponse:
-    # False: not looked up by the caller yet (None is "no version in force").
-    if isinstance(current, bool):
-        current = current_notice(at=clock.today())
+    """``current``: the version in force today (the caller has often read it already)."""
     history = _history(language, current)
     context |= {
         "language": language,
@@ -155,6 +153,7 @@ def notice_version(request: HttpRequest, language: str, number: int) -> HttpResp
             context,
             other_url=_version_url(_other(language), number),
             status=200 if shown is not None else 404,
+            current=current_notice(at=clock.today()),
         )
 
 
@@ -188,4 +187,5 @@ def compare(request: HttpRequest, language: str) -> HttpResponse:
             context,
             other_url=reverse(URL_NAMES["compare"][_other(language)]) + query,
             status=status,
+            current=current_notice(at=clock.today()),
         )

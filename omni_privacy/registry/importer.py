@@ -4,8 +4,9 @@ All or nothing (STYLE: "bad input gets a clear error naming the line or field, a
 half-written"): every line is checked first, the collection gate included (notice §2.1), with
 each organisation's facts as they will be once the file's organisation lines apply. If any
 line is refused, every refusal is reported as ``line N: field: message`` and nothing is written.
-Otherwise the whole file is applied in one transaction through the registry services, so each
-change carries its own audit event.
+Otherwise the whole file is applied in one transaction through the registry services: each
+organisation with its audit event, the holdings set-based in batches of ``BATCH``, each batch
+with one audit event naming its counts and the holdings it wrote (issue 18 point 4).
 
 The file is read again for each pass instead of being held in memory, so a file of a million
 holdings costs a few re-reads, not gigabytes. Do not change the file while it is imported.

@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from omni_privacy.audit.services import audit_record
+from omni_privacy.core import clock
 from omni_privacy.core.crypto import seal
 from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import FieldError, InvalidInputError
@@ -30,6 +31,7 @@ from omni_privacy.registry.models import (
 )
 from omni_privacy.registry.retention_columns import apply_decision
 from omni_privacy.registry.selectors import organization_facts
+from omni_privacy.registry.writers import holdings_create, holdings_write, people_for_digests
 
 # What a SlugField holds (the importer accepts the same codes).
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
@@ -68,8 +70,6 @@ def _reevaluate_organization(organization: Organization, *, as_of: dt.date) -> i
             "person"
         )
     )
-    from omni_privacy.registry.writers import holdings_write
-
     changed = []
     for holding in holdings:
         before = (
@@ -296,9 +296,6 @@ def holdings_record_batch(
         checked.append((item, result.accepted, facts))
     if not checked:
         return BatchReport(0, 0)
-    from omni_privacy.core import clock
-    from omni_privacy.registry.writers import holdings_create, holdings_write, people_for_digests
-
     now = clock.now()
     with transaction.atomic():
         people = people_for_digests(digests={email_digest(a.email) for _i, a, _f in checked})

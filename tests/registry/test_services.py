@@ -430,3 +430,53 @@ def test_stored_retention_columns_equal_the_evaluator(policy: Policy) -> None:
             "delete",
         ),
     ]
+
+
+def test_a_batch_refreshes_live_holdings_records_new_ones_and_audits_once() -> None:
+    """Issue 18 point 4: what ``holding_record`` does one by one, set-based, with one event."""
+    from omni_privacy.registry.services import HoldingItem, holdings_record_batch
+
+    acme = organization()
+    first = holding_record(actor="cli", organization=acme, candidate=service_call(), today=TODAY)
+    before = AuditEvent.objects.count()
+    report = holdings_record_batch(
+        actor="cli",
+        items=[
+            HoldingItem(acme, service_call(collected_at=dt.date(2026, 11, 20))),
+            HoldingItem(acme, service_call(email="lea@example.com", full_name="Léa Roy")),
+            HoldingItem(acme, service_call(email="lea@example.com", full_name="Léa Roy")),
+        ],
+        today=TODAY,
+    )
+    assert (report.recorded, report.updated) == (1, 2)
+    assert Holding.objects.count() == 2
+    first.refresh_from_db()
+    # A refresh never moves the collection day later (as holding_record does).
+    assert first.collected_at == dt.date(2026, 11, 2)
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.get(action="holdings.imported")
+    assert (event.payload["recorded"], event.payload["updated"]) == (1, 2)
+    assert "lea@example.com" not in json.dumps(event.payload)
+    assert audit_verify()[1] is None
+
+
+def test_a_batch_with_one_refused_item_writes_nothing() -> None:
+    from omni_privacy.registry.services import (
+        BatchRefusedError,
+        HoldingItem,
+        holdings_record_batch,
+    )
+
+    acme = organization()
+    counts = (Person.objects.count(), Holding.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(BatchRefusedError) as refused:
+        holdings_record_batch(
+            actor="cli",
+            items=[
+                HoldingItem(acme, service_call(email="lea@example.com")),
+                HoldingItem(acme, service_call(purpose="marketing")),
+            ],
+            today=TODAY,
+        )
+    assert refused.value.index == 1
+    assert (Person.objects.count(), Holding.objects.count(), AuditEvent.objects.count()) == counts
