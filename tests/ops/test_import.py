@@ -376,3 +376,15 @@ def test_not_utf8_and_blank_lines(tmp_path) -> None:
     )
     _out, err, _failure = run_import(path)
     assert err.splitlines() == ["line 2: (line): is not valid UTF-8"]
+
+
+@pytest.mark.django_db
+def test_a_refused_file_is_reported_in_french_without_english_line_words(write_jsonl) -> None:
+    path = write_jsonl([org(), holding(collected_at="2026-13-01"), "{not json"])
+    err = io.StringIO()
+    with translation.override("fr"), pytest.raises(CommandError):
+        call_command("import_jsonl", str(path), "--as-of", AS_OF, stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0].startswith("ligne 2\u00a0: collected_at: ")
+    assert lines[1].startswith("ligne 3\u00a0: (ligne entière): ")
+    assert not any(line.startswith("line ") for line in lines)

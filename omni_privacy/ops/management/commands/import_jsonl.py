@@ -75,7 +75,13 @@ class Command(BaseCommand):
                                   "problems": problems})  # fmt: skip
             else:
                 for error in exc.errors:
-                    self.stderr.write(str(error))
+                    # The reader's words for "line N" and for a whole line (the messages are
+                    # translated already); issue 13 point 3 turns these into codes.
+                    field = _("(line)") if error.field == "(line)" else error.field
+                    self.stderr.write(
+                        _("line %(number)s: %(problem)s")
+                        % {"number": error.line, "problem": f"{field}: {error.message}"}
+                    )
             raise CommandError(
                 _("%(count)d problem(s): nothing was imported") % {"count": len(exc.errors)}
             ) from None
