@@ -95,10 +95,13 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     bad_lines.write_text('{"type": "holding"}\n', encoding="utf-8")
     refused = _cli(tmp_path, "import", str(bad_lines))
     assert refused.returncode == 1
-    # The messages follow the installation's language; the line and key names do not.
+    # The messages follow the installation's language ("line 1:" or « ligne 1 : »);
+    # the line number and the key names do not.
     *problems, summary = refused.stderr.splitlines()
-    assert [problem.split(": ")[:2] for problem in problems] == [
-        ["line 1", key]
+    assert [
+        list(re.match(r"\D*(\d+)\s*:\s*(\w+)", problem).groups()) for problem in problems
+    ] == [
+        ["1", key]
         for key in (
             "source",
             "organization",
