@@ -98,9 +98,7 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     # The messages follow the installation's language ("line 1:" or « ligne 1 : »);
     # the line number and the key names do not.
     *problems, summary = refused.stderr.splitlines()
-    assert [
-        list(re.match(r"\D*(\d+)\s*:\s*(\w+)", problem).groups()) for problem in problems
-    ] == [
+    assert [list(re.match(r"\D*(\d+)\s*:\s*(\w+)", problem).groups()) for problem in problems] == [
         ["1", key]
         for key in (
             "source",
