@@ -93,13 +93,14 @@ def _assessed_recipients(request):
 
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests are deselected (not skipped) on the SQLite run: they do not apply
-    there, and the PostgreSQL run executes them."""
+    there, and the PostgreSQL run executes them. Tests run once on purpose (``sqlite_only``:
+    an expensive scenario that does not depend on the database) are deselected on the
+    PostgreSQL run the same way."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
-    deselected = [item for item in items if item.get_closest_marker("postgres_only") is not None]
+    other = "sqlite_only" if connection.vendor == "postgresql" else "postgres_only"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
+    deselected = [item for item in items if item.get_closest_marker(other) is not None]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -25,13 +24,8 @@ from tests.console.conftest import make_user
 EXAMPLES = 40
 SEEN: dict[str, int] = {"requests": 0, "failures": 0}
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
-        reason="the bounded fuzz runs once, on the SQLite pass",
-    ),
-]
+# The bounded fuzz runs once, on the SQLite pass (deselected on the PostgreSQL one).
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_only]
 
 
 @pytest.fixture
