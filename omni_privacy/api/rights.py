@@ -28,6 +28,7 @@ from ninja.security import HttpBearer
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import can_follow_api_request, is_privacy_officer
 from omni_privacy.accounts.tokens import api_token_user
+from omni_privacy.api.refusals import refused
 from omni_privacy.audit.services import actor_for
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
@@ -189,10 +190,8 @@ def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
             now=clock.now(),
             received_on=clock.today(),
         )
-    except InvalidInputError as refused:
-        raise HttpError(
-            422, str(refused).replace("kind:", "exercise:").replace("jurisdiction:", "regime:")
-        ) from None
+    except InvalidInputError as error:
+        raise refused(request, 422, error, {"kind": "exercise", "jurisdiction": "regime"}) from None
     return Status(201, _status(rights))
 
 
@@ -224,8 +223,8 @@ def revoke(request: HttpRequest, request_id: str) -> StatusOut:
             now=clock.now(),
             actor=actor_for(request.auth),  # type: ignore[attr-defined]
         )
-    except TransitionRefusedError as refused:
-        raise HttpError(409, str(refused)) from None
+    except TransitionRefusedError as conflict:
+        raise HttpError(409, str(conflict)) from None
     return _status(rights)
 
 
@@ -273,8 +272,8 @@ def transition(request: HttpRequest, request_id: str, body: TransitionIn) -> Any
             rights = dsr_request_transition(
                 request=rights, target=body.to, user=user, now=clock.now()
             )
-    except InvalidInputError as refused:
-        raise HttpError(422, str(refused)) from None
-    except TransitionRefusedError as refused:
-        raise HttpError(409, str(refused)) from None
+    except InvalidInputError as error:
+        raise refused(request, 422, error) from None
+    except TransitionRefusedError as conflict:
+        raise HttpError(409, str(conflict)) from None
     return _status(rights)

@@ -27,7 +27,7 @@ from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.policy.domain.collection import purpose_and_basis, recorded_sources
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.registry.domain.gate import HoldingCandidate
+from omni_privacy.registry.domain.gate import HoldingCandidate, kind_of
 from omni_privacy.registry.models import Organization, Person
 from omni_privacy.registry.services import holding_record
 
@@ -119,7 +119,7 @@ def record_contact(request: HttpRequest, source: str) -> HttpResponse:
             for problem in refused.errors:
                 name = FORM_FIELDS.get(problem.field)
                 where = name if name in form.fields else None
-                message = str(MESSAGES.get((str(where), problem.code), problem.message))
+                message = str(MESSAGES.get((str(where), kind_of(problem.code)), problem.message))
                 if (where, message) not in shown:  # one date field, two gate fields
                     shown.add((where, message))
                     form.add_error(where, message)

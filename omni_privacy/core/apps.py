@@ -37,5 +37,7 @@ def _reap_lost_tasks(day: dt.date) -> None:  # noqa: ARG001 - PeriodicJob contra
     reap_lost_tasks()
 
 
-# The one template core.errors writes itself (a problem with its line).
+# The words core.errors writes itself (a problem with its line; a whole line as its field).
 gettext_noop("line %(number)s: %(problem)s")
+gettext_noop("%(field)s: %(message)s")
+gettext_noop("(line)")

@@ -83,9 +83,20 @@ def template_of(code: str) -> str | None:
     return None if known is None else known[0]
 
 
+class Words(str):
+    """A parameter that is itself words from a fixed vocabulary (marked with
+    ``gettext_noop`` where it is defined, e.g. the standard JSON parser's reasons), said in
+    the reader's language with the message around it."""
+
+    __slots__ = ()
+
+
 def _format(template: str, params: Mapping[str, Any]) -> str:
+    said = {
+        key: _gettext(value) if isinstance(value, Words) else value for key, value in params.items()
+    }
     try:
-        return template % dict(params) if "%(" in template else template
+        return template % said if "%(" in template else template
     except (KeyError, ValueError, TypeError):
         return template
 
@@ -105,6 +116,10 @@ def words(code: str, params: Mapping[str, Any] | None = None) -> str:
 
 # Marked for makemessages by core/apps.py (this module may not import Django).
 LINE_TEMPLATE = "line %(number)s: %(problem)s"
+FIELD_TEMPLATE = "%(field)s: %(message)s"
+WHOLE_LINE = "(line)"
+"""The ``field`` of a problem about a whole line of a file (not JSON, not UTF-8), said as
+« (ligne entière) » in French."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +144,8 @@ class Problem:
         """The problem in the active language, with its line and field."""
         text = self.message
         if self.field:
-            text = f"{self.field}: {text}"
+            where = _gettext(WHOLE_LINE) if self.field == WHOLE_LINE else self.field
+            text = _gettext(FIELD_TEMPLATE) % {"field": where, "message": text}
         if self.line is not None:
             text = _gettext(LINE_TEMPLATE) % {"number": self.line, "problem": text}
         return text
@@ -144,6 +160,23 @@ class Problem:
         if self.params:
             out["params"] = {key: _plain(value) for key, value in self.params.items()}
         return out
+
+    def stored(self) -> dict[str, Any]:
+        """What a record keeps of the problem (a refused sync run): the code and its place,
+        never words, so that each reader reads it in their own language."""
+        out = self.as_dict()
+        del out["message"]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Problem:
+        """The problem :meth:`stored` or :meth:`as_dict` wrote."""
+        return cls(
+            str(data["code"]),
+            dict(data.get("params") or {}),
+            field=str(data.get("field") or ""),
+            line=data.get("line"),
+        )
 
     def __str__(self) -> str:
         return self.said()

@@ -30,7 +30,7 @@ from django.utils import translation
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.core.pdf import html_to_pdf
 from omni_privacy.dsr import consent_bridge, stores_bridge
 from omni_privacy.dsr.domain import portability
@@ -51,7 +51,12 @@ from omni_privacy.policy.domain.collection import (
 from omni_privacy.policy.domain.holds import covering_hold
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registers.selectors import person_disclosures
-from omni_privacy.registry.domain.gate import MAX_NAME, normalize_phone
+from omni_privacy.registry.domain.gate import (
+    LANGUAGE_INVALID,
+    MAX_NAME,
+    TOO_LONG,
+    normalize_phone,
+)
 from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.registry.services import person_erasure_request_record
 from omni_privacy.registry.writers import holdings_rectify
@@ -215,6 +220,10 @@ def _portability(
     )
 
 
+NOT_RECTIFIABLE = define("dsr.not_rectifiable", gettext_noop("cannot be rectified here"))
+NO_CORRECTION = define("dsr.no_correction", gettext_noop("give at least one corrected value"))
+
+
 def check_corrections(corrections: dict[str, str]) -> dict[str, str]:
     """The corrections, normalised, or InvalidInputError naming each bad field."""
     clean: dict[str, str] = {}
@@ -225,20 +234,20 @@ def check_corrections(corrections: dict[str, str]) -> dict[str, str]:
         if not value:
             continue
         if name not in rectifiable:
-            errors.append(FieldError(name, "cannot be rectified here"))
+            errors.append(Problem(NOT_RECTIFIABLE, field=name))
         elif name == "phone":
             try:
                 clean[name] = normalize_phone(value)
             except ValueError as exc:
-                errors.append(FieldError(name, str(exc)))
+                errors.append(Problem(str(exc), field=name))  # the gate's code
         elif name == "preferred_language" and value not in ("fr", "en"):
-            errors.append(FieldError(name, "must be fr or en"))
+            errors.append(Problem(LANGUAGE_INVALID, field=name))
         elif name == "full_name" and len(value) > MAX_NAME:
-            errors.append(FieldError(name, f"is longer than {MAX_NAME} characters"))
+            errors.append(Problem(TOO_LONG, {"limit": MAX_NAME}, field=name))
         else:
             clean[name] = value
     if not clean and not errors:
-        errors.append(FieldError("corrections", "give at least one corrected value"))
+        errors.append(Problem(NO_CORRECTION, field="corrections"))
     if errors:
         raise InvalidInputError(errors)
     return clean

@@ -19,7 +19,7 @@ from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core.crypto import seal, unseal
 from omni_privacy.core.digest import email_digest
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.dsr.codes import code_hash, code_issue
 from omni_privacy.dsr.domain import deadlines
 from omni_privacy.dsr.domain.states import DenialReason, Kind, State, check_transition, is_closed
@@ -27,7 +27,12 @@ from omni_privacy.dsr.domain.verification import CodeCheck, CodeState, judge, we
 from omni_privacy.dsr.letters import letter_send
 from omni_privacy.dsr.links import status_link, verify_link
 from omni_privacy.dsr.models import RequestNote, RightsRequest, VerificationCode
-from omni_privacy.registry.domain.gate import normalize_email
+from omni_privacy.registry.domain.gate import (
+    EMAIL_INVALID,
+    LANGUAGE_INVALID,
+    TOO_LONG,
+    normalize_email,
+)
 from omni_privacy.registry.selectors import person_by_email
 
 MAX_DETAILS = 4000
@@ -89,6 +94,10 @@ def locked(request: RightsRequest) -> RightsRequest:
     return RightsRequest.objects.select_for_update().get(pk=request.pk)
 
 
+ONE_OF = define("dsr.one_of", gettext_noop("must be one of %(allowed)s"))
+EMPTY = define("dsr.empty", gettext_noop("is empty"))
+
+
 def dsr_request_submit(
     *,
     kind: str,
@@ -110,19 +119,19 @@ def dsr_request_submit(
     """
     errors = []
     if kind not in set(Kind):
-        errors.append(FieldError("kind", "must be one of " + ", ".join(Kind)))
+        errors.append(Problem(ONE_OF, {"allowed": ", ".join(Kind)}, field="kind"))
     if jurisdiction not in set(deadlines.Jurisdiction):
         errors.append(
-            FieldError("jurisdiction", "must be one of " + ", ".join(deadlines.Jurisdiction))
+            Problem(ONE_OF, {"allowed": ", ".join(deadlines.Jurisdiction)}, field="jurisdiction")
         )
     if language not in ("fr", "en"):
-        errors.append(FieldError("language", "must be fr or en"))
+        errors.append(Problem(LANGUAGE_INVALID, field="language"))
     if len(details) > MAX_DETAILS:
-        errors.append(FieldError("details", f"is longer than {MAX_DETAILS} characters"))
+        errors.append(Problem(TOO_LONG, {"limit": MAX_DETAILS}, field="details"))
     try:
         normalized = normalize_email(email)
     except EmailNotValidError:
-        errors.append(FieldError("email", "is not a valid email address"))
+        errors.append(Problem(EMAIL_INVALID, field="email"))
     if errors:
         raise InvalidInputError(errors)
     with transaction.atomic():
@@ -369,7 +378,9 @@ def dsr_request_deny(
     """Refuse the request with a reason code (Data Rights Protocol's list) and an explanation
     to the person; the letter names the authority to contest before."""
     if reason not in set(DenialReason):
-        raise InvalidInputError([FieldError("reason", "must be one of " + ", ".join(DenialReason))])
+        raise InvalidInputError(
+            [Problem(ONE_OF, {"allowed": ", ".join(DenialReason)}, field="reason")]
+        )
     if user is not None:
         require_privacy_officer(user)
     with transaction.atomic():
@@ -403,7 +414,7 @@ def dsr_note_add(*, request: RightsRequest, user: User, text: str, now: dt.datet
     """An internal note on the case file (never sent; purged with the case file)."""
     require_privacy_officer(user)
     if not text.strip():
-        raise InvalidInputError([FieldError("text", "is empty")])
+        raise InvalidInputError([Problem(EMPTY, field="text")])
     with transaction.atomic():
         note = RequestNote.objects.create(
             request=request, author=user, text=text.strip(), created_at=now

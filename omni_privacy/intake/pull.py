@@ -17,6 +17,7 @@ import urllib.request
 from typing import IO
 
 from omni_privacy.core.crypto import unseal
+from omni_privacy.core.errors import Refused, define, gettext_noop
 from omni_privacy.intake.domain.snapshot import SnapshotError, detect_format
 from omni_privacy.registry.models import Instance
 
@@ -30,8 +31,27 @@ _TYPES = {
 }
 
 
-class PullError(Exception):
-    """The export could not be fetched; the message says why (never the token)."""
+NO_URL = define(
+    "pull.no_url", gettext_noop("the instance has no export URL (omni-privacy instances add --url)")
+)
+UNKNOWN_TYPE = define(
+    "pull.unknown_type",
+    gettext_noop("unknown snapshot type %(media)s: use .jsonl, .ndjson, .json or .csv"),
+)
+CLOSED = define(
+    "pull.closed", gettext_noop("truncated: the connection closed after %(size)s bytes")
+)
+TOKEN_REFUSED = define(
+    "pull.token_refused", gettext_noop("the instance refused the token (HTTP %(code)s)")
+)
+HTTP_ERROR = define("pull.http_error", gettext_noop("the instance answered HTTP %(code)s"))
+TIMEOUT = define("pull.timeout", gettext_noop("no answer from the instance within %(seconds)s s"))
+UNREACHABLE = define("pull.unreachable", gettext_noop("cannot reach the instance (%(reason)s)"))
+SHORT = define("pull.short", gettext_noop("truncated: received %(received)s of %(expected)s bytes"))
+
+
+class PullError(Refused):
+    """The export could not be fetched; the code says why (never the token)."""
 
 
 def _format(content_type: str, url: str) -> str:
@@ -41,7 +61,7 @@ def _format(content_type: str, url: str) -> str:
     try:
         return detect_format(url.split("?", 1)[0])
     except SnapshotError as error:
-        raise PullError(f"unknown snapshot type {media or '(none)'}: {error}") from error
+        raise PullError(UNKNOWN_TYPE, {"media": media or "-"}) from error
 
 
 def fetch_snapshot(
@@ -49,7 +69,7 @@ def fetch_snapshot(
 ) -> tuple[IO[bytes], str]:
     """The snapshot's bytes (a temporary file, at its start) and its format."""
     if not instance.export_url:
-        raise PullError("the instance has no export URL (omni-privacy instances add --url)")
+        raise PullError(NO_URL)
     headers = {"Accept": "application/x-ndjson, text/csv", "User-Agent": "omni-privacy-sync"}
     if instance.token_sealed:
         headers["Authorization"] = f"Bearer {unseal(instance.token_sealed)}"
@@ -65,27 +85,25 @@ def fetch_snapshot(
         raise
     except http.client.IncompleteRead as error:
         spool.close()
-        raise PullError(
-            f"truncated: the connection closed after {len(error.partial)} bytes"
-        ) from error
+        raise PullError(CLOSED, {"size": len(error.partial)}) from error
     except urllib.error.HTTPError as error:
         spool.close()
         error.close()  # the error is the response: its socket is still open
         if error.code in (401, 403):
-            raise PullError(f"the instance refused the token (HTTP {error.code})") from error
-        raise PullError(f"the instance answered HTTP {error.code}") from error
+            raise PullError(TOKEN_REFUSED, {"code": error.code}) from error
+        raise PullError(HTTP_ERROR, {"code": error.code}) from error
     except TimeoutError as error:
         spool.close()
-        raise PullError(f"no answer from the instance within {timeout:g} s") from error
+        raise PullError(TIMEOUT, {"seconds": f"{timeout:g}"}) from error
     except (urllib.error.URLError, OSError) as error:
         spool.close()
         reason = getattr(error, "reason", error)
         if isinstance(reason, TimeoutError | socket.timeout):
-            raise PullError(f"no answer from the instance within {timeout:g} s") from error
-        raise PullError(f"cannot reach the instance ({reason.__class__.__name__})") from error
+            raise PullError(TIMEOUT, {"seconds": f"{timeout:g}"}) from error
+        raise PullError(UNREACHABLE, {"reason": reason.__class__.__name__}) from error
     received = spool.tell()
     if expected is not None and expected.isdigit() and int(expected) != received:
         spool.close()
-        raise PullError(f"truncated: received {received} of {int(expected)} bytes")
+        raise PullError(SHORT, {"received": received, "expected": int(expected)})
     spool.seek(0)
     return spool, fmt

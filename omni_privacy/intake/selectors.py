@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, JSONField, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from omni_privacy.core.errors import Problem
 from omni_privacy.intake.domain.schedule import SyncHistory, sync_due, sync_stale
 from omni_privacy.intake.models import SyncRun, SyncStatus
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
@@ -23,13 +25,23 @@ class InstanceSync:
     pullable: bool
     """It has an export URL: the schedule can fetch it."""
     history: SyncHistory
-    last_problem: str
+    last_problem: Problem | None
     """The first problem of the last refused sync since the last success (no personal data)."""
     due: bool
     stale: bool
     subscribed: bool = True
     """False once the organisation's subscription has ended: no profile may be collected from
     it any more (notice §2.1 ¶2; a sync would be refused), so it is neither due nor stale."""
+
+
+def _first_problem(row: Instance) -> Problem | None:
+    codes = getattr(row, "last_codes", None)
+    if isinstance(codes, str):  # some backends hand a subquery's JSON back as text
+        codes = json.loads(codes)
+    if codes:
+        return Problem.from_dict(codes[0])
+    text = (getattr(row, "last_problems", None) or "").split("\n", 1)[0]
+    return Problem(text) if text else None  # refused before problems had codes
 
 
 def instance_syncs(*, now: dt.datetime) -> list[InstanceSync]:
@@ -47,6 +59,7 @@ def instance_syncs(*, now: dt.datetime) -> list[InstanceSync]:
             failures=Count("sync_runs", filter=failed_since),
             last_failure=Max("sync_runs__finished_at", filter=failed_since),
             last_problems=Subquery(last_failed.values("problems")[:1]),
+            last_codes=Subquery(last_failed.values("problem_codes")[:1], output_field=JSONField()),
         )
         .order_by("code")
     )
@@ -74,7 +87,7 @@ def instance_syncs(*, now: dt.datetime) -> list[InstanceSync]:
                 organization_name=row.organization.name,
                 pullable=bool(row.export_url),
                 history=history,
-                last_problem=(row.last_problems or "").split("\n", 1)[0] if row.failures else "",
+                last_problem=_first_problem(row) if row.failures else None,
                 due=subscribed and sync_due(history, now=now),
                 stale=subscribed and sync_stale(history, now=now),
                 subscribed=subscribed,

@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
 from omni_privacy.core.digest import email_digest, profile_keying
+from omni_privacy.core.errors import Problem, define, gettext_noop
 from omni_privacy.core.sql import in_values, values_param
 from omni_privacy.intake.domain.diff import (
     Change,
@@ -39,7 +40,6 @@ from omni_privacy.intake.domain.diff import (
 )
 from omni_privacy.intake.domain.snapshot import (
     SnapshotError,
-    SnapshotProblem,
     merged_error,
     read_snapshot,
 )
@@ -90,10 +90,26 @@ _WRITTEN = ("full_name", "email", "preferred_language", "roles", "person", "role
             "retention_action", "updated_at")  # fmt: skip
 
 
+UNSUBSCRIBED = define(
+    "sync.unsubscribed",
+    gettext_noop(
+        "the organisation has no subscription on %(day)s: no software profile can be "
+        "collected (notice §2.1 ¶2)"
+    ),
+)
+OLDER_SNAPSHOT = define(
+    "sync.older_snapshot",
+    gettext_noop(
+        "the snapshot is dated %(day)s, before the last one applied (%(latest)s): an older "
+        "snapshot cannot be applied after a newer one"
+    ),
+)
+
+
 class SyncRefusedError(Exception):
     """The snapshot was not applied; ``run`` records the refusal and ``problems`` say why."""
 
-    def __init__(self, run: SyncRun, problems: tuple[SnapshotProblem, ...]) -> None:
+    def __init__(self, run: SyncRun, problems: tuple[Problem, ...]) -> None:
         self.run = run
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
@@ -163,7 +179,7 @@ class _Batch:
     facts: OrganizationFacts
     as_of: dt.date
     counts: Counter[str]
-    problems: list[SnapshotProblem]
+    problems: list[Problem]
     terms: _Terms
 
 
@@ -191,7 +207,9 @@ def _offer(
     )
     if result.accepted is None:
         work.problems.extend(
-            SnapshotProblem(row.line, error.field.removeprefix("person."), error.message)
+            Problem(
+                error.code, error.params, field=error.field.removeprefix("person."), line=row.line
+            )
             for error in result.errors
         )
         return None
@@ -582,11 +600,9 @@ def _refresh_statistics(at_least: int | None = None) -> None:
 
 def _refuse_unsubscribed(facts: OrganizationFacts, as_of: dt.date) -> None:
     if not facts.subscribed_on(as_of):
-        message = (
-            f"the organisation has no subscription on {as_of}: no software profile can be "
-            "collected (notice §2.1 ¶2)"
+        raise SnapshotError(
+            (Problem(UNSUBSCRIBED, {"day": as_of.isoformat()}, field="organization"),)
         )
-        raise SnapshotError((SnapshotProblem(None, "organization", message),))
 
 
 def _refuse_older_snapshot(instance: Instance, as_of: dt.date) -> None:
@@ -600,11 +616,15 @@ def _refuse_older_snapshot(instance: Instance, as_of: dt.date) -> None:
         .first()
     )
     if latest is not None:
-        message = (
-            f"the snapshot is dated {as_of}, before the last one applied ({latest}): an older "
-            "snapshot cannot be applied after a newer one"
+        raise SnapshotError(
+            (
+                Problem(
+                    OLDER_SNAPSHOT,
+                    {"day": as_of.isoformat(), "latest": latest.isoformat()},
+                    field="as_of",
+                ),
+            )
         )
-        raise SnapshotError((SnapshotProblem(None, "as_of", message),))
 
 
 def _apply(
@@ -668,14 +688,14 @@ def _apply(
 
 
 def _record_refusal(
-    instance: Instance, *, problems: tuple[SnapshotProblem, ...], sha256: str, as_of: dt.date,
+    instance: Instance, *, problems: tuple[Problem, ...], sha256: str, as_of: dt.date,
     origin: str, actor: str, started: dt.datetime,
 ) -> SyncRun:  # fmt: skip
     with transaction.atomic():
         run = SyncRun.objects.create(
             instance=instance, as_of=as_of, origin=origin, status=SyncStatus.FAILED,
             actor=actor, started_at=started, finished_at=clock.now(), file_sha256=sha256,
-            problems="\n".join(str(problem) for problem in problems),
+            problem_codes=[problem.stored() for problem in problems],
         )  # fmt: skip
         audit_record(
             actor=actor,
@@ -727,7 +747,7 @@ def sync_pull(
     try:
         spool, fmt = fetch_snapshot(instance, timeout=timeout)
     except PullError as error:
-        problems = (SnapshotProblem(None, "export", str(error)),)
+        problems = (Problem(error.code, error.params, field="export"),)
         run = _record_refusal(
             instance, problems=problems, sha256="", as_of=as_of, origin=SyncOrigin.PULL,
             actor=actor, started=started,

@@ -25,7 +25,8 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 
-from omni_privacy.intake.domain.snapshot import SnapshotProblem
+from omni_privacy.core.errors import Problem
+from omni_privacy.intake.domain.snapshot import DUPLICATE
 from omni_privacy.registry.models import LIVE_STATES, Holding, HoldingState
 from omni_privacy.registry.writers import holdings_rectify_from
 
@@ -176,7 +177,7 @@ class Stage:
         else:
             self._cursor.execute(f"ANALYZE {ROWS}")
 
-    def duplicates(self, limit: int) -> list[SnapshotProblem]:
+    def duplicates(self, limit: int) -> list[Problem]:
         """A user id on two lines or more: each later line names the first (a grouping
         first, so a file without duplicates costs one hash aggregate)."""
         self._cursor.execute(
@@ -194,7 +195,7 @@ class Stage:
             [*keys, limit],
         )
         return [
-            SnapshotProblem(line, "user_id", f"duplicate of line {first}")
+            Problem(DUPLICATE, {"first": first}, field="user_id", line=line)
             for line, first in self._cursor.fetchall()
         ]
 

@@ -27,6 +27,7 @@ from omni_privacy.core.formtoken import form_token, form_token_valid, same_origi
 from omni_privacy.core.throttle import Limit, allow
 from omni_privacy.intake.web_form import information_request_record
 from omni_privacy.portal.forms import InformationRequestForm
+from omni_privacy.registry.domain.gate import kind_of
 
 PURPOSE = "information-request"
 PER_ADDRESS = Limit("information-request-address", attempts=3, window=dt.timedelta(hours=1))
@@ -104,7 +105,9 @@ def information_request(request: HttpRequest, language: str) -> HttpResponse:
             for problem in refused.errors:
                 name = FIELDS.get(problem.field)
                 if name is not None:
-                    form.add_error(name, CONTROL if problem.code == "control" else MESSAGES[name])
+                    form.add_error(
+                        name, CONTROL if kind_of(problem.code) == "control" else MESSAGES[name]
+                    )
                 else:
                     form.add_error(None, _("Your request could not be recorded."))
             return _page(request, language, {"form": form}, status=400)

@@ -3,7 +3,8 @@
 All or nothing (STYLE: "bad input gets a clear error naming the line or field, and nothing
 half-written"): every line is checked first, the collection gate included (notice §2.1), with
 each organisation's facts as they will be once the file's organisation lines apply. If any
-line is refused, every refusal is reported as ``line N: field: message`` and nothing is written.
+line is refused, every refusal is a coded problem with its line and field (said ``line N:
+field: message`` in the reader's language) and nothing is written.
 Otherwise the whole file is applied in one transaction through the registry services: each
 organisation with its audit event, the holdings set-based in batches of ``BATCH``, each batch
 with one audit event naming its counts and the holdings it wrote (issue 18 point 4).
@@ -23,10 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from omni_privacy.core import strictjson
-from omni_privacy.core.errors import FieldError
+from omni_privacy.core.errors import (
+    WHOLE_LINE,
+    InvalidInputError,
+    Problem,
+    Words,
+    define,
+    gettext_noop,
+)
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
 from omni_privacy.registry.domain.gate import HoldingCandidate, check_holding
@@ -68,22 +75,53 @@ BATCH = 2000
 MAX_NAME = 200
 
 
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    field: str
-    message: str
+# What a line of the file can be refused for (the gate's own refusals are in
+# registry/domain/gate.py). Each interface says them in the reader's language.
+REQUIRED = define("import.required", gettext_noop("is required"))
+NOT_A_DATE = define("import.not_a_date", gettext_noop("must be a date as YYYY-MM-DD"))
+NOT_TEXT = define("import.not_text", gettext_noop("must be a non-empty string"))
+UNKNOWN_KEY = define("import.unknown_key", gettext_noop("unknown key"))
+NOT_PERIODS = define("import.not_periods", gettext_noop("must be a list of periods"))
+NOT_PERIOD = define("import.not_period", gettext_noop("must be an object with start and end"))
+END_REQUIRED = define("import.end_required", gettext_noop("is required (null when ongoing)"))
+TOO_LONG = define("import.too_long", gettext_noop("must be at most %(n)d characters"))
+NOT_OBJECT = define("import.not_object", gettext_noop("must be an object"))
+NOT_STRING = define("import.not_string", gettext_noop("must be a string or null"))
+NOT_CODE = define("import.not_code", gettext_noop("must be letters, digits, - or _ (at most 64)"))
+NOT_ROLES = define("import.not_roles", gettext_noop("must be a list of role identifiers"))
+NOT_BOOLEAN = define("import.not_boolean", gettext_noop("must be true or false"))
+SALES_ONLY = define("import.sales_only", gettext_noop("only applies to the sales source"))
+NOT_UTF8 = define("import.not_utf8", gettext_noop("is not valid UTF-8"))
+NOT_JSON = define(
+    "import.not_json", gettext_noop("is not valid JSON (%(reason)s at column %(column)d)")
+)
+NOT_JSON_OBJECT = define("import.not_json_object", gettext_noop("must be a JSON object"))
+UNKNOWN_TYPE = define("import.unknown_type", gettext_noop("must be organization or holding"))
+UNKNOWN_ORGANIZATION = define(
+    "import.unknown_organization",
+    gettext_noop("unknown organisation '%(code)s': define it on an earlier line"),
+)
+INSTANCE_ELSEWHERE = define(
+    "import.instance_elsewhere", gettext_noop("belongs to another organisation")
+)
+REFUSED = define(
+    "import.refused",
+    gettext_noop("%(count)d problem(s): nothing was imported"),
+)
 
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}"
+
+class ImportRefusedError(InvalidInputError):
+    """The file was refused; nothing was written. ``errors`` lists every bad line's problems,
+    each a :class:`~omni_privacy.core.errors.Problem` with its ``line``."""
+
+    def __init__(self, errors: list[Problem]) -> None:
+        super().__init__(errors, code=REFUSED)
+        self.params = {"count": len(errors)}
 
 
-class ImportRefusedError(Exception):
-    """The file was refused; nothing was written. ``errors`` lists every bad line's problems."""
-
-    def __init__(self, errors: list[LineError]) -> None:
-        super().__init__(f"{len(errors)} problem(s) in the import file")
-        self.errors = errors
+def _at(line: int, problems: list[Any]) -> list[Problem]:
+    """``problems`` (from the parser, the gate or the registry) placed on ``line``."""
+    return [Problem(p.code, p.params, field=p.field, line=line) for p in problems]
 
 
 @dataclass
@@ -123,10 +161,10 @@ class _Errors:
     """Collects the problems of one line under its field names."""
 
     def __init__(self) -> None:
-        self.items: list[FieldError] = []
+        self.items: list[Problem] = []
 
-    def add(self, name: str, message: str) -> None:
-        self.items.append(FieldError(name, message))
+    def add(self, name: str, code: str, **params: Any) -> None:
+        self.items.append(Problem(code, params, field=name))
 
 
 def _date(
@@ -136,14 +174,14 @@ def _date(
     value = body.get(key)
     if value is None:
         if required:
-            errors.add(name, _("is required"))
+            errors.add(name, REQUIRED)
         return None
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    errors.add(name, _("must be a date as YYYY-MM-DD"))
+    errors.add(name, NOT_A_DATE)
     return None
 
 
@@ -151,10 +189,10 @@ def _text(body: dict[str, Any], key: str, errors: _Errors, *, required: bool) ->
     value = body.get(key)
     if value is None:
         if required:
-            errors.add(key, _("is required"))
+            errors.add(key, REQUIRED)
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        errors.add(key, _("must be a non-empty string"))
+        errors.add(key, NOT_TEXT)
         return None
     return value
 
@@ -163,7 +201,7 @@ def _unknown_keys(
     body: dict[str, Any], allowed: frozenset[str] | tuple[str, ...], prefix: str, errors: _Errors
 ) -> None:
     for key in sorted(set(body) - set(allowed)):
-        errors.add(f"{prefix}{key}", _("unknown key"))
+        errors.add(f"{prefix}{key}", UNKNOWN_KEY)
 
 
 def _periods(body: dict[str, Any], key: str, errors: _Errors) -> tuple[Interval, ...]:
@@ -171,17 +209,17 @@ def _periods(body: dict[str, Any], key: str, errors: _Errors) -> tuple[Interval,
     if value is None:
         return ()
     if not isinstance(value, list):
-        errors.add(key, _("must be a list of periods"))
+        errors.add(key, NOT_PERIODS)
         return ()
     periods = []
     for index, item in enumerate(value):
         path = f"{key}[{index}]."
         if not isinstance(item, dict):
-            errors.add(f"{key}[{index}]", _("must be an object with start and end"))
+            errors.add(f"{key}[{index}]", NOT_PERIOD)
             continue
         _unknown_keys(item, ("start", "end"), path, errors)
         if "end" not in item:
-            errors.add(f"{path}end", _("is required (null when ongoing)"))
+            errors.add(f"{path}end", END_REQUIRED)
         start = _date(item, "start", errors, required=True, path=path)
         end = _date(item, "end", errors, required=False, path=path)
         if start is not None:
@@ -196,9 +234,9 @@ def _parse_organization(body: dict[str, Any], errors: _Errors) -> OrganizationIn
     subscriptions = _periods(body, "subscriptions", errors)
     contracts = _periods(body, "purchasing_group_contracts", errors)
     if code is not None and len(code) > MAX_CODE:
-        errors.add("id", _("must be at most %(n)d characters") % {"n": MAX_CODE})
+        errors.add("id", TOO_LONG, n=MAX_CODE)
     if name is not None and len(name) > MAX_NAME:
-        errors.add("name", _("must be at most %(n)d characters") % {"n": MAX_NAME})
+        errors.add("name", TOO_LONG, n=MAX_NAME)
     if code is None or name is None or errors.items:
         return None
     data = OrganizationInput(
@@ -231,16 +269,16 @@ def _parse_person(body: dict[str, Any], errors: _Errors) -> dict[str, str | None
     person = body.get("person")
     values: dict[str, str | None] = dict.fromkeys(PERSON_KEYS)
     if person is None:
-        errors.add("person", _("is required"))
+        errors.add("person", REQUIRED)
         return values
     if not isinstance(person, dict):
-        errors.add("person", _("must be an object"))
+        errors.add("person", NOT_OBJECT)
         return values
     _unknown_keys(person, PERSON_KEYS, "person.", errors)
     for key in PERSON_KEYS:
         value = person.get(key)
         if value is not None and not isinstance(value, str):
-            errors.add(f"person.{key}", _("must be a string or null"))
+            errors.add(f"person.{key}", NOT_STRING)
         else:
             values[key] = value
     return values
@@ -254,7 +292,7 @@ def _parse_holding(body: dict[str, Any], errors: _Errors) -> HoldingLine | None:
     }
     instance = _text(body, "instance", errors, required=False)
     if instance is not None and not _is_code(instance):
-        errors.add("instance", _("must be letters, digits, - or _ (at most 64)"))
+        errors.add("instance", NOT_CODE)
     person = _parse_person(body, errors)
     collected_at = _date(body, "collected_at", errors, required=True)
     last_contact_at = _date(body, "last_contact_at", errors, required=False)
@@ -263,13 +301,13 @@ def _parse_holding(body: dict[str, Any], errors: _Errors) -> HoldingLine | None:
     if roles is None:
         roles = []
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
-        errors.add("roles", _("must be a list of role identifiers"))
+        errors.add("roles", NOT_ROLES)
         roles = []
     contacted_us = body.get("contacted_us", True)
     if not isinstance(contacted_us, bool):
-        errors.add("contacted_us", _("must be true or false"))
+        errors.add("contacted_us", NOT_BOOLEAN)
     elif "contacted_us" in body and texts["source"] not in (None, "sales"):
-        errors.add("contacted_us", _("only applies to the sales source"))
+        errors.add("contacted_us", SALES_ONLY)
     if errors.items or collected_at is None:
         return None
     return HoldingLine(
@@ -293,30 +331,28 @@ def _parse_holding(body: dict[str, Any], errors: _Errors) -> HoldingLine | None:
     )
 
 
-def parse_line(text: str | None) -> tuple[OrganizationInput | HoldingLine | None, list[FieldError]]:
+def parse_line(text: str | None) -> tuple[OrganizationInput | HoldingLine | None, list[Problem]]:
     """One line's organisation or holding, or the problems that refuse it (each naming a key)."""
     errors = _Errors()
     if text is None:
-        errors.add("(line)", _("is not valid UTF-8"))
+        errors.add(WHOLE_LINE, NOT_UTF8)
         return None, errors.items
     try:
         body = strictjson.loads(text.strip())
     except json.JSONDecodeError as exc:
-        errors.add(
-            "(line)",
-            _("is not valid JSON (%(reason)s at column %(column)d)")
-            % {"reason": exc.msg, "column": exc.pos + 1},
-        )
+        # The parser's reason is one of a fixed set of phrases (core/strictjson.py marks
+        # the standard library's for translation): said in the reader's language too.
+        errors.add(WHOLE_LINE, NOT_JSON, reason=Words(exc.msg), column=exc.pos + 1)
         return None, errors.items
     if not isinstance(body, dict):
-        errors.add("(line)", _("must be a JSON object"))
+        errors.add(WHOLE_LINE, NOT_JSON_OBJECT)
         return None, errors.items
     kind = body.get("type")
     if kind == "organization":
         return _parse_organization(body, errors), errors.items
     if kind == "holding":
         return _parse_holding(body, errors), errors.items
-    errors.add("type", _("must be organization or holding"))
+    errors.add("type", UNKNOWN_TYPE)
     return None, errors.items
 
 
@@ -330,7 +366,7 @@ class _Plan:
     organizations: list[OrganizationInput] = field(default_factory=list)
     final_facts: dict[str, OrganizationFacts | None] = field(default_factory=dict)
     existing: dict[str, Organization] = field(default_factory=dict)
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def _check_structure(path: Path) -> tuple[_Plan, set[int]]:
@@ -343,7 +379,7 @@ def _check_structure(path: Path) -> tuple[_Plan, set[int]]:
         parsed, problems = parse_line(text)
         if problems:
             bad_lines.add(number)
-            plan.errors.extend(LineError(number, p.field, p.message) for p in problems)
+            plan.errors.extend(_at(number, problems))
             declared = _declared_organization(text)
             if declared is not None:
                 defined.add(declared)
@@ -364,12 +400,7 @@ def _check_structure(path: Path) -> tuple[_Plan, set[int]]:
         for number in numbers:
             bad_lines.add(number)
             plan.errors.append(
-                LineError(
-                    number,
-                    "organization",
-                    _("unknown organisation %(code)r: define it on an earlier line")
-                    % {"code": code},
-                )
+                Problem(UNKNOWN_ORGANIZATION, {"code": code}, field="organization", line=number)
             )
     return plan, bad_lines
 
@@ -391,20 +422,18 @@ def _check_gate(path: Path, plan: _Plan, bad_lines: set[int], *, as_of: dt.date)
         if facts is None:
             continue
         result = check_holding(parsed.candidate, policy, facts, today=as_of)
-        plan.errors.extend(LineError(number, e.field, e.message) for e in result.errors)
+        plan.errors.extend(_at(number, result.errors))
         if parsed.instance is not None:
             owner, _first = instance_owner.setdefault(parsed.instance, (code, number))
             if owner != code:
-                plan.errors.append(
-                    LineError(number, "instance", _("belongs to another organisation"))
-                )
+                plan.errors.append(Problem(INSTANCE_ELSEWHERE, field="instance", line=number))
     instances = Instance.objects.filter(code__in=list(instance_owner)).select_related(
         "organization"
     )
     for instance in instances:
         owner, first = instance_owner[instance.code]
         if instance.organization.code != owner:
-            plan.errors.append(LineError(first, "instance", _("belongs to another organisation")))
+            plan.errors.append(Problem(INSTANCE_ELSEWHERE, field="instance", line=first))
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -445,9 +474,7 @@ def _apply(path: Path, plan: _Plan, *, actor: str, as_of: dt.date) -> ImportRepo
         except BatchRefusedError as exc:
             # Checked already; only a file changed under our feet gets here. Roll back all.
             line = numbers[exc.index]
-            raise ImportRefusedError(
-                [LineError(line, e.field, e.message) for e in exc.errors]
-            ) from None
+            raise ImportRefusedError(_at(line, exc.errors)) from None
         report.holdings_recorded += done.recorded
         report.holdings_updated += done.updated
         batch.clear()
@@ -481,6 +508,6 @@ def jsonl_import(*, actor: str, path: Path, as_of: dt.date) -> ImportReport:
     plan, bad_lines = _check_structure(path)
     _check_gate(path, plan, bad_lines, as_of=as_of)
     if plan.errors:
-        raise ImportRefusedError(sorted(plan.errors, key=lambda e: e.line))
+        raise ImportRefusedError(sorted(plan.errors, key=lambda e: e.line or 0))
     with transaction.atomic():
         return _apply(path, plan, actor=actor, as_of=as_of)

@@ -15,7 +15,7 @@ from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
 from omni_privacy.core.crypto import seal
 from omni_privacy.core.digest import email_digest
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.policy.domain.facts import Interval, OrganizationFacts
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import AcceptedHolding, HoldingCandidate, check_holding
@@ -46,19 +46,40 @@ class OrganizationInput:
     purchasing_group_contracts: tuple[Interval, ...] = ()
 
 
-def check_organization(data: OrganizationInput) -> list[FieldError]:
+ORGANIZATION_CODE = define(
+    "registry.organization_code", gettext_noop("must be letters, digits, - or _")
+)
+REQUIRED = define("registry.required", gettext_noop("is required"))
+BEFORE_START = define("registry.before_start", gettext_noop("is before start"))
+INSTANCE_NAME = define(
+    "registry.instance_name",
+    gettext_noop("use letters, digits, hyphens and underscores (acme-prod)"),
+)
+INSTANCE_TAKEN = define(
+    "registry.instance_taken", gettext_noop("an instance of that name is already registered")
+)
+INSTANCE_URL = define(
+    "registry.instance_url", gettext_noop("must be an http:// or https:// address")
+)
+TOKEN_EMPTY = define("registry.token_empty", gettext_noop("is empty"))
+TOKEN_TOO_LONG = define(
+    "registry.token_too_long", gettext_noop("is longer than %(limit)s characters")
+)
+
+
+def check_organization(data: OrganizationInput) -> list[Problem]:
     errors = []
     if not data.code or not data.code.replace("-", "").replace("_", "").isalnum():
-        errors.append(FieldError("id", "must be letters, digits, - or _"))
+        errors.append(Problem(ORGANIZATION_CODE, field="id"))
     if not data.name.strip():
-        errors.append(FieldError("name", "is required"))
+        errors.append(Problem(REQUIRED, field="name"))
     for key, periods in (
         ("subscriptions", data.subscriptions),
         ("purchasing_group_contracts", data.purchasing_group_contracts),
     ):
         for index, period in enumerate(periods):
             if period.end is not None and period.end < period.start:
-                errors.append(FieldError(f"{key}[{index}].end", "is before start"))
+                errors.append(Problem(BEFORE_START, field=f"{key}[{index}].end"))
     return errors
 
 
@@ -259,7 +280,7 @@ class HoldingItem:
 class BatchRefusedError(InvalidInputError):
     """Item ``index`` of a batch was refused by the gate; nothing of the batch was written."""
 
-    def __init__(self, index: int, errors: list[FieldError]) -> None:
+    def __init__(self, index: int, errors: list[Problem]) -> None:
         super().__init__(errors)
         self.index = index
 
@@ -347,23 +368,21 @@ def _with_last_contact(accepted: AcceptedHolding, day: dt.date) -> AcceptedHoldi
     return replace(accepted, last_contact_at=day)
 
 
-def _check_instance(*, code: str, export_url: str, token: str | None) -> list[FieldError]:
+def _check_instance(*, code: str, export_url: str, token: str | None) -> list[Problem]:
     errors = []
     if not SLUG.fullmatch(code):
-        errors.append(
-            FieldError("name", "use letters, digits, hyphens and underscores (acme-prod)")
-        )
+        errors.append(Problem(INSTANCE_NAME, field="name"))
     elif Instance.objects.filter(code=code).exists():
-        errors.append(FieldError("name", "an instance of that name is already registered"))
+        errors.append(Problem(INSTANCE_TAKEN, field="name"))
     if export_url:
         try:
             URLValidator(schemes=["http", "https"])(export_url)
         except ValidationError:
-            errors.append(FieldError("url", "must be an http:// or https:// address"))
+            errors.append(Problem(INSTANCE_URL, field="url"))
     if token is not None and not token.strip():
-        errors.append(FieldError("token", "is empty"))
+        errors.append(Problem(TOKEN_EMPTY, field="token"))
     elif token is not None and len(token) > MAX_TOKEN:
-        errors.append(FieldError("token", f"is longer than {MAX_TOKEN} characters"))
+        errors.append(Problem(TOKEN_TOO_LONG, {"limit": MAX_TOKEN}, field="token"))
     return errors
 
 

@@ -57,8 +57,8 @@ def test_scopes_and_lifetimes_are_checked(sales, chief) -> None:
     with translation.override("fr"):
         said = refused.value.said()
     assert said == [
-        "scope: la portée queue est réservée aux responsables de la protection",
-        "days: doit être entre 1 et 365 jours",
+        "scope\u00a0: la portée queue est réservée aux responsables de la protection",
+        "days\u00a0: doit être entre 1 et 365 jours",
     ]
     token, _raw = api_token_create(user=chief, actor="test")
     assert token.scopes == ["queue", "rights"]

@@ -255,7 +255,7 @@ def test_bad_input_applies_nothing_and_names_the_line(instance, case) -> None:
     assert [str(problem) for problem in refused.value.problems] == expected
     assert registry_dump() == before  # nothing applied: not even Léa's removal
     run = refused.value.run
-    assert (run.status, run.problems) == ("failed", "\n".join(expected))
+    assert (run.status, [problem.said() for problem in run.refusal()]) == ("failed", expected)
     failed = AuditEvent.objects.get(action="sync.failed")
     assert failed.payload["problems"] == len(expected)
     for value in ("marc at example", "Zoé", "lea@example.com"):
@@ -442,3 +442,24 @@ def test_a_snapshot_never_moves_the_clock_backwards(db, days) -> None:
         applied.append(as_of)
     finished = SyncRun.objects.filter(instance=instance, status="finished")
     assert list(finished.order_by("started_at", "id").values_list("as_of", flat=True)) == applied
+
+
+def test_every_refusal_the_sync_writes_is_said_in_french(instance) -> None:
+    """Issue 13 point 3 (replaces the old message-matching translation): each refused run
+    keeps codes, and a French reader of the run reads French, never the English words."""
+    from django.utils import translation
+
+    apply(instance, [LEA], OCT)
+    for case, (data, expected) in sorted(BAD.items()):
+        fmt = "csv" if case == "missing column" else "jsonl"
+        with pytest.raises(SyncRefusedError) as refused:
+            sync_import(actor=ACTOR, instance=instance, stream=io.BytesIO(data), fmt=fmt, as_of=NOV)
+        run = SyncRun.objects.get(pk=refused.value.run.pk)
+        assert run.problem_codes
+        assert all("message" not in item for item in run.problem_codes)
+        with translation.override("en"):
+            assert [problem.said() for problem in run.refusal()] == expected, case
+        with translation.override("fr"):
+            french = [problem.said() for problem in run.refusal()]
+        assert all(said not in expected for said in french), (case, french)
+        assert not any(said.startswith("line ") for said in french), (case, french)

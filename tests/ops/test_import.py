@@ -388,3 +388,30 @@ def test_a_refused_file_is_reported_in_french_without_english_line_words(write_j
     assert lines[0].startswith("ligne 2\u00a0: collected_at: ")
     assert lines[1].startswith("ligne 3\u00a0: (ligne entière): ")
     assert not any(line.startswith("line ") for line in lines)
+
+
+@pytest.mark.django_db
+def test_every_problem_of_a_refused_file_is_said_in_french(write_jsonl) -> None:
+    """Issue 13 point 3: the gate's and the parser's refusals, not only "line N", in French;
+    every problem of a bad line is listed."""
+    path = write_jsonl(
+        [
+            org(),
+            holding(purpose="marketing", channel="fax", collected_at="2030-01-01"),
+            holding(source="software_profile", roles=["chief"], contacted_us=False),
+            holding(person={"email": "not-an-address", "full_name": 7}),
+            "[1, 2]",
+            holding(organization="umbrella", unknown_key=1),
+        ]
+    )
+    said = {}
+    for language in ("en", "fr"):
+        err = io.StringIO()
+        with translation.override(language), pytest.raises(CommandError):
+            call_command("import_jsonl", str(path), "--as-of", AS_OF, stderr=err)
+        said[language] = err.getvalue().splitlines()
+    assert len(said["fr"]) == len(said["en"]) >= 8
+    english_words = ("must ", "unknown ", "is not", "is in the future", "not allowed", "line ")
+    for french, english in zip(said["fr"], said["en"], strict=True):
+        assert french != english
+        assert not any(word in french for word in english_words), french

@@ -11,7 +11,7 @@ import pytest
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import audit_verify
 from omni_privacy.core.digest import email_digest
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.policy.domain.retention import evaluate
 from omni_privacy.policy.domain.schema import Policy
@@ -20,6 +20,7 @@ from omni_privacy.registry.models import Holding, Organization, Person
 from omni_privacy.registry.retention_columns import holding_facts_of
 from omni_privacy.registry.selectors import organization_facts, person_by_email
 from omni_privacy.registry.services import OrganizationInput, holding_record, organization_upsert
+from tests.said import Said
 
 pytestmark = pytest.mark.django_db
 
@@ -166,13 +167,13 @@ def test_refused_candidate_writes_nothing() -> None:
             today=TODAY,
         )
     assert caught.value.errors == [
-        FieldError(
+        Said(
             "purpose",
             "purpose 'sales_information' is not allowed for source customer_service "
             "(notice §2.1 ¶3, §2.4 scenario 2)",
             "not_allowed",
         ),
-        FieldError("person.email", "is not a valid email address"),
+        Said("person.email", "is not a valid email address"),
     ]
     assert "camille" not in str(caught.value)
     assert counts() == before
@@ -328,9 +329,9 @@ def test_organization_upsert_refuses_bad_input_and_writes_nothing() -> None:
             as_of=TODAY,
         )
     assert caught.value.errors == [
-        FieldError("id", "must be letters, digits, - or _"),
-        FieldError("name", "is required"),
-        FieldError("subscriptions[0].end", "is before start"),
+        Said("id", "must be letters, digits, - or _"),
+        Said("name", "is required"),
+        Said("subscriptions[0].end", "is before start"),
     ]
     assert (Organization.objects.count(), AuditEvent.objects.count()) == before
 

@@ -1,19 +1,23 @@
-"""``{{ run.problems|sync_problems }}``: a refused sync's problems in the reader's language."""
+"""``{{ run|sync_problems }}``, ``{{ item.last_problem|sync_problem }}``: a refused sync's
+problems in the reader's language (each a coded problem, core/errors.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
-from omni_privacy.intake.problems import translated_problem, translated_problems
+from omni_privacy.core.errors import Problem
 
 register = template.Library()
 
 
 @register.filter
-def sync_problems(problems: str | None) -> list[str]:
-    return translated_problems(problems or "")
+def sync_problems(run: Any) -> list[str]:
+    """A sync run's problems, one sentence each."""
+    return [problem.said() for problem in run.refusal()] if run is not None else []
 
 
 @register.filter
-def sync_problem(problem: str | None) -> str:
-    return translated_problem(problem) if problem else ""
+def sync_problem(problem: Problem | None) -> str:
+    return problem.said() if problem is not None else ""

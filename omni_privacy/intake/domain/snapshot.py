@@ -19,13 +19,13 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
 from omni_privacy.core import strictjson
+from omni_privacy.core.errors import Problem, define, gettext_noop
 
 SNAPSHOT_FORMATS = ("jsonl", "csv")
 REQUIRED_COLUMNS = ("user_id", "full_name", "email", "preferred_language", "roles")
@@ -45,18 +45,46 @@ class SnapshotRow(NamedTuple):
     roles: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class SnapshotProblem:
-    """One thing wrong with the file; ``line`` is None when it concerns the whole file."""
+# What a snapshot can be refused for, as codes (core/errors.py): the CLI, the console and the
+# stored sync run say them in the reader's language. None quotes a value from the file.
+NOT_UTF8 = define("snapshot.not_utf8", gettext_noop("not UTF-8 text"))
+NOT_JSON = define("snapshot.not_json", gettext_noop("not valid JSON"))
+NOT_OBJECT = define("snapshot.not_object", gettext_noop("not a JSON object"))
+TRUNCATED_LINE = define(
+    "snapshot.truncated_line", gettext_noop("truncated: the last line is incomplete")
+)
+NO_HEADER = define("snapshot.no_header", gettext_noop("empty snapshot: no header"))
+MISSING_COLUMNS = define("snapshot.missing_columns", gettext_noop("missing columns: %(columns)s"))
+COLUMN_TWICE = define("snapshot.column_twice", gettext_noop("column appears more than once"))
+UNTERMINATED_QUOTE = define(
+    "snapshot.unterminated_quote", gettext_noop("truncated: unterminated quoted field")
+)
+MISPLACED_QUOTE = define(
+    "snapshot.misplaced_quote", gettext_noop("not valid CSV (misplaced quote)")
+)
+CELL_COUNT = define(
+    "snapshot.cell_count", gettext_noop("expected %(expected)s cells, found %(found)s")
+)
+MISSING = define("snapshot.missing", gettext_noop("missing"))
+NOT_STRING = define("snapshot.not_string", gettext_noop("must be a string"))
+NOT_STRINGS = define("snapshot.not_strings", gettext_noop("must be a list of strings"))
+DUPLICATE = define("snapshot.duplicate", gettext_noop("duplicate of line %(first)s"))
+NUL = define("snapshot.nul", gettext_noop("contains a NUL character"))
+MORE = define(  # a plural: marked for makemessages with ngettext_lazy in intake/apps.py
+    "snapshot.more", "... and %(count)s more problem", "... and %(count)s more problems"
+)
+UNSUPPORTED_SUFFIX = define(
+    "snapshot.unsupported_suffix",
+    gettext_noop("unsupported file suffix '%(suffix)s': use .jsonl, .ndjson, .json or .csv"),
+)
+NO_SUFFIX = define(
+    "snapshot.no_suffix",
+    gettext_noop("unsupported file suffix (none): use .jsonl, .ndjson, .json or .csv"),
+)
 
-    line: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = "" if self.line is None else f"line {self.line}: "
-        column = "" if self.field is None else f"{self.field}: "
-        return f"{where}{column}{self.message}"
+SnapshotProblem = Problem  # the name callers used before problems had codes
+"""One thing wrong with the file: a coded :class:`~omni_privacy.core.errors.Problem` whose
+``line`` is None when it concerns the whole file and ``field`` names a column."""
 
 
 class SnapshotError(ValueError):
@@ -68,9 +96,9 @@ class SnapshotError(ValueError):
 
     def __init__(
         self,
-        problems: tuple[SnapshotProblem, ...],
+        problems: tuple[Problem, ...],
         *,
-        listed: tuple[SnapshotProblem, ...] | None = None,
+        listed: tuple[Problem, ...] | None = None,
         total: int | None = None,
     ) -> None:
         self.problems = problems
@@ -84,7 +112,7 @@ class SnapshotError(ValueError):
 
 
 def merged_error(
-    errors: list[SnapshotError], limit: int, extra: tuple[SnapshotProblem, ...] = ()
+    errors: list[SnapshotError], limit: int, extra: tuple[Problem, ...] = ()
 ) -> SnapshotError:
     """One error for a file read in parts (and ``extra`` problems found about it): every
     listed problem in line order (the file's first), capped at ``limit``, then how many more."""
@@ -94,7 +122,7 @@ def merged_error(
     )
     problems = _Problems(limit)
     for problem in found:
-        problems.add(problem.line, problem.field, problem.message)
+        problems.keep(problem)
     problems.count += sum(error.total - len(error.listed) for error in errors)
     return problems.error()
 
@@ -104,9 +132,9 @@ def detect_format(filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix]
-    shown = f"'{suffix}'" if suffix else "(none)"
-    message = f"unsupported file suffix {shown}: use .jsonl, .ndjson, .json or .csv"
-    raise SnapshotError((SnapshotProblem(None, None, message),))
+    if not suffix:
+        raise SnapshotError((Problem(NO_SUFFIX),))
+    raise SnapshotError((Problem(UNSUPPORTED_SUFFIX, {"suffix": suffix}),))
 
 
 def read_snapshot(
@@ -143,20 +171,22 @@ def read_snapshot(
 class _Problems:
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.kept: list[SnapshotProblem] = []
+        self.kept: list[Problem] = []
         self.count = 0
 
-    def add(self, line: int | None, field: str | None, message: str) -> None:
+    def add(self, line: int | None, field: str | None, code: str, **params: Any) -> None:
+        self.keep(Problem(code, params, field=field or "", line=line))
+
+    def keep(self, problem: Problem) -> None:
         self.count += 1
         if len(self.kept) < self.limit:
-            self.kept.append(SnapshotProblem(line, field, message))
+            self.kept.append(problem)
 
     def error(self) -> SnapshotError:
         hidden = self.count - len(self.kept)
-        tail: list[SnapshotProblem] = []
+        tail: list[Problem] = []
         if hidden:
-            noun = "problem" if hidden == 1 else "problems"
-            tail.append(SnapshotProblem(None, None, f"... and {hidden} more {noun}"))
+            tail.append(Problem(MORE, {"count": hidden}))
         return SnapshotError((*self.kept, *tail), listed=tuple(self.kept), total=self.count)
 
 
@@ -179,7 +209,7 @@ class _Lines:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
-                self._problems.add(self.number, None, "not UTF-8 text")
+                self._problems.add(self.number, None, NOT_UTF8)
                 self.last_undecodable = self.number
                 # Keep the line's shape so a CSV record spanning it still ends where it should.
                 text = data.decode("utf-8", errors="replace")
@@ -201,7 +231,7 @@ class _Lines:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            self._problems.add(self.number, None, "not UTF-8 text")
+            self._problems.add(self.number, None, NOT_UTF8)
             self.last_undecodable = self.number
             return None
 
@@ -236,7 +266,7 @@ def _jsonl_records(
         if isinstance(value, dict):
             yield lines.number, value
         else:
-            problems.add(lines.number, None, "not a JSON object")
+            problems.add(lines.number, None, NOT_OBJECT)
 
 
 _SKIP = object()
@@ -252,9 +282,9 @@ def _slow_json(lines: _Lines, data: bytes, problems: _Problems) -> object:
         return strictjson.loads(text)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         if lines.complete:
-            problems.add(lines.number, None, "not valid JSON")
+            problems.add(lines.number, None, NOT_JSON)
         else:
-            problems.add(lines.number, None, "truncated: the last line is incomplete")
+            problems.add(lines.number, None, TRUNCATED_LINE)
         return _SKIP
 
 
@@ -264,15 +294,15 @@ def _csv_records(lines: _Lines, problems: _Problems) -> Iterator[tuple[int, Mapp
     reader = csv.reader(iter(lines), strict=True)
     header = next(reader, None)
     if not header:  # nothing at all, a lone BOM, or a blank first line
-        problems.add(None, None, "empty snapshot: no header")
+        problems.add(None, None, NO_HEADER)
         return
     columns = [cell.strip() for cell in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        problems.add(None, None, "missing columns: " + ", ".join(missing))
+        problems.add(None, None, MISSING_COLUMNS, columns=", ".join(missing))
     for name in REQUIRED_COLUMNS:
         if columns.count(name) > 1:
-            problems.add(1, name, "column appears more than once")
+            problems.add(1, name, COLUMN_TWICE)
     if problems.count:
         return
     index = {name: columns.index(name) for name in REQUIRED_COLUMNS}
@@ -284,14 +314,14 @@ def _csv_records(lines: _Lines, problems: _Problems) -> Iterator[tuple[int, Mapp
             return
         except csv.Error:
             if lines.exhausted:
-                problems.add(start, None, "truncated: unterminated quoted field")
+                problems.add(start, None, UNTERMINATED_QUOTE)
                 return
-            problems.add(start, None, "not valid CSV (misplaced quote)")
+            problems.add(start, None, MISPLACED_QUOTE)
             continue
         if not cells or lines.last_undecodable >= start:
             continue  # a blank line, or one already reported as not UTF-8
         if len(cells) != len(columns):
-            problems.add(start, None, f"expected {len(columns)} cells, found {len(cells)}")
+            problems.add(start, None, CELL_COUNT, expected=len(columns), found=len(cells))
             continue
         record: dict[str, object] = {name: cells[i] for name, i in index.items()}
         roles = cells[index["roles"]]
@@ -353,12 +383,12 @@ def _checked(
     language = _text(line, record, "preferred_language", problems, required=False).lower()
     roles = record.get("roles")
     if roles is None:
-        problems.add(line, "roles", "missing")
+        problems.add(line, "roles", MISSING)
     elif not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
-        problems.add(line, "roles", "must be a list of strings")
+        problems.add(line, "roles", NOT_STRINGS)
     if user_id and first_line_of is not None:
         if user_id in first_line_of:
-            problems.add(line, "user_id", f"duplicate of line {first_line_of[user_id]}")
+            problems.add(line, "user_id", DUPLICATE, first=first_line_of[user_id])
         else:
             first_line_of[user_id] = line
     if problems.count > before or not isinstance(roles, list):
@@ -377,12 +407,12 @@ def _text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        problems.add(line, field, "must be a string")
+        problems.add(line, field, NOT_STRING)
         return ""
     if required and not value.strip():
-        problems.add(line, field, "missing")
+        problems.add(line, field, MISSING)
     if "\x00" in value:
         # No database stores it as text (PostgreSQL refuses it), and no name or address has it.
-        problems.add(line, field, "contains a NUL character")
+        problems.add(line, field, NUL)
         return ""
     return value.strip()

@@ -15,7 +15,7 @@ from typing import Any
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from omni_privacy.core.errors import FieldError, template_of
+from omni_privacy.core.errors import Problem, define, gettext_noop
 from omni_privacy.core.text import NAME_INVISIBLE, invisible_character
 from omni_privacy.policy.domain.schema import Policy, Source
 from omni_privacy.registry.domain.facts import OrganizationFacts
@@ -23,6 +23,112 @@ from omni_privacy.registry.domain.facts import OrganizationFacts
 PHONE_DEFAULT_REGION = "CA"
 MAX_NAME = 200
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0 and C1 controls: never part of a name
+
+# The gate's refusals, as codes (core/errors.py): each interface says them in the reader's
+# language. Values quoted in them come from the policy file or the input's own codes, never
+# personal data (an address or a name is never quoted back).
+UNKNOWN_SOURCE = define(
+    "gate.unknown_source", gettext_noop("unknown source '%(value)s'; expected one of %(expected)s")
+)
+UNKNOWN_PURPOSE = define("gate.unknown_purpose", gettext_noop("unknown purpose '%(value)s'"))
+UNKNOWN_LEGAL_BASIS = define(
+    "gate.unknown_legal_basis", gettext_noop("unknown legal basis '%(value)s'")
+)
+PURPOSE_NOT_ALLOWED = define(
+    "gate.purpose_not_allowed",
+    gettext_noop("purpose '%(value)s' is not allowed for source %(source)s (notice %(section)s)"),
+)
+LEGAL_BASIS_NOT_ALLOWED = define(
+    "gate.legal_basis_not_allowed",
+    gettext_noop(
+        "legal basis '%(value)s' is not allowed for source %(source)s (notice %(section)s)"
+    ),
+)
+CHANNEL_NOT_ALLOWED = define(
+    "gate.channel_not_allowed",
+    gettext_noop(
+        "channel '%(value)s' is not how source %(source)s collects (expected %(expected)s)"
+    ),
+)
+IN_FUTURE = define("gate.in_future", gettext_noop("is in the future (%(day)s)"))
+BEFORE_COLLECTED = define("gate.before_collected", gettext_noop("is before collected_at"))
+ROLES_REQUIRED = define(
+    "gate.roles_required",
+    gettext_noop("a %(source)s holding needs one of the roles %(roles)s (notice %(section)s)"),
+)
+UNKNOWN_ROLE = define("gate.unknown_role", gettext_noop("unknown role '%(value)s'"))
+PROFILE_NEEDS_SUBSCRIPTION = define(
+    "gate.profile_needs_subscription",
+    gettext_noop(
+        "has no subscription on %(day)s: no software profile can be collected (notice §2.1 ¶2)"
+    ),
+)
+SERVICE_CALL_NEEDS_SUBSCRIPTION = define(
+    "gate.service_call_needs_subscription",
+    gettext_noop(
+        "has no subscription on %(day)s: a service call needs one (notice §2.1 ¶3, §3 ¶2)"
+    ),
+)
+SALES_NEEDS_CONTACT = define(
+    "gate.sales_needs_contact",
+    gettext_noop(
+        "sales data needs the person to have contacted us, or an active purchasing-group "
+        "contract on %(day)s (notice §2.1 ¶4)"
+    ),
+)
+ADMINISTRATION_NEEDS_CONTRACT = define(
+    "gate.administration_needs_contract",
+    gettext_noop(
+        "has no licence or subscription contract: administrative data needs one (notice §2.1 ¶5)"
+    ),
+)
+ROLES_ONLY_PROFILES = define(
+    "gate.roles_only_profiles",
+    gettext_noop("roles only apply to software profiles, not %(source)s"),
+)
+ONLY_PROFILES = define("gate.only_profiles", gettext_noop("only applies to software profiles"))
+FIELD_NOT_ALLOWED = define(
+    "gate.field_not_allowed",
+    gettext_noop("source %(source)s may not hold this field (notice %(section)s)"),
+)
+REQUIRED = define("gate.required", gettext_noop("is required"))
+EMAIL_INVALID = define("gate.email_invalid", gettext_noop("is not a valid email address"))
+TOO_LONG = define("gate.too_long", gettext_noop("is longer than %(limit)s characters"))
+CONTROL = define("gate.control", gettext_noop("contains a control character"))
+PHONE_NOT_A_NUMBER = define("gate.phone_not_a_number", gettext_noop("is not a telephone number"))
+PHONE_INVALID = define("gate.phone_invalid", gettext_noop("is not a valid telephone number"))
+LANGUAGE_INVALID = define("gate.language_invalid", gettext_noop("must be fr or en"))
+# The kind of each refusal, for an interface that words a kind its own way (the console's
+# contact form says "the organisation has no subscription" for every unmet condition).
+_KINDS = {
+    **dict.fromkeys(
+        (UNKNOWN_SOURCE, UNKNOWN_PURPOSE, UNKNOWN_LEGAL_BASIS, UNKNOWN_ROLE), "unknown"
+    ),
+    **dict.fromkeys(
+        (PURPOSE_NOT_ALLOWED, LEGAL_BASIS_NOT_ALLOWED, CHANNEL_NOT_ALLOWED, FIELD_NOT_ALLOWED),
+        "not_allowed",
+    ),
+    # The notice's condition for a source is not met (§2.1).
+    **dict.fromkeys(
+        (
+            PROFILE_NEEDS_SUBSCRIPTION,
+            SERVICE_CALL_NEEDS_SUBSCRIPTION,
+            SALES_NEEDS_CONTACT,
+            ADMINISTRATION_NEEDS_CONTRACT,
+            ROLES_REQUIRED,
+        ),
+        "condition",
+    ),
+    REQUIRED: "required",
+    CONTROL: "control",
+    NAME_INVISIBLE: NAME_INVISIBLE,
+}
+
+
+def kind_of(code: str) -> str:
+    """``unknown``, ``not_allowed``, ``condition``, ``required``, ``control``, the invisible
+    character's own code, or ``invalid`` (a value of the wrong form)."""
+    return _KINDS.get(code, "invalid")
 
 
 @dataclass(frozen=True)
@@ -64,7 +170,7 @@ class AcceptedHolding:
 @dataclass
 class GateResult:
     accepted: AcceptedHolding | None = None
-    errors: list[FieldError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def normalize_email(raw: str) -> str:
@@ -74,34 +180,36 @@ def normalize_email(raw: str) -> str:
 
 
 def normalize_phone(raw: str) -> str:
-    """E.164 (``+15145550100``) or ValueError. Numbers without a country code are Canadian."""
+    """E.164 (``+15145550100``) or ValueError (its argument the refusal's code). Numbers
+    without a country code are Canadian."""
     try:
         number = phonenumbers.parse(raw, PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError("is not a telephone number") from exc
+        raise ValueError(PHONE_NOT_A_NUMBER) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("is not a valid telephone number")
+        raise ValueError(PHONE_INVALID)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _choice(
-    errors: list[FieldError],
+    errors: list[Problem],
     *,
     name: str,
     value: str,
     allowed: tuple[str, ...],
     known: Any,
-    what: str,
+    unknown: str,
+    not_allowed: str,
     source: Source,
 ) -> None:
     if value not in known:
-        errors.append(FieldError(name, f"unknown {what} {value!r}", "unknown"))
+        errors.append(Problem(unknown, {"value": value}, field=name))
     elif value not in allowed:
         errors.append(
-            FieldError(
-                name,
-                f"{what} {value!r} is not allowed for source {source.id} (notice {source.section})",
-                "not_allowed",
+            Problem(
+                not_allowed,
+                {"value": value, "source": source.id, "section": source.section},
+                field=name,
             )
         )
 
@@ -110,73 +218,54 @@ def _check_condition(
     candidate: HoldingCandidate,
     source: Source,
     organization: OrganizationFacts,
-    errors: list[FieldError],
+    errors: list[Problem],
 ) -> None:
     day = candidate.collected_at
     if source.condition == "profile_role":
         # A profile whose roles were withdrawn is still recorded (it must then be deleted).
         if not candidate.roles and candidate.role_removed_at is None:
             errors.append(
-                FieldError(
-                    "roles",
-                    f"a {source.id} holding needs one of the roles {', '.join(source.roles)} "
-                    f"(notice {source.section})",
-                    "condition",
+                Problem(
+                    ROLES_REQUIRED,
+                    {
+                        "source": source.id,
+                        "roles": ", ".join(source.roles),
+                        "section": source.section,
+                    },
+                    field="roles",
                 )
             )
         for index, role in enumerate(candidate.roles):
             if role not in source.roles:
-                errors.append(FieldError(f"roles[{index}]", f"unknown role {role!r}", "unknown"))
+                errors.append(Problem(UNKNOWN_ROLE, {"value": role}, field=f"roles[{index}]"))
         if not organization.subscribed_on(day):
             errors.append(
-                FieldError(
-                    "organization",
-                    f"has no subscription on {day}: no software profile can be "
-                    "collected (notice §2.1 ¶2)",
-                    "condition",
-                )
+                Problem(PROFILE_NEEDS_SUBSCRIPTION, {"day": day.isoformat()}, field="organization")
             )
     elif source.condition == "service_call":
         if not organization.subscribed_on(day):
             errors.append(
-                FieldError(
-                    "organization",
-                    f"has no subscription on {day}: a service call needs one "
-                    "(notice §2.1 ¶3, §3 ¶2)",
-                    "condition",
+                Problem(
+                    SERVICE_CALL_NEEDS_SUBSCRIPTION, {"day": day.isoformat()}, field="organization"
                 )
             )
     elif source.condition == "contact_or_purchasing_group":
         if not candidate.contacted_us and not organization.purchasing_group_active_on(day):
             errors.append(
-                FieldError(
-                    "contacted_us",
-                    "sales data needs the person to have contacted us, or an active "
-                    f"purchasing-group contract on {day} (notice §2.1 ¶4)",
-                    "condition",
-                )
+                Problem(SALES_NEEDS_CONTACT, {"day": day.isoformat()}, field="contacted_us")
             )
     elif source.condition == "contract_process" and not organization.has_subscription():
-        errors.append(
-            FieldError(
-                "organization",
-                "has no licence or subscription contract: administrative data "
-                "needs one (notice §2.1 ¶5)",
-                "condition",
-            )
-        )
+        errors.append(Problem(ADMINISTRATION_NEEDS_CONTRACT, field="organization"))
     if candidate.roles and source.condition != "profile_role":
-        errors.append(
-            FieldError("roles", f"roles only apply to software profiles, not {source.id}")
-        )
+        errors.append(Problem(ROLES_ONLY_PROFILES, {"source": source.id}, field="roles"))
     if candidate.role_removed_at is not None and source.condition != "profile_role":
-        errors.append(FieldError("role_removed_at", "only applies to software profiles"))
+        errors.append(Problem(ONLY_PROFILES, field="role_removed_at"))
 
 
 def _check_values(
     candidate: HoldingCandidate,
     source: Source,
-    errors: list[FieldError],
+    errors: list[Problem],
     held_emails: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
@@ -194,40 +283,41 @@ def _check_values(
             continue
         if name not in source.fields:
             errors.append(
-                FieldError(
-                    f"person.{name}",
-                    f"source {source.id} may not hold this field (notice {source.section})",
-                    "not_allowed",
+                Problem(
+                    FIELD_NOT_ALLOWED,
+                    {"source": source.id, "section": source.section},
+                    field=f"person.{name}",
                 )
             )
             values[name] = None
             continue
         values[name] = value
     if not values["email"]:
-        errors.append(FieldError("person.email", "is required", "required"))
+        errors.append(Problem(REQUIRED, field="person.email"))
     elif values["email"] not in held_emails:
         try:
             values["email"] = normalize_email(values["email"])
         except EmailNotValidError as exc:
             # The library's message may quote the address: keep personal data out of errors.
-            errors.append(FieldError("person.email", "is not a valid email address"))
+            errors.append(Problem(EMAIL_INVALID, field="person.email"))
             del exc
     if values["full_name"] is not None:
         values["full_name"] = " ".join(str(values["full_name"]).split())
         if len(values["full_name"]) > MAX_NAME:
-            errors.append(FieldError("person.full_name", f"is longer than {MAX_NAME} characters"))
+            errors.append(Problem(TOO_LONG, {"limit": MAX_NAME}, field="person.full_name"))
         if _CONTROL.search(values["full_name"]):
-            errors.append(FieldError("person.full_name", "contains a control character", "control"))
+            errors.append(Problem(CONTROL, field="person.full_name"))
         if (codepoint := invisible_character(values["full_name"])) is not None:
-            said = str(template_of(NAME_INVISIBLE)) % {"codepoint": codepoint}
-            errors.append(FieldError("person.full_name", said, NAME_INVISIBLE))
+            errors.append(
+                Problem(NAME_INVISIBLE, {"codepoint": codepoint}, field="person.full_name")
+            )
     if values["phone"]:
         try:
             values["phone"] = normalize_phone(str(values["phone"]))
         except ValueError as exc:
-            errors.append(FieldError("person.phone", str(exc)))
+            errors.append(Problem(str(exc), field="person.phone"))
     if values["preferred_language"] and values["preferred_language"] not in ("fr", "en"):
-        errors.append(FieldError("person.preferred_language", "must be fr or en"))
+        errors.append(Problem(LANGUAGE_INVALID, field="person.preferred_language"))
     return values
 
 
@@ -249,22 +339,22 @@ def check_holding(
     if source is None:
         return GateResult(
             errors=[
-                FieldError(
-                    "source",
-                    f"unknown source {candidate.source!r}; expected one of "
-                    f"{', '.join(policy.sources)}",
-                    "unknown",
+                Problem(
+                    UNKNOWN_SOURCE,
+                    {"value": candidate.source, "expected": ", ".join(policy.sources)},
+                    field="source",
                 )
             ]
         )
-    errors: list[FieldError] = []
+    errors: list[Problem] = []
     _choice(
         errors,
         name="purpose",
         value=candidate.purpose,
         allowed=source.purposes,
         known=policy.purposes,
-        what="purpose",
+        unknown=UNKNOWN_PURPOSE,
+        not_allowed=PURPOSE_NOT_ALLOWED,
         source=source,
     )
     _choice(
@@ -273,20 +363,26 @@ def check_holding(
         value=candidate.legal_basis,
         allowed=source.legal_bases,
         known=policy.legal_bases,
-        what="legal basis",
+        unknown=UNKNOWN_LEGAL_BASIS,
+        not_allowed=LEGAL_BASIS_NOT_ALLOWED,
         source=source,
     )
     if candidate.channel not in source.channels:
         errors.append(
-            FieldError(
-                "channel",
-                f"channel {candidate.channel!r} is not how source {source.id} collects "
-                f"(expected {', '.join(source.channels)})",
-                "not_allowed",
+            Problem(
+                CHANNEL_NOT_ALLOWED,
+                {
+                    "value": candidate.channel,
+                    "source": source.id,
+                    "expected": ", ".join(source.channels),
+                },
+                field="channel",
             )
         )
     if candidate.collected_at > today:
-        errors.append(FieldError("collected_at", f"is in the future ({candidate.collected_at})"))
+        errors.append(
+            Problem(IN_FUTURE, {"day": candidate.collected_at.isoformat()}, field="collected_at")
+        )
     # A future date would start a retention clock that has not started (a future last contact
     # keeps sales data past notice §4 ¶3's five years), so it is refused like collected_at.
     for name, day in (
@@ -296,9 +392,9 @@ def check_holding(
         if day is None:
             continue
         if day < candidate.collected_at:
-            errors.append(FieldError(name, "is before collected_at"))
+            errors.append(Problem(BEFORE_COLLECTED, field=name))
         elif day > today:
-            errors.append(FieldError(name, f"is in the future ({day})"))
+            errors.append(Problem(IN_FUTURE, {"day": day.isoformat()}, field=name))
     _check_condition(candidate, source, organization, errors)
     values = _check_values(candidate, source, errors, held_emails)
     if errors:

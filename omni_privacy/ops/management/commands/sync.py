@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from omni_privacy.core import clock
 from omni_privacy.core.clock import parse_as_of
 from omni_privacy.intake.domain.snapshot import SNAPSHOT_FORMATS, SnapshotError, detect_format
-from omni_privacy.intake.problems import translated_problem
 from omni_privacy.intake.selectors import instance_syncs, never_synced, sync_findings
 from omni_privacy.intake.services import SyncRefusedError, SyncReport, sync_import, sync_pull
 from omni_privacy.ops.tables import Table
@@ -98,7 +97,10 @@ class Command(BaseCommand):
                             "organization": item.organization,
                             "last_success": _moment(item.history.last_success),
                             "failures": item.history.failures_since_success,
-                            "last_problem": item.last_problem or None,
+                            "last_problem": item.last_problem.said() if item.last_problem else None,
+                            "last_problem_code": item.last_problem.as_dict()
+                            if item.last_problem
+                            else None,
                             "due": item.due,
                             "stale": item.stale,
                             "never_synced": never_synced(item),
@@ -127,7 +129,7 @@ class Command(BaseCommand):
                 )
                 table.row([item.name, _moment(item.history.last_success) or _("never"),
                            str(item.history.failures_since_success), status,
-                           item.last_problem])  # fmt: skip
+                           item.last_problem.said() if item.last_problem else ""])  # fmt: skip
         # The console dashboard raises the same alarms (console/views.py, sync_findings).
         if sync_findings(items).alarms:
             raise SystemExit(1)
@@ -175,7 +177,7 @@ class Command(BaseCommand):
                 % {"instance": instance.code, "run": refused.run.public_id}
             )
             for problem in refused.problems:
-                self.stderr.write(f"  {translated_problem(str(problem))}")
+                self.stderr.write(f"  {problem.said()}")
             return None
         if self._json:
             return report
