@@ -26,10 +26,28 @@ from omni_privacy.consent.models import (
 from omni_privacy.consent.selectors import consent_marks
 from omni_privacy.consent.tokens import read_unsubscribe_token
 from omni_privacy.core.digest import email_digest
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.models import LIVE_STATES, Holding, Person
+
+# Refusals of consent, as codes said in the reader's language (core/errors.py).
+NOT_PURPOSE_NOTICE = define(
+    "consent.not_purpose_notice", gettext_noop("is not a purpose of the notice")
+)
+MUST_ONE = define("consent.must_one", gettext_noop("must be one of %(allowed)s"))
+MUST_FR_EN = define("consent.must_fr_en", gettext_noop("must be fr or en"))
+REQUIRED = define("consent.required", gettext_noop("is required"))
+MUST_DIRECT_MARKETING_ALL = define(
+    "consent.must_direct_marketing_all",
+    gettext_noop("must be direct_marketing, all or a purpose of the notice"),
+)
+LONGER_THAN_CHARACTERS = define(
+    "consent.longer_than_characters", gettext_noop("is longer than %(max_reason)s characters")
+)
+NOT_VALID_EMAIL_ADDRESS = define(
+    "consent.not_valid_email_address", gettext_noop("is not a valid email address")
+)
 
 LANGUAGES = ("fr", "en")
 MAX_REASON = 200
@@ -59,15 +77,17 @@ def consent_record(
     the latest event for the purpose is what `may_use` reads."""
     errors = []
     if purpose not in active_policy().purposes:
-        errors.append(FieldError("purpose", "is not a purpose of the notice"))
+        errors.append(Problem(NOT_PURPOSE_NOTICE, field="purpose"))
     if channel not in ConsentChannel.values:
-        errors.append(FieldError("channel", "must be one of " + ", ".join(ConsentChannel.values)))
+        errors.append(
+            Problem(MUST_ONE, {"allowed": ", ".join(ConsentChannel.values)}, field="channel")
+        )
     if language not in LANGUAGES:
-        errors.append(FieldError("language", "must be fr or en"))
+        errors.append(Problem(MUST_FR_EN, field="language"))
     if not notice_identifier.strip():
-        errors.append(FieldError("notice_identifier", "is required"))
+        errors.append(Problem(REQUIRED, field="notice_identifier"))
     if not str(notice_version).strip():
-        errors.append(FieldError("notice_version", "is required"))
+        errors.append(Problem(REQUIRED, field="notice_version"))
     if errors:
         raise InvalidInputError(errors)
     with transaction.atomic():
@@ -104,9 +124,7 @@ def _check_scope(scope: str) -> None:
     if scope in (SCOPE_ALL, SCOPE_DIRECT_MARKETING):
         return
     if scope not in active_policy().purposes:
-        raise InvalidInputError(
-            [FieldError("scope", "must be direct_marketing, all or a purpose of the notice")]
-        )
+        raise InvalidInputError([Problem(MUST_DIRECT_MARKETING_ALL, field="scope")])
 
 
 def _suppression_create(
@@ -118,9 +136,11 @@ def _suppression_create(
     except InvalidInputError as refused:
         errors.extend(refused.errors)
     if source not in SuppressionSource.values:
-        errors.append(FieldError("source", "must be one of " + ", ".join(SuppressionSource.values)))
+        errors.append(
+            Problem(MUST_ONE, {"allowed": ", ".join(SuppressionSource.values)}, field="source")
+        )
     if len(reason) > MAX_REASON:
-        errors.append(FieldError("reason", f"is longer than {MAX_REASON} characters"))
+        errors.append(Problem(LONGER_THAN_CHARACTERS, {"max_reason": MAX_REASON}, field="reason"))
     if errors:
         raise InvalidInputError(errors)
     with transaction.atomic():
@@ -156,7 +176,7 @@ def suppression_add(
     try:
         normalized = normalize_email(email)
     except ValueError as exc:
-        raise InvalidInputError([FieldError("email", "is not a valid email address")]) from exc
+        raise InvalidInputError([Problem(NOT_VALID_EMAIL_ADDRESS, field="email")]) from exc
     return _suppression_create(
         digest=email_digest(normalized),
         scope=scope,

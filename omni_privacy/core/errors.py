@@ -91,10 +91,17 @@ class Words(str):
     __slots__ = ()
 
 
+def _said_param(value: Any) -> Any:
+    """A parameter as the reader reads it: fixed words and nested problems in their language."""
+    if isinstance(value, Words):
+        return _gettext(value)
+    if isinstance(value, Problem):
+        return value.message
+    return value
+
+
 def _format(template: str, params: Mapping[str, Any]) -> str:
-    said = {
-        key: _gettext(value) if isinstance(value, Words) else value for key, value in params.items()
-    }
+    said = {key: _said_param(value) for key, value in params.items()}
     try:
         return template % said if "%(" in template else template
     except (KeyError, ValueError, TypeError):

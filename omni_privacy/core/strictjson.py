@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from omni_privacy.core.errors import Problem, Refused, define, gettext_noop
+from omni_privacy.core.errors import Problem, Refused, Words, define, gettext_noop
 
 MAX_DEPTH = 32
 
@@ -35,6 +35,27 @@ DUPLICATE_KEY = define(
     "json.duplicate_key",
     gettext_noop("the key %(key)s appears twice in one object"),
 )
+
+# The standard library parser's fixed reasons, so that a "not valid JSON (reason …)" refusal
+# reads in French too (the reasons that quote a character stay as the library writes them).
+STDLIB_REASONS = (
+    gettext_noop("Expecting value"),
+    gettext_noop("Expecting property name enclosed in double quotes"),
+    gettext_noop("Expecting ':' delimiter"),
+    gettext_noop("Expecting ',' delimiter"),
+    gettext_noop("Unterminated string starting at"),
+    gettext_noop("Invalid \\uXXXX escape"),
+    gettext_noop("Extra data"),
+)
+
+
+def reason(error: json.JSONDecodeError) -> Words | Problem:
+    """Why ``error``'s text is not valid JSON, as a parameter a refusal says in the reader's
+    language: this module's own refusal as a problem, the standard library's as words."""
+    if isinstance(error, StrictJsonError):
+        return Problem(error.code, error.params)
+    return Words(error.msg)
+
 
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")

@@ -25,10 +25,13 @@ from typing import Any, cast
 from django.utils import timezone
 
 from omni_privacy.audit.services import audit_record
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.intake.contacts import sales_contact_record
 from omni_privacy.intake.domain.language import language_of
 from omni_privacy.registry.models import Organization
+
+# Refusals of mail, as codes said in the reader's language (core/errors.py).
+NO_SENDER_ADDRESS = define("mail.no_sender_address", gettext_noop("no sender address"))
 
 PROCESSED, REFUSED = "processed", "refused"
 
@@ -86,7 +89,7 @@ def _record(
 ) -> None:
     name, address = email.utils.parseaddr(str(message.get("From", "")))
     if not address or "@" not in address:
-        raise InvalidInputError([FieldError("from", "no sender address")])
+        raise InvalidInputError([Problem(NO_SENDER_ADDRESS, field="from")])
     day = _day(message, as_of)
     sales_contact_record(
         actor=actor,

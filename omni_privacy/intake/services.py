@@ -112,7 +112,10 @@ class SyncRefusedError(Exception):
     def __init__(self, run: SyncRun, problems: tuple[Problem, ...]) -> None:
         self.run = run
         self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+        super().__init__(run.public_id)
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
 
 
 @dataclass(frozen=True)

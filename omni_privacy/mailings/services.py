@@ -21,7 +21,7 @@ from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.consent.selectors import may_use
 from omni_privacy.consent.tokens import unsubscribe_token
 from omni_privacy.core import clock
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.mailings.domain.audience import KINDS, NOTICE_CHANGE, SECURITY_INCIDENT
 from omni_privacy.mailings.models import Campaign, CampaignRecipient, CampaignState
 from omni_privacy.mailings.selectors import campaign_audience
@@ -29,6 +29,26 @@ from omni_privacy.outbox.models import OutboxStatus
 from omni_privacy.outbox.services import outbox_enqueue
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Instance, Organization
+
+# Refusals of mailings, as codes said in the reader's language (core/errors.py).
+MUST_ONE = define("mailings.must_one", gettext_noop("must be one of %(allowed)s"))
+REQUIRED_ONE_LINE_MOST = define(
+    "mailings.required_one_line_most",
+    gettext_noop("is required, on one line, at most %(max_subject)s"),
+)
+REQUIRED = define("mailings.required", gettext_noop("is required"))
+NO_ORGANISATION = define("mailings.no_organisation", gettext_noop("no organisation '%(code)s'"))
+NO_INSTANCE = define("mailings.no_instance", gettext_noop("no instance '%(code)s'"))
+NAME_AFFECTED_ORGANISATIONS = define(
+    "mailings.name_affected_organisations", gettext_noop("name the affected organisations")
+)
+NOTICE_IDENTIFIER_VERSION_ARE = define(
+    "mailings.notice_identifier_version_are",
+    gettext_noop("the notice identifier and version are required"),
+)
+ONLY_DRAFT_CAMPAIGN_SENT = define(
+    "mailings.only_draft_campaign_sent", gettext_noop("only a draft campaign is sent")
+)
 
 NOTICE_PATHS = {"fr": "/fr/avis-de-confidentialite", "en": "/en/privacy-notice"}
 MAX_SUBJECT = 200
@@ -61,37 +81,35 @@ def _notice_texts(identifier: str, version: str) -> dict[str, str]:
     return texts
 
 
-def _check(data: dict[str, Any], kind: str) -> list[FieldError]:
+def _check(data: dict[str, Any], kind: str) -> list[Problem]:
     errors = []
     if kind not in KINDS:
-        errors.append(FieldError("kind", "must be one of " + ", ".join(KINDS)))
+        errors.append(Problem(MUST_ONE, {"allowed": ", ".join(KINDS)}, field="kind"))
     for key in ("subject_fr", "subject_en"):
         value = data[key]
         if not value.strip() or "\n" in value or len(value) > MAX_SUBJECT:
-            errors.append(FieldError(key, f"is required, on one line, at most {MAX_SUBJECT}"))
+            errors.append(Problem(REQUIRED_ONE_LINE_MOST, {"max_subject": MAX_SUBJECT}, field=key))
     for key in ("body_fr", "body_en"):
         if not data[key].strip():
-            errors.append(FieldError(key, "is required"))
+            errors.append(Problem(REQUIRED, field=key))
     known = set(
         Organization.objects.filter(code__in=data["organizations"]).values_list("code", flat=True)
     )
     errors.extend(
-        FieldError("organizations", f"no organisation {code!r}")
+        Problem(NO_ORGANISATION, {"code": code}, field="organizations")
         for code in data["organizations"]
         if code not in known
     )
     known = set(Instance.objects.filter(code__in=data["instances"]).values_list("code", flat=True))
     errors.extend(
-        FieldError("instances", f"no instance {code!r}")
+        Problem(NO_INSTANCE, {"code": code}, field="instances")
         for code in data["instances"]
         if code not in known
     )
     if kind == SECURITY_INCIDENT and not data["organizations"]:
-        errors.append(FieldError("organizations", "name the affected organisations"))
+        errors.append(Problem(NAME_AFFECTED_ORGANISATIONS, field="organizations"))
     if kind == NOTICE_CHANGE and not (data["notice_identifier"] and data["notice_version"]):
-        errors.append(
-            FieldError("notice_version", "the notice identifier and version are required")
-        )
+        errors.append(Problem(NOTICE_IDENTIFIER_VERSION_ARE, field="notice_version"))
     return errors
 
 
@@ -199,7 +217,7 @@ def campaign_send(*, campaign: Campaign, actor: Any, at: dt.datetime | None = No
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
             if locked.state != CampaignState.DRAFT:
-                raise InvalidInputError([FieldError("state", "only a draft campaign is sent")])
+                raise InvalidInputError([Problem(ONLY_DRAFT_CAMPAIGN_SENT, field="state")])
             planned = campaign_audience(campaign=locked, at=at)
             audience = planned.audience
             if audience.refused:

@@ -17,10 +17,29 @@ from django.db import transaction
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import is_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.notices import hooks
 from omni_privacy.notices.domain.rules import KnownVersion, import_problems, order_problems
 from omni_privacy.notices.models import NoticeState, NoticeVersion
+
+# Refusals of notices, as codes said in the reader's language (core/errors.py).
+NOT_UTF_TEXT_INVALID = define(
+    "notices.not_utf_text_invalid",
+    gettext_noop("is not UTF-8 text (invalid byte at offset %(start)s)"),
+)
+ONLY_PRIVACY_OFFICER_MAY = define(
+    "notices.only_privacy_officer_may", gettext_noop("only a privacy officer may do this")
+)
+NO_SUCH_NOTICE_VERSION = define(
+    "notices.no_such_notice_version", gettext_noop("no such notice version")
+)
+ALREADY_PUBLISHED = define(
+    "notices.already_published", gettext_noop("%(version)s is already published")
+)
+PUBLISHED_CANNOT_DELETED = define(
+    "notices.published_cannot_deleted",
+    gettext_noop("%(version)s is published: it cannot be deleted"),
+)
 
 Actor = User | str | None
 
@@ -43,11 +62,7 @@ def notice_text_decode(data: bytes, *, field: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
-            [
-                FieldError(
-                    field, f"is not UTF-8 text (invalid byte at offset {exc.start})", "encoding"
-                )
-            ]
+            [Problem(NOT_UTF_TEXT_INVALID, {"start": exc.start}, field=field)]
         ) from exc
 
 
@@ -62,7 +77,7 @@ def _user(actor: Actor, field: str) -> User | None:
     if not isinstance(actor, User):
         return None
     if not is_privacy_officer(actor):
-        raise InvalidInputError([FieldError(field, "only a privacy officer may do this")])
+        raise InvalidInputError([Problem(ONLY_PRIVACY_OFFICER_MAY, field=field)])
     return actor
 
 
@@ -129,10 +144,10 @@ def notice_publish(*, version_id: int, actor: Actor, at: dt.datetime) -> NoticeV
     with transaction.atomic():
         version = NoticeVersion.objects.select_for_update().filter(pk=version_id).first()
         if version is None:
-            raise InvalidInputError([FieldError("version", "no such notice version")])
+            raise InvalidInputError([Problem(NO_SUCH_NOTICE_VERSION, field="version")])
         if version.state == NoticeState.PUBLISHED:
             raise InvalidInputError(
-                [FieldError("version", f"{version} is already published", "published")]
+                [Problem(ALREADY_PUBLISHED, {"version": version}, field="version")]
             )
         list(NoticeVersion.objects.select_for_update().filter(identifier=version.identifier))
         problems = order_problems(
@@ -169,10 +184,10 @@ def notice_draft_delete(*, version_id: int, actor: Actor) -> None:
     with transaction.atomic():
         version = NoticeVersion.objects.select_for_update().filter(pk=version_id).first()
         if version is None:
-            raise InvalidInputError([FieldError("version", "no such notice version")])
+            raise InvalidInputError([Problem(NO_SUCH_NOTICE_VERSION, field="version")])
         if version.state == NoticeState.PUBLISHED:
             raise InvalidInputError(
-                [FieldError("version", f"{version} is published: it cannot be deleted")]
+                [Problem(PUBLISHED_CANNOT_DELETED, {"version": version}, field="version")]
             )
         audit_record(
             actor=_label(actor),

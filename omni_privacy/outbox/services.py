@@ -8,8 +8,19 @@ from email_validator import EmailNotValidError, validate_email
 from omni_privacy.core import clock
 from omni_privacy.core.crypto import seal
 from omni_privacy.core.digest import email_digest
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.outbox.models import OutboxMessage
+
+# Refusals of outbox, as codes said in the reader's language (core/errors.py).
+NOT_VALID_EMAIL_ADDRESS = define(
+    "outbox.not_valid_email_address", gettext_noop("is not a valid email address")
+)
+REQUIRED_ONE_LINE = define("outbox.required_one_line", gettext_noop("is required, on one line"))
+LONGER_THAN_CHARACTERS = define(
+    "outbox.longer_than_characters", gettext_noop("is longer than %(max_subject)s characters")
+)
+REQUIRED = define("outbox.required", gettext_noop("is required"))
+MUST_FR_EN = define("outbox.must_fr_en", gettext_noop("must be fr or en"))
 
 LANGUAGES = ("fr", "en")
 MAX_SUBJECT = 255
@@ -20,7 +31,7 @@ def _normalized(address: str) -> str:
     try:
         return str(validate_email(address.strip(), check_deliverability=False).normalized)
     except EmailNotValidError as exc:
-        raise InvalidInputError([FieldError("to", "is not a valid email address")]) from exc
+        raise InvalidInputError([Problem(NOT_VALID_EMAIL_ADDRESS, field="to")]) from exc
 
 
 def _nudge() -> None:
@@ -55,15 +66,17 @@ def outbox_enqueue(
     except InvalidInputError as refused:
         errors.extend(refused.errors)
     if not subject.strip() or "\n" in subject or "\r" in subject:
-        errors.append(FieldError("subject", "is required, on one line"))
+        errors.append(Problem(REQUIRED_ONE_LINE, field="subject"))
     elif len(subject) > MAX_SUBJECT:
-        errors.append(FieldError("subject", f"is longer than {MAX_SUBJECT} characters"))
+        errors.append(
+            Problem(LONGER_THAN_CHARACTERS, {"max_subject": MAX_SUBJECT}, field="subject")
+        )
     if not body_text.strip():
-        errors.append(FieldError("body_text", "is required"))
+        errors.append(Problem(REQUIRED, field="body_text"))
     if language not in LANGUAGES:
-        errors.append(FieldError("language", "must be fr or en"))
+        errors.append(Problem(MUST_FR_EN, field="language"))
     if not kind:
-        errors.append(FieldError("kind", "is required"))
+        errors.append(Problem(REQUIRED, field="kind"))
     if errors:
         raise InvalidInputError(errors)
     with transaction.atomic():

@@ -30,7 +30,6 @@ from omni_privacy.core.errors import (
     WHOLE_LINE,
     InvalidInputError,
     Problem,
-    Words,
     define,
     gettext_noop,
 )
@@ -342,7 +341,7 @@ def parse_line(text: str | None) -> tuple[OrganizationInput | HoldingLine | None
     except json.JSONDecodeError as exc:
         # The parser's reason is one of a fixed set of phrases (core/strictjson.py marks
         # the standard library's for translation): said in the reader's language too.
-        errors.add(WHOLE_LINE, NOT_JSON, reason=Words(exc.msg), column=exc.pos + 1)
+        errors.add(WHOLE_LINE, NOT_JSON, reason=strictjson.reason(exc), column=exc.pos + 1)
         return None, errors.items
     if not isinstance(body, dict):
         errors.add(WHOLE_LINE, NOT_JSON_OBJECT)

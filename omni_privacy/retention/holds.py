@@ -22,10 +22,28 @@ from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import is_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core import clock
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.policy.domain.holds import HoldScope
 from omni_privacy.registry.models import Holding, Organization, Person
 from omni_privacy.retention.models import LegalHold
+
+# Refusals of holds, as codes said in the reader's language (core/errors.py).
+HOLD_EXACTLY_ONE_PERSON = define(
+    "holds.hold_exactly_one_person", gettext_noop("hold exactly one person or one organisation")
+)
+REQUIRED = define("holds.required", gettext_noop("is required"))
+IN_PAST = define("holds.in_past", gettext_noop("is in the past"))
+ONLY_PRIVACY_OFFICER_MAY = define(
+    "holds.only_privacy_officer_may", gettext_noop("only a privacy officer may place a legal hold")
+)
+ONLY_PRIVACY_OFFICER_MAY_2 = define(
+    "holds.only_privacy_officer_may_2",
+    gettext_noop("only a privacy officer may release a legal hold"),
+)
+BEFORE_HOLD_WAS_PLACED = define(
+    "holds.before_hold_was_placed", gettext_noop("is before the hold was placed")
+)
+ALREADY_RELEASED = define("holds.already_released", gettext_noop("is already released"))
 
 
 def _in_force(as_of: dt.date) -> Q:
@@ -150,13 +168,13 @@ def legal_hold_place(
     the start of ``today``, so that the hold does not cover the days before it."""
     errors = []
     if (person is None) == (organization is None):
-        errors.append(FieldError("target", "hold exactly one person or one organisation"))
+        errors.append(Problem(HOLD_EXACTLY_ONE_PERSON, field="target"))
     if not reason.strip():
-        errors.append(FieldError("reason", "is required"))
+        errors.append(Problem(REQUIRED, field="reason"))
     if until is not None and until < today:
-        errors.append(FieldError("until", "is in the past"))
+        errors.append(Problem(IN_PAST, field="until"))
     if not is_privacy_officer(user):
-        errors.append(FieldError("placed_by", "only a privacy officer may place a legal hold"))
+        errors.append(Problem(ONLY_PRIVACY_OFFICER_MAY, field="placed_by"))
     if errors:
         raise InvalidInputError(errors)
     with transaction.atomic():
@@ -186,22 +204,16 @@ def legal_hold_release(*, user: User, hold: LegalHold, now: dt.datetime | None =
     """End a hold at ``now`` (default: the wall clock); the run of that day acts on what it
     covered and is due. Refused before the hold was placed."""
     if not is_privacy_officer(user):
-        raise InvalidInputError(
-            [FieldError("released_by", "only a privacy officer may release a legal hold")]
-        )
+        raise InvalidInputError([Problem(ONLY_PRIVACY_OFFICER_MAY_2, field="released_by")])
     at = now or clock.now()
     if at < hold.placed_at:
-        raise InvalidInputError(
-            [FieldError("released_at", "is before the hold was placed", code="before_placed")]
-        )
+        raise InvalidInputError([Problem(BEFORE_HOLD_WAS_PLACED, field="released_at")])
     with transaction.atomic():
         updated = LegalHold.objects.filter(pk=hold.pk, released_at__isnull=True).update(
             released_at=at, released_by=user
         )
         if not updated:
-            raise InvalidInputError(
-                [FieldError("hold", "is already released", code="already_released")]
-            )
+            raise InvalidInputError([Problem(ALREADY_RELEASED, field="hold")])
         audit_record(
             actor=actor_for(user),
             action="legal_hold.released",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core import clock
-from omni_privacy.core.errors import FieldError, InvalidInputError, Refused
+from omni_privacy.core.errors import InvalidInputError, Problem, Refused, define, gettext_noop
 from omni_privacy.outbox.models import OutboxStatus
 from omni_privacy.outbox.services import outbox_enqueue
 from omni_privacy.registry.models import Organization
@@ -40,6 +40,12 @@ from omni_privacy.transfers.models import (
 from omni_privacy.transfers.selectors import merger_facts, merger_holdings
 from omni_privacy.transfers.services import require_transfer
 
+# Refusals of merger, as codes said in the reader's language (core/errors.py).
+REFERENCE_TITLE_PARTIES_SOURCES = define(
+    "merger.reference_title_parties_sources", gettext_noop("reference, title, parties, sources")
+)
+REQUIRED = define("merger.required", gettext_noop("is required"))
+
 NOTICE_VERSION = "merger-notice-v1"
 
 
@@ -57,7 +63,7 @@ def merger_record(
     if buyer.kind != RecipientKind.BUYER:
         raise Refused(texts.NOT_BUYER)
     if not reference or not title.strip() or not parties.strip() or not sources:
-        raise InvalidInputError([FieldError("reference", "reference, title, parties, sources")])
+        raise InvalidInputError([Problem(REFERENCE_TITLE_PARTIES_SOURCES, field="reference")])
     with transaction.atomic():
         merger = Merger.objects.create(
             reference=reference, title=title.strip(), parties=parties.strip(), buyer=buyer,
@@ -95,7 +101,7 @@ def merger_agreement_record(
     if not all((use_only_for_deal, no_communication, protection, destruction_if_fails)):
         raise Refused(texts.AGREEMENT_TERMS)
     if not reference.strip():
-        raise InvalidInputError([FieldError("reference", "is required")])
+        raise InvalidInputError([Problem(REQUIRED, field="reference")])
     with transaction.atomic():
         merger = Merger.objects.select_for_update().get(pk=merger.pk)
         if merger.state != MergerState.DRAFT:

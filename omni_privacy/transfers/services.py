@@ -18,11 +18,29 @@ from django.db import transaction
 from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core import clock
-from omni_privacy.core.errors import Conflict, FieldError, InvalidInputError, Refused
+from omni_privacy.core.errors import (
+    Conflict,
+    InvalidInputError,
+    Problem,
+    Refused,
+    define,
+    gettext_noop,
+)
 from omni_privacy.transfers import texts
 from omni_privacy.transfers.domain.rules import may_transfer
 from omni_privacy.transfers.models import Conclusion, Recipient, RecipientKind, TransferRefusal
 from omni_privacy.transfers.selectors import recipient_facts, recipient_find
+
+# Refusals of transfers, as codes said in the reader's language (core/errors.py).
+NOT_RECIPIENT_KIND = define("transfers.not_recipient_kind", gettext_noop("is not a recipient kind"))
+KEY_NAME_JURISDICTION_ARE = define(
+    "transfers.key_name_jurisdiction_are", gettext_noop("key, name and jurisdiction are required")
+)
+REQUIRED = define("transfers.required", gettext_noop("is required"))
+ADEQUATE_INADEQUATE = define(
+    "transfers.adequate_inadequate", gettext_noop("is adequate or inadequate")
+)
+MUST_AFTER_TODAY = define("transfers.must_after_today", gettext_noop("must be after today"))
 
 
 class TransferRefused(Refused):
@@ -34,9 +52,9 @@ def recipient_register(
 ) -> Recipient:
     """Add a place of processing or a recipient (not yet assessed: transfers to it refused)."""
     if kind not in RecipientKind.values:
-        raise InvalidInputError([FieldError("kind", "is not a recipient kind")])
+        raise InvalidInputError([Problem(NOT_RECIPIENT_KIND, field="kind")])
     if not key or not name.strip() or not jurisdiction.strip():
-        raise InvalidInputError([FieldError("key", "key, name and jurisdiction are required")])
+        raise InvalidInputError([Problem(KEY_NAME_JURISDICTION_ARE, field="key")])
     with transaction.atomic():
         if Recipient.objects.filter(kind=kind, key=key).exists():
             raise Conflict(texts.RECIPIENT_EXISTS)
@@ -72,7 +90,7 @@ def recipient_assess(
     require_privacy_officer(user)
     today = today or clock.today()
     problems = [
-        FieldError(name, "is required")
+        Problem(REQUIRED, field=name)
         for name, value in (
             ("sensitivity", sensitivity),
             ("purposes", purposes),
@@ -82,9 +100,9 @@ def recipient_assess(
         if not value.strip()
     ]
     if conclusion not in Conclusion.values:
-        problems.append(FieldError("conclusion", "is adequate or inadequate"))
+        problems.append(Problem(ADEQUATE_INADEQUATE, field="conclusion"))
     if reassess_on <= today:
-        problems.append(FieldError("reassess_on", "must be after today"))
+        problems.append(Problem(MUST_AFTER_TODAY, field="reassess_on"))
     if problems:
         raise InvalidInputError(problems)
     with transaction.atomic():

@@ -32,6 +32,8 @@ def test_every_error_code_is_said_in_french() -> None:
                 if plural
                 else translation.gettext(template)
             )
+        if code.startswith("test."):  # declared by tests/core/test_errors.py itself
+            continue
         if said == (plural or template) and code not in SAME_IN_BOTH:
             untranslated.append(code)
     assert untranslated == []

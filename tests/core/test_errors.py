@@ -18,7 +18,7 @@ COUNT = define("test.lines", gettext_noop("%(count)s line"), gettext_noop("%(cou
 def test_a_problem_says_its_line_and_field_in_the_readers_language():
     problem = Problem("test.undefined", field="email", line=3)
     with translation.override("fr"):
-        assert problem.said() == "ligne 3\u00a0: email: test.undefined"
+        assert problem.said() == "ligne 3\u00a0: email\u00a0: test.undefined"
     with translation.override("en"):
         assert problem.said() == "line 3: email: test.undefined"
         assert str(Refused(problems=[problem])) == "line 3: email: test.undefined"

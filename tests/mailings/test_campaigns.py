@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import translation
 
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.consent.services import consent_record, suppression_add
@@ -141,7 +142,9 @@ def test_an_incident_alert_must_name_the_organisations(people: People) -> None:
 
     with pytest.raises(InvalidInputError) as refused:
         campaign_create(kind="security_incident", actor="test", **TEXTS, organizations=["nope"])
-    assert [str(e) for e in refused.value.errors] == ["organizations: no organisation 'nope'"]
+    with translation.override("en"):
+        said = [str(e) for e in refused.value.errors]
+    assert said == ["organizations: no organisation 'nope'"]
 
 
 def test_suppressed_people_are_left_out(people: People, smtp_server: SmtpServer) -> None:

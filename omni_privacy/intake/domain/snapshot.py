@@ -106,6 +106,10 @@ class SnapshotError(ValueError):
         self.total = len(self.listed) if total is None else total
         super().__init__("\n".join(str(problem) for problem in problems))
 
+    def __str__(self) -> str:
+        # Said when read (a log line, a test), in the language active then.
+        return "\n".join(str(problem) for problem in self.problems)
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent whole from a parsing process (intake/domain/staged.py), not as its message.
         return (self.__class__, (self.problems,), {"listed": self.listed, "total": self.total})
