@@ -13,7 +13,32 @@ from django.db import transaction
 from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
 from omni_privacy.accounts.permissions import is_privacy_officer, may_hold_delegation
 from omni_privacy.audit.services import actor_for, audit_record
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
+
+# A password the validators refuse: their reasons, already in the reader's language.
+WEAK_PASSWORD = define("accounts.weak_password", "%(reasons)s")
+# Refusals of accounts, as codes said in the reader's language (core/errors.py).
+ONLY_PRIVACY_OFFICER_MAY = define(
+    "accounts.only_privacy_officer_may", gettext_noop("only a privacy officer may do this")
+)
+NOT_TEAM = define("accounts.not_team", gettext_noop("is not a team"))
+EMPTY = define("accounts.empty", gettext_noop("is empty"))
+ALREADY_EXISTS = define("accounts.already_exists", gettext_noop("already exists"))
+MUST_ACTIVE_ACCOUNT_PRIVACY = define(
+    "accounts.must_active_account_privacy",
+    gettext_noop("must be an active account of the privacy office team"),
+)
+REQUIRED_REFERENCE_SIGNED_DELEGATION = define(
+    "accounts.required_reference_signed_delegation",
+    gettext_noop("is required: the reference of the signed delegation"),
+)
+LONGER_THAN_CHARACTERS = define(
+    "accounts.longer_than_characters", gettext_noop("is longer than %(document_max)s characters")
+)
+BEFORE_FIRST_DAY_FROM = define(
+    "accounts.before_first_day_from", gettext_noop("is before the first day (--from)")
+)
+ALREADY_REVOKED = define("accounts.already_revoked", gettext_noop("is already revoked"))
 
 DOCUMENT_MAX = 200
 
@@ -21,7 +46,7 @@ DOCUMENT_MAX = 200
 def _recorder(actor: User | str | None, field: str) -> User | None:
     if isinstance(actor, User):
         if not is_privacy_officer(actor):
-            raise InvalidInputError([FieldError(field, "only a privacy officer may do this")])
+            raise InvalidInputError([Problem(ONLY_PRIVACY_OFFICER_MAY, field=field)])
         return actor
     return None
 
@@ -40,17 +65,17 @@ def staff_create(
     ``demo_account``: a demo run's account (`bootstrap --demo` only), whose published demo
     passphrase the validators would refuse."""
     if team not in Team.values:
-        raise InvalidInputError([FieldError("team", "is not a team", code="unknown")])
+        raise InvalidInputError([Problem(NOT_TEAM, field="team")])
     if not username:
-        raise InvalidInputError([FieldError("username", "is empty", code="empty")])
+        raise InvalidInputError([Problem(EMPTY, field="username")])
     if User.objects.filter(username=username).exists():
-        raise InvalidInputError([FieldError("username", "already exists", code="taken")])
+        raise InvalidInputError([Problem(ALREADY_EXISTS, field="username")])
     try:
         if not demo_account:
             validate_password(password, User(username=username, team=team))
     except ValidationError as exc:
         raise InvalidInputError(
-            [FieldError("password", " ".join(exc.messages), code="weak")]
+            [Problem(WEAK_PASSWORD, {"reasons": " ".join(exc.messages)}, field="password")]
         ) from exc
     with transaction.atomic():
         user = User(username=username, team=team)
@@ -79,14 +104,16 @@ def privacy_officer_delegate(
     recorder = _recorder(actor, "recorded_by")
     errors = []
     if not may_hold_delegation(user):
-        errors.append(FieldError("user", "must be an active account of the privacy office team"))
+        errors.append(Problem(MUST_ACTIVE_ACCOUNT_PRIVACY, field="user"))
     document = document.strip()
     if not document:
-        errors.append(FieldError("document", "is required: the reference of the signed delegation"))
+        errors.append(Problem(REQUIRED_REFERENCE_SIGNED_DELEGATION, field="document"))
     elif len(document) > DOCUMENT_MAX:
-        errors.append(FieldError("document", f"is longer than {DOCUMENT_MAX} characters"))
+        errors.append(
+            Problem(LONGER_THAN_CHARACTERS, {"document_max": DOCUMENT_MAX}, field="document")
+        )
     if valid_until is not None and valid_until < valid_from:
-        errors.append(FieldError("until", "is before the first day (--from)"))
+        errors.append(Problem(BEFORE_FIRST_DAY_FROM, field="until"))
     if errors:
         raise InvalidInputError(errors)
     with transaction.atomic():
@@ -127,7 +154,7 @@ def privacy_officer_revoke(
             pk=delegation.pk, revoked_on__isnull=True
         ).update(revoked_on=on, revoked_at=at, revoked_by=revoker)
         if not updated:
-            raise InvalidInputError([FieldError("delegation", "is already revoked")])
+            raise InvalidInputError([Problem(ALREADY_REVOKED, field="delegation")])
         audit_record(
             actor=_label(actor),
             action="privacy_officer.revoked",

@@ -25,9 +25,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from omni_privacy.accounts.models import SpentSignInToken, Team, User
 from omni_privacy.accounts.permissions import may_reset_second_factor
+from omni_privacy.accounts.services import WEAK_PASSWORD
 from omni_privacy.audit.services import actor_for, audit_record
 from omni_privacy.core import clock
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
+
+# Refusals of signin, as codes said in the reader's language (core/errors.py).
+NOT_CODE_SHOWN = define("signin.not_code_shown", gettext_noop("is not the code shown"))
+NO_SECOND_FACTOR = define("signin.no_second_factor", gettext_noop("no second factor"))
 
 RECOVERY_CODES = 10
 TOKEN_LIFETIME = dt.timedelta(hours=1)
@@ -115,7 +120,7 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice, code: str) -> list
     """Confirm ``device`` with a code it shows; replaces any earlier second factor and returns
     new recovery codes (shown once: only django-otp's copy is kept)."""
     if device.user_id != user.pk or device.confirmed or not device.verify_token(code.strip()):
-        raise InvalidInputError([FieldError("code", "is not the code shown", code="wrong")])
+        raise InvalidInputError([Problem(NOT_CODE_SHOWN, field="code")])
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
@@ -141,7 +146,7 @@ def _recovery_codes_issue(user: User) -> list[str]:
 
 def recovery_codes_renew(*, user: User) -> list[str]:
     if not has_second_factor(user):
-        raise InvalidInputError([FieldError("device", "no second factor", code="none")])
+        raise InvalidInputError([Problem(NO_SECOND_FACTOR, field="device")])
     with transaction.atomic():
         codes = _recovery_codes_issue(user)
         audit_record(
@@ -177,7 +182,7 @@ def password_change(*, user: User, new_password: str) -> None:
         validate_password(new_password, user)
     except ValidationError as exc:
         raise InvalidInputError(
-            [FieldError("password", " ".join(exc.messages), code="weak")]
+            [Problem(WEAK_PASSWORD, {"reasons": " ".join(exc.messages)}, field="password")]
         ) from exc
     with transaction.atomic():
         user.set_password(new_password)

@@ -252,37 +252,17 @@ class Conflict(AppError):  # noqa: N818
     default_code = "conflict"
 
 
-# Legacy: a problem written as English words rather than a code. Being replaced by Problem
-# (issue 13 point 3); new code must not use it.
-@dataclass(frozen=True)
-class FieldError:
-    """One problem with one field, in English words (legacy; use :class:`Problem`)."""
-
-    field: str
-    message: str
-    code: str = "invalid"
-    line: int | None = None
-
-    def said(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
-
-    def __str__(self) -> str:
-        return self.said()
-
-
 class InvalidInputError(Refused):
     """Raised by services when input is refused; nothing has been written.
 
-    ``errors`` lists the problems (:class:`Problem`, or the legacy :class:`FieldError`).
+    ``errors`` lists the problems (:class:`Problem`).
     """
 
     default_code = "invalid_input"
 
-    def __init__(
-        self, errors: Iterable[Problem | FieldError] = (), code: str | None = None
-    ) -> None:
-        super().__init__(code, problems=errors)  # type: ignore[arg-type]
+    def __init__(self, errors: Iterable[Problem] = (), code: str | None = None) -> None:
+        super().__init__(code, problems=errors)
 
     @property
-    def errors(self) -> list[Problem | FieldError]:
+    def errors(self) -> list[Problem]:
         return list(self.problems)

@@ -30,9 +30,7 @@ NOT_UTF_TEXT_INVALID = define(
 ONLY_PRIVACY_OFFICER_MAY = define(
     "notices.only_privacy_officer_may", gettext_noop("only a privacy officer may do this")
 )
-NO_SUCH_NOTICE_VERSION = define(
-    "notices.no_such_notice_version", gettext_noop("no such notice version")
-)
+NO_SUCH_NOTICE_VERSION = define("notices.no_such_notice_version", gettext_noop("no such version"))
 ALREADY_PUBLISHED = define(
     "notices.already_published", gettext_noop("%(version)s is already published")
 )

@@ -4,19 +4,31 @@ the services that record and revoke them (audited), and `omni-privacy officers`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from omni_privacy.accounts.models import PrivacyOfficerDelegation, Team, User
 from omni_privacy.accounts.permissions import request_officers
 from omni_privacy.accounts.selectors import privacy_officers
 from omni_privacy.accounts.services import privacy_officer_delegate, privacy_officer_revoke
 from omni_privacy.audit.models import AuditEvent
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError
+from tests.said import Said
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_reader() -> Iterator[None]:
+    """The refusals are read as an English reader reads them (French: tests/core)."""
+    with translation.override("en"):
+        yield
+
+
 AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
 
 
@@ -95,9 +107,9 @@ def test_refused_delegations_name_the_field_and_write_nothing() -> None:
             at=AT,
         )
     assert refused.value.errors == [
-        FieldError("user", "must be an active account of the privacy office team"),
-        FieldError("document", "is required: the reference of the signed delegation"),
-        FieldError("until", "is before the first day (--from)"),
+        Said("user", "must be an active account of the privacy office team"),
+        Said("document", "is required: the reference of the signed delegation"),
+        Said("until", "is before the first day (--from)"),
     ]
     with pytest.raises(InvalidInputError, match="only a privacy officer may do this"):
         _delegate(lead, dt.date(2025, 1, 1), actor=sales)

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import translation
 
+from omni_privacy.accounts import services
 from omni_privacy.accounts.models import Team, User
 from omni_privacy.accounts.services import staff_create
 from omni_privacy.core.errors import InvalidInputError
@@ -26,7 +27,7 @@ WEAK = ["123456789012", "aaaaaaaaaaaa", "abababababab", "omni-demo-passphrase", 
 def test_staff_create_refuses_weak_passwords(weak: str) -> None:
     with pytest.raises(InvalidInputError) as refused:
         staff_create(actor="test", username="lgagnon", team="sales", password=weak)
-    assert refused.value.errors[0].code == "weak"
+    assert refused.value.errors[0].code == services.WEAK_PASSWORD
     assert not User.objects.exists()
 
 

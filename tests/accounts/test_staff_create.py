@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from omni_privacy.accounts import services
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.services import staff_create
 from omni_privacy.audit.models import AuditEvent
@@ -30,10 +31,10 @@ def test_staff_create_records_the_account_and_names_only_its_team() -> None:
 @pytest.mark.parametrize(
     ("username", "team", "password", "refusal"),
     [
-        ("x", "marketing", GOOD, ("team", "unknown")),
-        ("", "sales", GOOD, ("username", "empty")),
-        ("taken", "sales", GOOD, ("username", "taken")),
-        ("x", "sales", "short", ("password", "weak")),
+        ("x", "marketing", GOOD, ("team", services.NOT_TEAM)),
+        ("", "sales", GOOD, ("username", services.EMPTY)),
+        ("taken", "sales", GOOD, ("username", services.ALREADY_EXISTS)),
+        ("x", "sales", "short", ("password", services.WEAK_PASSWORD)),
     ],
 )
 def test_staff_create_refuses_by_code_and_writes_nothing(

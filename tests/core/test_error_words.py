@@ -11,7 +11,7 @@ import omni_privacy
 from omni_privacy.core import errors
 
 # Words that read the same in both languages (a code's template that is only placeholders).
-SAME_IN_BOTH: frozenset[str] = frozenset()
+SAME_IN_BOTH = frozenset({"accounts.weak_password"})  # the password validators' own words
 
 
 def _import_everything() -> None:

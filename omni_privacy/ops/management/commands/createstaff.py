@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import Team
-from omni_privacy.accounts.services import staff_create
+from omni_privacy.accounts.services import ALREADY_EXISTS, EMPTY, staff_create
 from omni_privacy.core.errors import InvalidInputError
 
 
@@ -85,9 +85,9 @@ class Command(BaseCommand):
                 "teams": ", ".join(Team.values),
                 "team": team,
             }
-        if problem.code == "empty":
+        if problem.code == EMPTY:
             return _("--username must not be empty")
-        if problem.code == "taken":
+        if problem.code == ALREADY_EXISTS:
             return _("--username: this account already exists")
         option = (
             "--password-stdin"

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.models import User
-from omni_privacy.core.errors import FieldError, InvalidInputError
+from omni_privacy.core.errors import InvalidInputError, Problem
 from omni_privacy.notices.domain.rules import CLASSIFICATIONS
 from omni_privacy.notices.models import NoticeVersion
 from omni_privacy.notices.selectors import all_versions
 from omni_privacy.notices.services import (
+    NO_SUCH_NOTICE_VERSION,
     NoticeInput,
     notice_import,
     notice_publish,
@@ -165,7 +166,7 @@ class Command(BaseCommand):
             identifier=options["identifier"], version=options["number"]
         ).first()
         if version is None:
-            raise refused(InvalidInputError([FieldError("version", _("no such version"))]))
+            raise refused(InvalidInputError([Problem(NO_SUCH_NOTICE_VERSION, field="version")]))
         try:
             version = notice_publish(
                 version_id=version.pk, actor=_actor(options["by"]), at=moment(options["as_of"]).now
