@@ -124,7 +124,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     from django.core.management import call_command
 
-    from omni_privacy.intake.services import sync_import, sync_workers
+    from omni_privacy.intake.pipeline import sync_workers
+    from omni_privacy.intake.services import sync_import
     from omni_privacy.policy.domain.facts import Interval
     from omni_privacy.registry.services import (
         OrganizationInput,

@@ -283,7 +283,7 @@ OMNI_ENCRYPTION_OLD_KEYS = env_list("OMNI_ENCRYPTION_OLD_KEYS", [])
 # The erasure ledger lives outside the database so that it survives a backup restore: keep it on
 # other storage than the database backups (docs/operations.md). Empty: VAR_DIR/erasure-ledger.jsonl.
 OMNI_ERASURE_LEDGER = env_str("OMNI_ERASURE_LEDGER", "")
-# Processes parsing a large JSON-lines snapshot for the monthly sync (intake/services.py);
+# Processes parsing a large JSON-lines snapshot for the monthly sync (intake/pipeline.py);
 # 0: the machine's processors, at most 4; 1: in the sync's own process.
 OMNI_SYNC_WORKERS = env_int("OMNI_SYNC_WORKERS", 0)
 # Holdings per sweep transaction (retention/sweep.py).

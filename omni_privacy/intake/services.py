@@ -11,18 +11,12 @@ preferred language; other columns and other people are read and forgotten.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import subprocess
-import sys
 import uuid
-from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, islice
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
@@ -40,19 +34,12 @@ from omni_privacy.intake.domain.diff import (
 )
 from omni_privacy.intake.domain.snapshot import (
     SnapshotError,
-    merged_error,
-    read_snapshot,
 )
 from omni_privacy.intake.domain.staged import (
     RowPreparer,
-    StagedPart,
-    parts,
-    read_frame,
-    stage_part,
-    stage_rows,
-    write_frame,
 )
 from omni_privacy.intake.models import SyncOrigin, SyncRun, SyncStatus
+from omni_privacy.intake.pipeline import MAX_PROBLEMS, Hashed, stage_file
 from omni_privacy.intake.pull import TIMEOUT_SECONDS, PullError, fetch_snapshot
 from omni_privacy.intake.staging import Stage, StagedRow
 from omni_privacy.policy.domain.collection import SYNC_CHANNEL, purpose_and_basis, sync_source
@@ -82,9 +69,7 @@ from omni_privacy.registry.writers import (
 )
 
 BATCH = 2000
-PART_BYTES = 4 << 20  # a part of a JSON-lines file parsed at once: about 25,000 rows
 ANALYZE_EVERY = 25  # batches: every 50,000 rows
-MAX_PROBLEMS = 50
 _WRITTEN = ("full_name", "email", "preferred_language", "roles", "person", "role_removed_at",
             "state", "instance", "source_key", "due_at", "deadline_at", "retention_rule",
             "retention_action", "updated_at")  # fmt: skip
@@ -126,34 +111,6 @@ class SyncReport:
     rows: int
     counts: dict[str, int]
     file_sha256: str
-
-
-class _Hashed:
-    """The stream's lines, hashed as they are read (the summary names the file by its hash)."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._stream = stream
-        self.sha256 = hashlib.sha256()
-
-    def __iter__(self) -> Iterator[bytes]:
-        for line in self._stream:
-            self.sha256.update(line)
-            yield line
-
-    def read(self, size: int) -> bytes:
-        data = self._stream.read(size)
-        self.sha256.update(data)
-        return data
-
-    def readline(self) -> bytes:
-        line = self._stream.readline()
-        self.sha256.update(line)
-        return line
-
-    def drain(self) -> str:
-        for _line in self:
-            pass
-        return self.sha256.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -235,135 +192,6 @@ def _held_profile(holding: Holding) -> HeldProfile:
         ),
         holding.role_removed_at,
     )
-
-
-def _stage(stream: _Hashed, fmt: str, stage: Stage, preparer: RowPreparer) -> int:
-    """Parse the file into the staging table; the number of rows read. Raises SnapshotError
-    (after finishing the load) with the parser's problems and the duplicates found so far.
-    Duplicates in a file the parser accepts are the caller's to ask ``stage`` for."""
-    rows = 0
-    errors: list[SnapshotError] = []
-    staged = (
-        _staged_parts(stream, preparer, stage.copies)
-        if fmt == "jsonl"
-        else _staged_batches(stream, fmt, preparer, stage.copies)
-    )
-    for part in staged:
-        rows += part.rows
-        stage.add(part.copy, part.tuples)
-        if part.error is not None:
-            errors.append(part.error)
-    stage.loaded()
-    if errors:
-        raise merged_error(errors, MAX_PROBLEMS, tuple(stage.duplicates(MAX_PROBLEMS)))
-    return rows
-
-
-def _staged_batches(
-    stream: _Hashed, fmt: str, preparer: RowPreparer, copy: bool
-) -> Iterator[StagedPart]:
-    """A file read from start to end (CSV: a quoted cell may span lines), staged in batches."""
-    rows = read_snapshot(cast(BinaryIO, stream), fmt=fmt, duplicates=False)
-    while True:
-        part = StagedPart(*stage_rows(islice(rows, BATCH), preparer, copy=copy))
-        yield part
-        if part.error is not None or part.rows < BATCH:
-            return
-
-
-def sync_workers() -> int:
-    """Processes that parse a large JSON-lines snapshot (OMNI_SYNC_WORKERS; 0, the default:
-    the machine's processors, at most 4). 1 parses in the sync's own process."""
-    configured = int(settings.OMNI_SYNC_WORKERS)
-    if configured > 0:
-        return configured
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
-def _staged_parts(stream: _Hashed, preparer: RowPreparer, copy: bool) -> Iterator[StagedPart]:
-    """A JSON-lines file cut at line ends into parts, staged in file order. A file of more than
-    one part, going to PostgreSQL, is parsed by ``sync_workers`` child processes (one part at a
-    time each, so memory stays flat); the sync's process copies their answers in."""
-    pieces = parts(cast(BinaryIO, stream), PART_BYTES)
-    workers = sync_workers() if copy else 1
-    head = list(islice(pieces, 2))
-    if workers < 2 or len(head) < 2:
-        for data, first_line in chain(head, pieces):
-            yield stage_part(data, first_line, preparer, copy=copy, max_problems=MAX_PROBLEMS)
-        return
-    with _Parsers(workers, preparer) as parsers:
-        yield from parsers.staged(chain(head, pieces))
-
-
-class _Parsers:
-    """Child processes running intake/domain/staged.py's ``serve``: plain ``python -m`` children
-    (not multiprocessing, which re-imports the parent's main module in each child). Part k goes
-    to child k mod n, and answers are read back in the same order; a child has one part at a
-    time, so neither side ever blocks on a full pipe while the other waits for it."""
-
-    def __init__(self, count: int, preparer: RowPreparer) -> None:
-        self._count, self._preparer = count, preparer
-        self._children: list[subprocess.Popen[bytes]] = []
-
-    def __enter__(self) -> _Parsers:
-        for _ in range(self._count):
-            child = subprocess.Popen(
-                [sys.executable, "-m", "omni_privacy.intake.domain.staged"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-            self._children.append(child)
-            write_frame(
-                cast(BinaryIO, child.stdin),
-                (self._preparer.keying, self._preparer.allowed, MAX_PROBLEMS),
-            )
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for child in self._children:
-            try:
-                write_frame(cast(BinaryIO, child.stdin), None)
-                cast(BinaryIO, child.stdin).close()
-            except (BrokenPipeError, ValueError):
-                pass
-        for child in self._children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-            cast(BinaryIO, child.stdout).close()
-
-    def staged(self, pieces: Iterator[tuple[bytes, int]]) -> Iterator[StagedPart]:
-        busy: deque[subprocess.Popen[bytes]] = deque()
-        idle = deque(self._children)
-        for piece in pieces:
-            if idle:
-                child = idle.popleft()
-                write_frame(cast(BinaryIO, child.stdin), piece)
-                busy.append(child)
-                continue
-            child = busy.popleft()
-            answer = self._answer(child)
-            # The child's next part first, then the answer to the caller: the child parses
-            # while the caller copies.
-            write_frame(cast(BinaryIO, child.stdin), piece)
-            busy.append(child)
-            yield answer
-        while busy:
-            yield self._answer(busy.popleft())
-
-    @staticmethod
-    def _answer(child: subprocess.Popen[bytes]) -> StagedPart:
-        try:
-            answer = read_frame(cast(BinaryIO, child.stdout))
-        except EOFError:
-            answer = None
-        if not isinstance(answer, StagedPart):
-            raise RuntimeError(
-                f"a snapshot parsing process ended unexpectedly (exit status {child.poll()})"
-            )
-        return answer
 
 
 def _check_in_place(
@@ -631,7 +459,7 @@ def _refuse_older_snapshot(instance: Instance, as_of: dt.date) -> None:
 
 
 def _apply(
-    instance: Instance, stream: _Hashed, *, fmt: str, as_of: dt.date, origin: str, actor: str
+    instance: Instance, stream: Hashed, *, fmt: str, as_of: dt.date, origin: str, actor: str
 ) -> SyncReport:
     # Under the instance's row lock, so that two syncs cannot both pass the date check.
     instance = Instance.objects.select_for_update().get(pk=instance.pk)
@@ -647,7 +475,7 @@ def _apply(
     _refuse_unsubscribed(facts, as_of)
     with Stage(instance.pk, source=work.terms.source) as stage:
         preparer = RowPreparer(profile_keying(instance.pk), policy.sources[work.terms.source].roles)
-        rows = _stage(stream, fmt, stage, preparer)
+        rows = stage_file(stream, fmt, stage, preparer)
         _refresh_statistics(at_least=rows)  # the statements below are planned on them
         # A repeated user id refuses the file; the gate still checks the rest, so that one
         # refusal lists every problem (and nothing is written once there is one).
@@ -728,7 +556,7 @@ def sync_import(
     """Apply a snapshot (JSON lines or CSV, intake/domain/snapshot.py) to ``instance``'s
     software-profile holdings. Raises SyncRefusedError, with nothing applied, on any problem."""
     started = clock.now()
-    hashed = _Hashed(stream)
+    hashed = Hashed(stream)
     try:
         with transaction.atomic():
             return _apply(instance, hashed, fmt=fmt, as_of=as_of, origin=origin, actor=actor)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 
-from omni_privacy.intake import services
+from omni_privacy.intake import pipeline
 from omni_privacy.intake.services import SyncRefusedError, sync_import
 from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.registry.models import Holding
@@ -18,6 +20,14 @@ from tests.intake.conftest import ADMIN, SECURITY, as_jsonl, user
 from tests.retention.factory import ACTOR, organization, registry_dump
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_reader() -> Iterator[None]:
+    """The refusals as an English reader reads them (French: tests/intake/test_sync_import.py)."""
+    with translation.override("en"):
+        yield
+
 
 OCT, NOV = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
 
@@ -38,16 +48,16 @@ def people(count: int, renamed: frozenset[int] = frozenset()):
 @pytest.fixture
 def small_parts(monkeypatch, settings):
     """Parts of about three lines, and two processes parsing them (on PostgreSQL)."""
-    monkeypatch.setattr(services, "PART_BYTES", 400)
+    monkeypatch.setattr(pipeline, "PART_BYTES", 400)
     settings.OMNI_SYNC_WORKERS = 2
     started = []
-    real = services._Parsers
+    real = pipeline._Parsers
 
     def counted(count, preparer):
         started.append(count)
         return real(count, preparer)
 
-    monkeypatch.setattr(services, "_Parsers", counted)
+    monkeypatch.setattr(pipeline, "_Parsers", counted)
     return started
 
 
@@ -85,7 +95,7 @@ def test_parts_give_the_registry_that_reading_whole_gives(instance, small_parts,
     # The same snapshots, read whole in the sync's own process, for another organisation:
     # the same rows under their own keys.
     settings.OMNI_SYNC_WORKERS = 1
-    services.PART_BYTES = 1 << 30
+    pipeline.PART_BYTES = 1 << 30
     globex = organization("globex", Interval(dt.date(2020, 1, 1)))
     other = instance_create(actor=ACTOR, organization=globex, code="globex-prod")
     sync(other, people(60), OCT)
