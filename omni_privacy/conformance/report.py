@@ -33,6 +33,8 @@ from omni_privacy.registers.selectors import incident_views
 from omni_privacy.registry.models import LIVE_STATES, Holding
 from omni_privacy.retention.due import late_holdings
 from omni_privacy.stores.models import ExternalStore
+from omni_privacy.transfers.domain.rules import may_transfer
+from omni_privacy.transfers.selectors import recipient_facts, recipients
 
 # WARN: not (yet) a broken promise, but what the dashboard raises as an alarm (an instance
 # registered less than 31 days ago that never synced): shown, not counted as a failure.
@@ -121,6 +123,19 @@ WORDS: dict[str, tuple[Any, Any]] = {
         ngettext_lazy(
             "%(count)s confidentiality incident is past its notification deadline",
             "%(count)s confidentiality incidents are past their notification deadline",
+            "count",
+        ),
+    ),
+    "recipients_current": (
+        gettext_lazy(
+            "every recipient of personal data has a current, approved assessment and a "
+            "written agreement"
+        ),
+        ngettext_lazy(
+            "%(count)s recipient lacks a current, approved assessment or a written agreement "
+            "(%(recipients)s): every flow to it is refused",
+            "%(count)s recipients lack a current, approved assessment or a written agreement "
+            "(%(recipients)s): every flow to them is refused",
             "count",
         ),
     ),
@@ -242,9 +257,25 @@ def _incidents(as_of: dt.date) -> Check:
 def check_words(check: Check) -> str:
     """The check in the active language."""
     passed, failed = WORDS[check.code]
+    params = _worded(check.params)
     if check.outcome not in (FAIL, WARN):
-        return str(passed) % check.params if check.params else str(passed)
-    return str(failed % check.params)
+        return str(passed) % params if params else str(passed)
+    return str(failed % params)
+
+
+def _worded(params: dict[str, Any]) -> dict[str, Any]:
+    """A retention rule named by its words from the policy file in the reader's language,
+    « … », not by its id (the id stays in the stored check and in ``--json``)."""
+    if "rule" not in params:
+        return params
+    rules = {rule.id: rule for rule in active_policy().retention}
+    rule = rules.get(str(params["rule"]))
+    if rule is None:
+        return params
+    language = "en" if (translation.get_language() or "").startswith("en") else "fr"
+    words = rule.text.get(language)
+    quoted = f"“{words}”" if language == "en" else f"« {words} »"
+    return {**params, "rule": quoted}
 
 
 def _public_cookies() -> Check:
@@ -274,6 +305,21 @@ def _stores() -> Check:
                  {"count": len(failing), "stores": ", ".join(failing)})  # fmt: skip
 
 
+def _recipients(as_of: dt.date) -> Check:
+    """§6: every organisation that receives personal data from the system (the mail relay,
+    stores, mergers' buyers, portability recipients) may receive it today (QC s.17): an
+    approved assessment concluding adequate protection, current, and a written agreement."""
+    failing = [
+        f"{recipient.kind}:{recipient.key}"
+        for recipient in recipients()
+        if not may_transfer(recipient_facts(recipient), as_of)
+    ]
+    # Flows to such a recipient are refused (transfers.services.require_transfer), so the
+    # promise holds; the recipient is what the dashboard raises as an alarm: a warning.
+    return Check("§6", "recipients_current", WARN if failing else PASS,
+                 {"count": len(failing), "recipients": ", ".join(failing)})  # fmt: skip
+
+
 def conformance_report(*, as_of: dt.date) -> Report:
     checks = [
         _sources(),
@@ -281,6 +327,7 @@ def conformance_report(*, as_of: dt.date) -> Report:
         _public_cookies(),
         *_instances(as_of),
         *_retention(as_of),
+        _recipients(as_of),
         _disclosures(as_of),
         _incidents(as_of),
         _requests(as_of),

@@ -103,6 +103,16 @@ def sentence(action: str, payload: dict[str, Any], names: dict[str, str]) -> str
             "previous": _day(payload.get("previous_due_on")),
             "due": _day(payload.get("due_on")),
         }
+    if action == "rights_request.status_link_sent":
+        return _("A link to follow the request was sent by email, at the person's asking.")
+    if action == "rights_request.downloaded":
+        return _("The person downloaded a document (%(format)s) by its link.") % {
+            "format": str(payload.get("format", "")).upper()
+        }
+    if action == "rights_request.objection_recorded":
+        return _("Objection recorded in the consent ledger.")
+    if action == "rights_request.withdrawal_recorded":
+        return _("Consent withdrawal recorded in the consent ledger.")
     if action == "rights_request.noted":
         return _("Internal note added.")
     if action == "rights_request.reminded":

@@ -26,7 +26,7 @@ from omni_privacy.dsr.domain.states import DenialReason, Kind, State, check_tran
 from omni_privacy.dsr.domain.verification import CodeCheck, CodeState, judge, well_formed
 from omni_privacy.dsr.letters import letter_send
 from omni_privacy.dsr.links import status_link, verify_link
-from omni_privacy.dsr.models import RequestNote, RightsRequest, VerificationCode
+from omni_privacy.dsr.models import ExportFile, RequestNote, RightsRequest, VerificationCode
 from omni_privacy.registry.domain.gate import (
     EMAIL_INVALID,
     LANGUAGE_INVALID,
@@ -213,6 +213,19 @@ def dsr_status_link_send(*, reference: str, email: str, language: str, now: dt.d
             kind="status_link",
             language=language,
             context={"link": status_link(request, language)},
+        )
+
+
+def dsr_export_downloaded(*, export: ExportFile) -> None:
+    """The person opened a report or export by its link (issue 14 point 5): one audit event on
+    the request, naming the kind and the file's id, never its content."""
+    with transaction.atomic():
+        record_event(
+            export.request,
+            actor="person",
+            action="rights_request.downloaded",
+            export=str(export.public_id),
+            format=export.kind,
         )
 
 

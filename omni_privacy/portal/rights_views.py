@@ -48,6 +48,7 @@ from omni_privacy.dsr.selectors import request_by_id
 from omni_privacy.dsr.services import (
     dsr_code_check,
     dsr_code_resend,
+    dsr_export_downloaded,
     dsr_request_submit,
     dsr_request_withdraw_by_person,
     dsr_status_link_send,
@@ -396,6 +397,7 @@ def rights_download(request: HttpRequest, language: str, token: str) -> HttpResp
         with translation.override(language):
             raise Http404
     export, content = opened
+    dsr_export_downloaded(export=export)
     body = base64.b64decode(content) if export.kind in BINARY_KINDS else content.encode("utf-8")
     response = HttpResponse(body, content_type=MEDIA_TYPES[export.kind])
     response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[export.kind]}"'

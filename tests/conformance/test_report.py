@@ -12,8 +12,16 @@ from django.utils import translation
 
 from omni_privacy.accounts.models import Team, User
 from omni_privacy.accounts.services import privacy_officer_delegate
-from omni_privacy.conformance.report import FAIL, PASS, UNCHECKED, check_words, conformance_report
+from omni_privacy.conformance.report import (
+    FAIL,
+    PASS,
+    UNCHECKED,
+    WARN,
+    check_words,
+    conformance_report,
+)
 from omni_privacy.registry.models import Holding
+from omni_privacy.transfers.services import recipient_assess, recipient_register
 from tests.dsr.conftest import people  # noqa: F401 - a registry with three holdings
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +58,8 @@ def test_each_clause_is_checked_or_listed_as_unchecked(people) -> None:  # noqa:
     tops = {check.clause.split()[0].split(".")[0] for check in report.checks}
     assert _outcome(report, "incidents_on_time") == PASS
     assert _outcome(report, "disclosures_deferred") == PASS
-    assert {"§1", "§6", "§10", "§11"} <= {c.clause for c in report.checks if c.outcome == UNCHECKED}
+    assert _outcome(report, "recipients_current") == PASS  # §6 is checked (no recipient yet)
+    assert {"§1", "§10", "§11"} <= {c.clause for c in report.checks if c.outcome == UNCHECKED}
     assert "§12" in tops
 
 
@@ -67,7 +76,18 @@ def test_a_holding_past_its_deadline_and_a_missing_officer_fail(people) -> None:
     assert [c.params["count"] for c in failing] == [1]
     with translation.override("fr"):
         said = check_words(failing[0])
-    assert said == "1 fiche sous la règle sales_last_contact est conservée au-delà de son échéance"
+    # The rule in words from the policy file, in the reader's language; its id stays in params.
+    assert said == (
+        "1 fiche sous la règle « 5 ans après le dernier contact, puis supprimé ou anonymisé dans "
+        "les 60 jours » est conservée au-delà de son échéance"
+    )
+    with translation.override("en"):
+        said = check_words(failing[0])
+    assert said == (
+        "1 holding under rule “5 years after the last contact, then deleted or anonymized within "
+        "60 days” is kept past its deadline"
+    )
+    assert failing[0].params["rule"] == "sales_last_contact"
 
 
 def test_the_command_prints_json_and_exits_1_on_a_failure(people, capsys) -> None:  # noqa: F811
@@ -134,3 +154,35 @@ def test_an_incident_past_its_clock_fails_section_8_until_notified(people) -> No
         at=notified,
     )
     assert _outcome(conformance_report(as_of=TODAY), "incidents_on_time") == PASS
+
+
+def test_a_recipient_without_a_current_assessment_is_a_warning_under_section_6(db) -> None:
+    _officers(1)
+    officer = User.objects.get(username="officer0")
+    relay = recipient_register(
+        actor="test", kind="mail_relay", key="relay", name="Relais", jurisdiction="Québec"
+    )
+    report = conformance_report(as_of=TODAY)
+    assert _outcome(report, "recipients_current") == WARN
+    assert not [c for c in report.checks if c.outcome == FAIL and c.clause == "§6"]  # refused flows
+    (check,) = [c for c in report.checks if c.code == "recipients_current"]
+    with translation.override("fr"):
+        said = check_words(check)
+    assert said.startswith("1 destinataire n’a pas d’évaluation à jour")
+    assert "mail_relay:relay" in said
+    recipient_assess(
+        user=officer,
+        recipient=relay,
+        sensitivity="faible",
+        purposes="envoi des courriels",
+        protection_measures="TLS, contrat",
+        legal_framework="Québec",
+        conclusion="adequate",
+        agreement_reference="A-1",
+        agreement_date=dt.date(2026, 1, 1),
+        reassess_on=dt.date(2027, 1, 1),
+        today=TODAY,
+    )
+    assert _outcome(conformance_report(as_of=TODAY), "recipients_current") == PASS
+    # Past its re-assessment day, the assessment no longer holds.
+    assert _outcome(conformance_report(as_of=dt.date(2027, 1, 2)), "recipients_current") == WARN

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from omni_privacy.audit.models import AuditEvent
+from omni_privacy.console.history import history_lines
 from omni_privacy.core.crypto import unseal
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.dsr.exports import export_dir, export_open, export_token
@@ -301,3 +302,24 @@ def test_the_address_is_kept_sealed_and_audit_payloads_hold_no_personal_data(
     assert unseal(rights.email_sealed) == "camille@example.com"
     for event in AuditEvent.objects.all():
         assert "camille" not in str(event.payload).lower()
+
+
+def test_each_download_is_audited_and_told_in_the_history(people, officer, frozen, client):
+    rights = fulfil(verified(officer, "access", language="en"), officer)
+    export = rights.exports.get(kind="pdf")
+    link = f"/en/rights/download/{export_token(export)}/"
+    assert client.get(link).status_code == 200
+    assert client.get(link).status_code == 200
+    events = AuditEvent.objects.filter(
+        action="rights_request.downloaded", object_id=str(rights.public_id)
+    )
+    assert [event.payload for event in events] == [
+        {"kind": "access", "export": str(export.public_id), "format": "pdf"}
+    ] * 2
+    assert all(event.actor == "person" for event in events)
+    with translation.override("fr"):
+        lines = [line.what for line in history_lines(list(events))]
+    assert lines == ["La personne a téléchargé un document (PDF) par son lien."] * 2
+    # A forged link is refused and leaves no event.
+    assert client.get(link[:-3] + "xx/").status_code == 404
+    assert events.count() == 2
