@@ -6,7 +6,7 @@ workflow. Writes go through dsr services and redirect with a fixed ``?done=`` co
 from __future__ import annotations
 
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -36,6 +36,7 @@ from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.dsr.domain.deadlines import ExtensionRefusedError, deadline
 from omni_privacy.dsr.domain.states import State, allowed_targets, is_closed
+from omni_privacy.dsr.exports import link_lifetime
 from omni_privacy.dsr.fulfilment import dsr_request_fulfil, erasure_preview
 from omni_privacy.dsr.letters import render_letter
 from omni_privacy.dsr.models import RightsRequest
@@ -274,14 +275,35 @@ ACTION_TITLES = {
 ERASE_TITLE = _("Erase now and send the letter")
 
 
-def _denial_letter(rights: RightsRequest, form: DenyForm) -> dict[str, str]:
+LETTER_LANGUAGES = {"fr": _("The letter in French"), "en": _("The letter in English")}
+
+
+def _letters(rights: RightsRequest, kind: str, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The letter as it will be sent, in the person's language first, then in the other one
+    (issue 14 point 6: letters previewed in French and English before they are sent)."""
+    order = [rights.language, "en" if rights.language == "fr" else "fr"]
+    letters = []
+    for language in order:
+        subject, body = render_letter(request=rights, kind=kind, language=language, context=context)
+        letters.append(
+            {
+                "language": language,
+                "label": str(LETTER_LANGUAGES[language]),
+                "sent": language == rights.language,
+                "subject": subject,
+                "body": body,
+            }
+        )
+    return letters
+
+
+def _denial_letter(rights: RightsRequest, form: DenyForm) -> dict[str, Any]:
     """The letter the person will receive, as it will be sent (subject and text)."""
     reason = form.cleaned_data["reason"]
-    subject, body = render_letter(
-        request=rights,
-        kind="denial",
-        language=rights.language,
-        context={
+    letters = _letters(
+        rights,
+        "denial",
+        {
             "reason_fr": DENIAL_TEXTS["fr"][reason],
             "reason_en": DENIAL_TEXTS["en"][reason],
             "text": form.cleaned_data["text"].strip(),
@@ -289,7 +311,38 @@ def _denial_letter(rights: RightsRequest, form: DenyForm) -> dict[str, str]:
             "lines_en": [],
         },
     )
-    return {"reason": str(dict(DENIAL_REASONS)[reason]), "subject": subject, "body": body}
+    return {
+        "reason": str(dict(DENIAL_REASONS)[reason]),
+        "subject": letters[0]["subject"],
+        "body": letters[0]["body"],
+        "letters": letters,
+    }
+
+
+def _answer_letters(rights: RightsRequest, plan: list[Any] | None) -> list[dict[str, Any]]:
+    """The answer letter before it is sent: an erasure's lines come from the plan shown above
+    it; documents' links are made when the answer is confirmed (a placeholder stands in)."""
+    links = (
+        [str(_("(a personal link, made when you confirm)"))]
+        if rights.kind
+        in (
+            "access",
+            "portability",
+        )
+        else []
+    )
+    lines = [item.lines for item in plan or []]
+    partial = any(not item.erase for item in plan or [])
+    return _letters(
+        rights,
+        "partial" if partial else "fulfilment",
+        {
+            "links": links,
+            "links_expire": (clock.now() + link_lifetime()).date().isoformat() if links else "",
+            "lines_fr": [line["fr"] for line in lines],
+            "lines_en": [line["en"] for line in lines],
+        },
+    )
 
 
 def _confirm(request: HttpRequest, rights: RightsRequest, action: str) -> HttpResponse:
@@ -313,6 +366,7 @@ def _confirm(request: HttpRequest, rights: RightsRequest, action: str) -> HttpRe
             "kind_label": KIND_LABELS[rights.kind],
             "title": str(ERASE_TITLE if erasure else ACTION_TITLES[action]),
             "denial": _denial_letter(rights, deny) if deny is not None else None,
+            "answer_letters": _answer_letters(rights, plan) if action == "fulfil" else None,
             "consequence": str(ERASE_CONSEQUENCE if erasure else CONSEQUENCES[action]),
             "carried": carried,
             "erasure": erasure,

@@ -112,6 +112,20 @@ def test_an_erasure_is_previewed_then_carried_out(client: Client, officer, peopl
     kept = preview[preview.index('id="kept-list"') :]
     assert "Service à la clientèle : conservés en vertu de la clause §4 ¶2" in kept
     assert Holding.objects.filter(pk=people.camille_sales.pk).exists()  # preview only
+    # The answer letter, previewed as it will be sent (the person's French), and in English.
+    letter = preview[
+        preview.index('id="answer-letter"') : preview.index(
+            "</pre>", preview.index('id="answer-letter"')
+        )
+    ]
+    assert "Service à la clientèle : conservés en vertu de la clause §4 ¶2" in letter
+    assert "Réponse partielle à votre demande d’effacement" in preview
+    english = preview[preview.index('id="letter-en"') :]
+    assert (
+        "<summary>La lettre en anglais (non envoyée : pour lecture seulement)</summary>" in english
+    )
+    assert "Partial answer to your erasure request" in english
+    assert "kept under clause §4 ¶2" in english
     rights.refresh_from_db()
     assert rights.state == "verified"
     client.post(f"{base}/fulfil/", {"confirmed": "yes"})
@@ -144,5 +158,8 @@ def test_a_denial_needs_a_chosen_reason_and_an_explanation_and_shows_its_letter(
     assert '<dd id="denial-reason">L’identité n’a pas pu être vérifiée</dd>' in page
     letter = page[page.index('id="denial-letter"') :]
     assert "Le code n’a jamais été saisi." in letter
+    english = page[page.index('id="letter-en"') :]
+    assert "Your access request is refused" in english
+    assert "Le code n’a jamais été saisi." in english  # the officer's own words, as written
     rights.refresh_from_db()
     assert rights.state == "awaiting_verification"  # nothing done yet
