@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from omni_privacy.audit.services import actor_for
+from omni_privacy.console.labels import policy_label
 from omni_privacy.console.views import require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.errors import AppError
@@ -85,11 +86,18 @@ class AssessmentForm(forms.Form):
     )
 
 
+class _BuyerChoice(forms.ModelChoiceField):
+    """A buyer by its name and jurisdiction, as the recipients page shows it, not by its key."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.jurisdiction})"
+
+
 class MergerForm(forms.Form):
     reference = forms.SlugField(label=_("Reference"), max_length=63)
     title = forms.CharField(label=_("Transaction"), max_length=200)
     parties = forms.CharField(label=_("Parties"), widget=forms.Textarea(attrs={"rows": 3}))
-    buyer = forms.ModelChoiceField(
+    buyer = _BuyerChoice(
         label=_("Buyer (a recipient of kind merger buyer)"),
         queryset=Recipient.objects.filter(kind=RecipientKind.BUYER),
     )
@@ -102,7 +110,8 @@ class MergerForm(forms.Form):
         super().__init__(*args, **kwargs)
         sources = self.fields["sources"]
         assert isinstance(sources, forms.MultipleChoiceField)  # noqa: S101 (declared above)
-        sources.choices = [(s, s) for s in sorted(active_policy().sources)]
+        table = active_policy().sources
+        sources.choices = [(s, policy_label(table, s)) for s in sorted(table)]
 
 
 class AgreementForm(forms.Form):

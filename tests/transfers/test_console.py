@@ -70,3 +70,15 @@ def test_the_cli_lists_the_register_as_json() -> None:
     rows = json.loads(out.getvalue())["recipients"]
     [row] = [row for row in rows if row["kind"] == "buyer"]
     assert (row["key"], row["allowed"], row["code"]) == ("b", False, "transfer_not_assessed")
+
+
+def test_the_merger_form_names_buyers_and_sources_in_words(officer_client: Client) -> None:
+    officer_client.cookies["django_language"] = "fr"
+    recipient_register(actor="t", kind="buyer", key="b", name="Buyer Inc.", jurisdiction="ON")
+    text = officer_client.get(
+        reverse("console:mergers"), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert ">Buyer Inc. (ON)</option>" in text
+    assert "buyer:b" not in text
+    assert "Service à la clientèle" in text
+    assert "> customer_service" not in text
