@@ -17,6 +17,7 @@ from omni_privacy.audit.selectors import person_reads
 VIAS = {
     "person_page": gettext_lazy("opened the person page"),
     "consent_lookup": gettext_lazy("looked up consent and objections"),
+    "search": gettext_lazy("saw them in a registry search"),
     "export": gettext_lazy("downloaded an export"),
     "api": gettext_lazy("read through the API"),
 }
