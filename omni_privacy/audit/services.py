@@ -256,7 +256,7 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
 
 # Who looked at a person (issue 15 point 3; Quebec s.27 lets the person ask who had access).
 READ_ACTION = "person.read"
-READ_VIAS = ("person_page", "consent_lookup", "search", "export", "api")
+READ_VIAS = ("person_page", "consent_lookup", "search", "rights_request", "export", "api")
 
 
 def person_read_record(*, user: Any, person_public_id: Any, via: str, reason: str = "") -> None:

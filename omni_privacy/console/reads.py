@@ -18,6 +18,7 @@ VIAS = {
     "person_page": gettext_lazy("opened the person page"),
     "consent_lookup": gettext_lazy("looked up consent and objections"),
     "search": gettext_lazy("saw them in a registry search"),
+    "rights_request": gettext_lazy("opened their rights request"),
     "export": gettext_lazy("downloaded an export"),
     "api": gettext_lazy("read through the API"),
 }

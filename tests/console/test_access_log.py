@@ -14,6 +14,8 @@ from django.test import Client
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.selectors import person_reads
 from omni_privacy.audit.services import audit_record, audit_verify, person_reads_record
+from omni_privacy.core import clock
+from omni_privacy.dsr.services import dsr_request_submit, dsr_request_verify_by_phone
 from tests.console.test_views import in_english
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,23 @@ def test_bulk_reads_keep_the_chain_as_one_at_a_time_would(officer, holdings) -> 
     assert all(b.previous_hash == a.hash for a, b in itertools.pairwise(events))
     assert audit_verify() == (len(events), None)
     assert person_reads_record(user=officer, person_public_ids=[], via="search") == 0
+
+
+def test_a_rights_request_case_records_a_read_of_its_person_for_that_request(
+    client: Client, officer, holdings
+) -> None:
+    camille = holdings["camille_service"].person
+    rights = dsr_request_submit(
+        kind="access",
+        email="camille@example.com",
+        language="fr",
+        jurisdiction="quebec",
+        now=clock.now(),
+        received_on=clock.today(),
+    )
+    rights = dsr_request_verify_by_phone(request=rights, user=officer, now=clock.now())
+    assert rights.person == camille
+    client.force_login(officer)
+    assert client.get(f"/console/requests/{rights.public_id}/").status_code == 200
+    (read,) = person_reads(camille.public_id)
+    assert read.payload == {"via": "rights_request", "reason": str(rights.public_id)}
