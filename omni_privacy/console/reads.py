@@ -31,8 +31,9 @@ class ReadLine:
     what: str
 
 
-def read_lines(person_public_id: Any) -> list[ReadLine]:
-    events = person_reads(person_public_id)
+def read_lines(person_public_id: Any, *, limit: int = 50) -> list[ReadLine]:
+    """The latest ``limit`` reads (the person page shows 50; the audit-log page has all)."""
+    events = person_reads(person_public_id, limit=limit)
     ids = set()
     for event in events:
         if event.actor.startswith("user:"):
