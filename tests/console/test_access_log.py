@@ -10,6 +10,7 @@ import json
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from omni_privacy.audit import triggers
@@ -212,3 +213,17 @@ def test_the_person_page_shows_the_latest_50_reads_and_links_to_all(
     response = client.get(f"/console/people/{camille.public_id}/")
     assert len(response.context["reads"]) == 50
     assert f'href="/console/audit/?object={camille.public_id}"' in response.content.decode()
+
+
+def test_the_audit_log_page_costs_the_same_queries_for_3_events_or_60(
+    client: Client, officer, service_user, holdings
+) -> None:
+    camille = holdings["camille_service"].person
+    client.force_login(officer)
+    counts = []
+    for total in (3, 60):
+        _reads_of(camille, total, service_user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/console/audit/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
