@@ -220,6 +220,7 @@ def test_the_audit_log_page_costs_the_same_queries_for_3_events_or_60(
 ) -> None:
     camille = holdings["camille_service"].person
     client.force_login(officer)
+    client.get("/console/audit/")  # the session's first request also writes the session
     counts = []
     for total in (3, 60):
         _reads_of(camille, total, service_user)
