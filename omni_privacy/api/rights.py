@@ -29,7 +29,7 @@ from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import can_follow_api_request, is_privacy_officer
 from omni_privacy.accounts.tokens import api_token_user
 from omni_privacy.api.refusals import refused
-from omni_privacy.audit.services import actor_for
+from omni_privacy.audit.services import actor_for, person_read_record
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.core.throttle import Limit, allow
@@ -203,7 +203,16 @@ def submit(request: HttpRequest, body: SubmitIn) -> Status[StatusOut]:
 )
 def status(request: HttpRequest, request_id: str) -> StatusOut:
     _known_query(request)
-    return _status(_owned(request, request_id))
+    rights = _owned(request, request_id)
+    if rights.person_id is not None:
+        # A request's status tells about the person it concerns: a read, for that request.
+        person_read_record(
+            user=request.auth,  # type: ignore[attr-defined]
+            person_public_id=rights.person.public_id,  # type: ignore[union-attr]
+            via="api",
+            reason=str(rights.public_id),
+        )
+    return _status(rights)
 
 
 @router.delete(

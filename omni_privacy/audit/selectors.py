@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
 
 from omni_privacy.audit.models import AuditEvent
 from omni_privacy.audit.services import READ_ACTION
@@ -15,3 +19,51 @@ def person_reads(person_public_id: Any, *, limit: int = 200) -> list[AuditEvent]
             action=READ_ACTION, object_type="person", object_id=str(person_public_id)
         ).order_by("-occurred_at", "-id")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit-log page asks for: ids and codes only, never a value."""
+
+    action: str = ""
+    actor: str = ""
+    object_id: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: list[AuditEvent]
+    older: int | None  # the sequence to page from ("older" link), None on the last page
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def audit_page(filters: AuditFilter, *, before: int | None = None, size: int = 50) -> AuditPage:
+    """Newest first, ``size`` a page, found by sequence (keyset: the thousandth page of a
+    large log costs what the first does). Days are the installation's local days."""
+    events = AuditEvent.objects.all()
+    if filters.action:
+        events = events.filter(action=filters.action)
+    if filters.actor:
+        events = events.filter(actor=filters.actor)
+    if filters.object_id:
+        events = events.filter(object_id=filters.object_id)
+    if filters.since:
+        events = events.filter(occurred_at__gte=_day_start(filters.since))
+    if filters.until:
+        events = events.filter(occurred_at__lt=_day_start(filters.until + dt.timedelta(days=1)))
+    if before is not None:
+        events = events.filter(sequence__lt=before)
+    rows = list(events.order_by("-sequence")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return AuditPage(rows, rows[-1].sequence if more and rows else None)
+
+
+def audit_actions() -> list[str]:
+    """Every action code the log holds, for the page's filter."""
+    return sorted(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -151,6 +151,64 @@ def audit_record(
     return event
 
 
+def audit_record_many(
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_ids: Sequence[str],
+    payload: Mapping[str, Any] | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> int:
+    """Append one event per object id, the same action and payload for each, in one INSERT.
+
+    The chain is extended exactly as ``audit_record`` would one call at a time (each event's
+    hash covers its predecessor's): the head is locked once, the links are computed in order,
+    then written together. Must run inside the caller's transaction. Returns the count."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record_many must run inside the service's transaction.atomic()")
+    if not object_ids:
+        return 0
+    body = dict(payload or {})
+    _check_payload(body)
+    moment = (occurred_at or clock.now()).astimezone(dt.UTC)
+    when = _utc_iso(moment)
+    key = _key()
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    sequence, previous = head.sequence, head.hash
+    events = []
+    for object_id in object_ids:
+        sequence += 1
+        digest = link_hash(
+            key=key,
+            sequence=sequence,
+            occurred_at=when,
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            payload=body,
+            previous_hash=previous,
+        )
+        events.append(
+            AuditEvent(
+                sequence=sequence,
+                occurred_at=moment,
+                actor=actor,
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                payload=body,
+                previous_hash=previous,
+                hash=digest,
+            )
+        )
+        previous = digest
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    AuditChainHead.objects.filter(id=1).update(sequence=sequence, hash=previous)
+    return len(events)
+
+
 def _links() -> Iterator[ChainLink]:
     rows = AuditEvent.objects.order_by("sequence").values_list(
         "sequence",
@@ -198,7 +256,7 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
 
 # Who looked at a person (issue 15 point 3; Quebec s.27 lets the person ask who had access).
 READ_ACTION = "person.read"
-READ_VIAS = ("person_page", "consent_lookup", "export", "api")
+READ_VIAS = ("person_page", "consent_lookup", "search", "rights_request", "export", "api")
 
 
 def person_read_record(*, user: Any, person_public_id: Any, via: str, reason: str = "") -> None:
@@ -216,5 +274,27 @@ def person_read_record(*, user: Any, person_public_id: Any, via: str, reason: st
             action=READ_ACTION,
             object_type="person",
             object_id=str(person_public_id),
+            payload=payload,
+        )
+
+
+def person_reads_record(
+    *, user: Any, person_public_ids: Iterable[Any], via: str, reason: str = ""
+) -> int:
+    """Reads of several people's data at once (a search's result rows, an export of many):
+    one event per person, written in one INSERT. A person shown twice (two holdings) is one
+    read. Returns how many were recorded."""
+    if via not in READ_VIAS:
+        raise ValueError(f"unknown read path {via!r}")
+    ids = list(dict.fromkeys(str(public_id) for public_id in person_public_ids if public_id))
+    payload: dict[str, str] = {"via": via}
+    if reason:
+        payload["reason"] = reason
+    with transaction.atomic():
+        return audit_record_many(
+            actor=actor_for(user),
+            action=READ_ACTION,
+            object_type="person",
+            object_ids=ids,
             payload=payload,
         )

@@ -17,6 +17,8 @@ from omni_privacy.audit.selectors import person_reads
 VIAS = {
     "person_page": gettext_lazy("opened the person page"),
     "consent_lookup": gettext_lazy("looked up consent and objections"),
+    "search": gettext_lazy("saw them in a registry search"),
+    "rights_request": gettext_lazy("opened their rights request"),
     "export": gettext_lazy("downloaded an export"),
     "api": gettext_lazy("read through the API"),
 }
@@ -29,8 +31,9 @@ class ReadLine:
     what: str
 
 
-def read_lines(person_public_id: Any) -> list[ReadLine]:
-    events = person_reads(person_public_id)
+def read_lines(person_public_id: Any, *, limit: int = 50) -> list[ReadLine]:
+    """The latest ``limit`` reads (the person page shows 50; the audit-log page has all)."""
+    events = person_reads(person_public_id, limit=limit)
     ids = set()
     for event in events:
         if event.actor.startswith("user:"):

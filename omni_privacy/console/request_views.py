@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from email_validator import EmailNotValidError
 
 from omni_privacy.accounts.models import User
+from omni_privacy.audit.services import person_read_record
 from omni_privacy.console.history import history_lines
 from omni_privacy.console.labels import policy_label
 from omni_privacy.console.request_forms import (
@@ -186,6 +187,14 @@ def request_case(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     today = clock.today()
     limits = deadline(rights.received_on, rights.jurisdiction)
     done = DONE.get(request.GET.get("done", ""))
+    if rights.person_id is not None:
+        # The case shows the name the registry holds: a read of the person, for this request.
+        person_read_record(
+            user=request.user,
+            person_public_id=rights.person.public_id,  # type: ignore[union-attr]
+            via="rights_request",
+            reason=str(rights.public_id),
+        )
     return render(
         request,
         "console/request.html",

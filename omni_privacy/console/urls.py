@@ -3,6 +3,7 @@ from django.urls import path
 
 from omni_privacy.console import (
     account_views,
+    audit_views,
     consent_views,
     instance_views,
     intake_views,
@@ -105,4 +106,5 @@ urlpatterns = [
     ),
     path("registers/records/", register_views.records, name="records"),
     path("registers/conformance/", register_views.conformance, name="conformance"),
+    path("audit/", audit_views.audit, name="audit"),
 ]

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
-from omni_privacy.audit.services import person_read_record
+from omni_privacy.audit.services import person_read_record, person_reads_record
 from omni_privacy.conformance.runs import conformance_alarm
 from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
 from omni_privacy.console.labels import holding_view
@@ -152,6 +152,14 @@ def registry(request: HttpRequest) -> HttpResponse:
         number=_number(cursor.get("page")),
         size=PAGE_SIZE,
     )
+    if query:
+        # A search's result rows are reads of those people's data (who looked, Quebec s.27):
+        # one event per person shown, in one insert.
+        person_reads_record(
+            user=request.user,
+            person_public_ids=[row.person.public_id for row in page.rows if row.person],
+            via="search",
+        )
     policy = active_policy()
     as_of = clock.today()
     return render(

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from omni_privacy.audit.services import actor_for, audit_record
+from omni_privacy.audit.services import actor_for, audit_record, person_reads_record
 from omni_privacy.core import clock
 from omni_privacy.core.crypto import seal, unseal
 from omni_privacy.dsr.holdings import readable_holdings
@@ -76,5 +76,11 @@ def disclosure_package_open(*, disclosure: Disclosure, actor: object) -> str | N
             object_type="disclosure",
             object_id=str(disclosure.public_id),
             payload={"sha256": disclosure.package_digest},
+        )
+        # The package holds the data of each person disclosed: one read per person.
+        person_reads_record(
+            user=actor,
+            person_public_ids=disclosure.persons.values_list("public_id", flat=True),
+            via="export",
         )
     return unseal(path.read_text(encoding="ascii"))

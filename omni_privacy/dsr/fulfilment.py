@@ -29,7 +29,7 @@ from django.utils import translation
 
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import require_privacy_officer
-from omni_privacy.audit.services import actor_for, audit_record
+from omni_privacy.audit.services import actor_for, audit_record, person_read_record
 from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.core.pdf import html_to_pdf
 from omni_privacy.dsr import consent_bridge, stores_bridge
@@ -121,6 +121,15 @@ def dsr_request_fulfil(
             result = _objection(request, actor=actor, now=now, today=today)
         else:
             result = _withdrawal(request, actor=actor, now=now, today=today)
+        if kind in (Kind.ACCESS, Kind.PORTABILITY) and request.person is not None:
+            # The officer's fulfilment compiles the person's data into an export: a read, for
+            # this request (recorded after the report, which lists the reads before it).
+            person_read_record(
+                user=user,
+                person_public_id=request.person.public_id,
+                via="export",
+                reason=str(request.public_id),
+            )
         request.outcome = result.outcome
         move(request, result.state, actor=actor, now=now, outcome=result.outcome)
         letter_send(

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from omni_privacy.accounts.permissions import require_privacy_officer
-from omni_privacy.audit.services import actor_for, audit_record
+from omni_privacy.audit.services import actor_for, audit_record, person_reads_record
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError, Problem, Refused, define, gettext_noop
 from omni_privacy.outbox.models import OutboxStatus
@@ -284,5 +284,11 @@ def merger_export(*, user: Any, merger: Merger, today: dt.date | None = None) ->
             object_type="merger",
             object_id=str(merger.public_id),
             payload={"buyer": merger.buyer.key, "holdings": len(holdings), "sha256": digest},
+        )
+        # The export carries each person's data: one read per person (who looked, QC s.27).
+        person_reads_record(
+            user=user,
+            person_public_ids=[holding.person.public_id for holding in holdings if holding.person],
+            via="export",
         )
     return content

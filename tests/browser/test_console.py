@@ -305,6 +305,7 @@ PAGES = (
     "/console/stores/",
     "/console/tokens/",
     "/console/notices/import/",
+    "/console/audit/",
     "/console/no-such-page/",
 )
 

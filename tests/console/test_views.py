@@ -407,8 +407,10 @@ def test_the_officers_sections_are_in_the_menu_of_privacy_officers_only(
         "/console/record/",
         "/console/retention/",
     ]
-    # With External stores, API tokens, Second factors, My account and the Registers group.
-    assert len(menus["privacy_office"]) == 20
+    # With External stores, API tokens, Second factors, My account and the Registers group
+    # (which holds the audit log, issue 15 point 3).
+    assert len(menus["privacy_office"]) == 21
+    assert "/console/audit/" in menus["privacy_office"]
 
 
 def test_the_menu_is_grouped_in_seven_entries_or_fewer(client: Client, officer) -> None:

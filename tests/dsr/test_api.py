@@ -12,6 +12,7 @@ from django.test import Client
 from omni_privacy.accounts.models import StaffApiToken
 from omni_privacy.accounts.tokens import api_token_create
 from omni_privacy.api.main import api
+from omni_privacy.audit.selectors import person_reads
 from omni_privacy.dsr.models import RightsRequest
 
 pytestmark = pytest.mark.django_db
@@ -129,9 +130,11 @@ def test_queue_and_transition_need_an_officer(client: Client, sales_user, office
     assert denied.json()["status"] == "denied"
 
 
+@pytest.mark.usefixtures("frozen")
 def test_an_integration_sees_only_its_own_requests(
-    client: Client, sales_user, service_user, officer, frozen
+    client: Client, sales_user, service_user, officer, people
 ) -> None:
+    camille = people.camille_service.person
     _t, mine = api_token_create(user=sales_user, actor="test")
     _t, theirs = api_token_create(user=service_user, actor="test")
     _t, chief = api_token_create(user=officer, actor="test")
@@ -142,7 +145,16 @@ def test_an_integration_sees_only_its_own_requests(
         **_bearer(mine),
     ).json()
     url = f"/api/v1/data-rights-request/{created['request_id']}"
+    unverified = client.get(url, **_bearer(mine))
+    assert unverified.status_code == 200
+    assert person_reads(camille.public_id) == []  # no person found yet: nobody's data read
+    RightsRequest.objects.update(person=camille)  # as identity verification does
     assert client.get(url, **_bearer(mine)).status_code == 200
+    (read,) = person_reads(camille.public_id)  # issue 15 point 3: an API read, for the request
+    assert (read.actor, read.payload) == (
+        f"user:{sales_user.public_id}",
+        {"via": "api", "reason": created["request_id"]},
+    )
     assert client.get(url, **_bearer(theirs)).status_code == 404
     assert client.delete(url, **_bearer(theirs)).status_code == 404
     assert client.get(url, **_bearer(chief)).status_code == 200

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from omni_privacy.audit.models import AuditEvent
+from omni_privacy.audit.selectors import person_reads
 from omni_privacy.console.history import history_lines
 from omni_privacy.core.crypto import unseal
 from omni_privacy.core.errors import InvalidInputError
@@ -56,6 +57,12 @@ def fulfil(rights: RightsRequest, officer, **extra) -> RightsRequest:
 def test_access_report_lists_every_holding_in_the_persons_language(people, officer, frozen) -> None:
     rights = fulfil(verified(officer, "access", language="en"), officer)
     assert rights.state == "fulfilled"
+    # The officer's fulfilment compiled the person's data: a read, for this request.
+    (read,) = person_reads(rights.person.public_id)
+    assert (read.actor, read.payload) == (
+        f"user:{officer.public_id}",
+        {"via": "export", "reason": str(rights.public_id)},
+    )
     export = ExportFile.objects.get(request=rights, kind="html")
     stored = (export_dir() / export.path).read_text()
     assert "Camille" not in stored  # sealed at rest

@@ -4,6 +4,7 @@ store that is down holds the answer back with the registry untouched until it is
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,15 +98,24 @@ def test_a_store_that_is_down_holds_the_answer_back(crm, officer, frozen) -> Non
     assert not Holding.objects.filter(pk=holding.pk).exists()
 
 
-def test_the_access_report_says_who_consulted_the_data(people, officer, frozen) -> None:
-    from omni_privacy.audit.services import person_read_record
+@pytest.mark.usefixtures("people", "frozen")
+def test_the_access_report_says_who_consulted_the_data(officer, sales_user) -> None:
+    from omni_privacy.audit.services import person_read_record, person_reads_record
     from omni_privacy.registry.models import Person
 
     camille = Person.objects.get(holdings__email="camille@example.com", holdings__source="sales")
     person_read_record(user=officer, person_public_id=camille.public_id, via="person_page")
+    # Issue 15 point 3: every read path, each with the reader's team (never the staff name).
+    person_reads_record(user=sales_user, person_public_ids=[camille.public_id], via="search")
+    person_read_record(user=sales_user, person_public_id=camille.public_id, via="api")
     rights = fulfil(verified(officer, "access", language="en"), officer)
     html = export_open(export_token(rights.exports.get(kind="html")), now=NOW)[1]
     assert "Who at Omni consulted your information" in html
-    assert "Privacy office" in html
-    assert "your file in the registry" in html
-    assert officer.get_username() not in html
+    rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td></tr>", html)
+    assert sorted(rows) == [
+        ("Privacy office", "your file in the registry"),
+        ("Sales", "a search of the registry that showed you"),
+        ("Sales", "our programming interface (API)"),
+    ]
+    for user in (officer, sales_user):
+        assert user.get_username() not in html

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from omni_privacy.audit.models import AuditChainHead, AuditEvent
+from omni_privacy.audit.selectors import person_reads
 from omni_privacy.conformance.models import ConformanceRun
 from omni_privacy.conformance.runs import conformance_run
 from omni_privacy.policy.loader import active_policy
@@ -198,6 +199,9 @@ def test_a_recorded_disclosure_has_its_package_exactly_as_released(client, offic
     assert "lea@example.com" in html
     assert "Camille" not in html  # the full name was not disclosed
     assert AuditEvent.objects.filter(action="disclosure.package_read").count() == 1
+    # The package holds the person's data: a read of each person disclosed (issue 15 point 3).
+    (read,) = person_reads(persons[0].public_id)
+    assert (read.actor, read.payload) == (f"user:{officer.public_id}", {"via": "export"})
 
 
 @pytest.mark.parametrize(

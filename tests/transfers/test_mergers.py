@@ -111,6 +111,12 @@ def test_the_export_waits_for_every_notice_and_the_period_then_goes_to_the_asses
     event = AuditEvent.objects.get(action="merger.exported")
     assert event.payload["holdings"] == 2
     assert "example.com" not in json.dumps(event.payload)
+    # The export carries each person's data: one read per person (issue 15 point 3).
+    reads = AuditEvent.objects.filter(action="person.read", payload={"via": "export"})
+    assert sorted(read.object_id for read in reads) == sorted(
+        {row["person"] for row in exported if row["person"]}
+    )
+    assert len(reads) == 2
     with pytest.raises(Refused):
         mergers.merger_export(user=officer, merger=merger, today=far)
     assert Recipient.objects.get(key="buyer-inc").mergers.count() == 1
