@@ -59,3 +59,31 @@ def test_a_command_speaks_english_under_an_english_locale(tmp_path) -> None:
         check=False,
     )
     assert french.stderr != ran.stderr  # the same refusal, said in each language
+
+
+def test_a_database_not_set_up_or_not_reachable_is_said_without_a_traceback(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMNI_", "LC_", "LANG"))}
+    env |= {"OMNI_VAR_DIR": str(tmp_path)}
+
+    def run(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "omni_privacy", "dsr", "list"],
+            capture_output=True, text=True, env={**env, **extra}, check=False,
+        )  # fmt: skip
+
+    fresh = run(LANG="fr_CA.UTF-8")  # a new SQLite file, never migrated
+    assert fresh.returncode == 2
+    assert fresh.stderr == (
+        "La base de données n’est pas prête : lancez d’abord `omni-privacy migrate`.\n"
+    )
+    assert "Traceback" not in fresh.stderr
+    english = run(LANG="en_CA.UTF-8")
+    assert english.stderr == "The database is not set up: run `omni-privacy migrate` first.\n"
+    away = run(LANG="en_CA.UTF-8", OMNI_DATABASE_URL="postgres://postgres@127.0.0.1:9/none")
+    assert away.returncode == 2
+    assert away.stderr.startswith("The database (postgresql) cannot be reached")
+    assert "127.0.0.1" not in away.stderr  # the connection's details stay out

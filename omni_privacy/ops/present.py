@@ -48,8 +48,9 @@ def refusals(legacy: Legacy | None = None) -> Iterator[None]:
     An :class:`~omni_privacy.core.errors.AppError` is said with ``error.said()``: one line per
     problem, in the active language. ``legacy`` maps exception types that services still raise
     (``PermissionError``, ``ValueError`` subclasses) to the words for them; the first matching
-    type wins, so list subclasses before their base. Django prints a ``CommandError`` as
-    ``CommandError: …`` on stderr and exits 1; ``call_command`` raises it, which tests read.
+    type wins, so list subclasses before their base. The console script (cli.py) prints a
+    ``CommandError``'s words alone on stderr and exits with its return code; ``call_command``
+    raises it, which tests read.
     """
     try:
         yield

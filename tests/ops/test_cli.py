@@ -94,3 +94,23 @@ def test_help_piped_into_head_ends_quietly() -> None:
         "usage: omni-privacy COMMAND [options]\n",
         "",
     )
+
+
+def test_a_listing_read_from_the_database_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    """A plan still streaming rows when `head` leaves: no "Exception ignored in cursor_iter"
+    from a cursor closed at shutdown, and a refusal said without the "CommandError:" prefix."""
+    env = {**os.environ, "OMNI_VAR_DIR": str(tmp_path), "LANG": "en_CA.UTF-8", "LANGUAGE": ""}
+    for args in (["migrate", "--no-input", "-v", "0"], ["demo", "--people", "300"]):
+        subprocess.run([str(SCRIPT), *args], env=env, capture_output=True, check=True)
+    piped = subprocess.run(  # noqa: S602 (a real pipe into head is what is tested)
+        f"'{SCRIPT}' retention plan --within all | head -n 1; exit ${{PIPESTATUS[0]}}",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert (piped.returncode, piped.stderr) == (0, "")
+    assert piped.stdout.split()[:3] == ["Due", "Deadline", "Status"]
+    refused = subprocess.run(
+        [str(SCRIPT), "dsr", "show", "no-such-request"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert refused.stderr == "no rights request with that reference\n"

@@ -110,7 +110,7 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
             "collected_at",
         )
     ]
-    assert summary.startswith("CommandError: 7 ")
+    assert summary.startswith("7 ")  # the words alone, no "CommandError:" before them
 
     ok = _cli(tmp_path, "policy", "check", str(SHIPPED_POLICY))
     assert (ok.returncode, ok.stdout.strip().endswith("QAC-REC-004 v2")) == (0, True)
