@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from omni_privacy.policy.domain.retention import Status, status_on
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.registry.models import Holding
+
+# The retention engine's codes have one set of words, shared with the CLI.
+from omni_privacy.retention.labels import ACTION_LABELS, STATUS_LABELS
 
 STATE_LABELS = {
     "active": _("Active"),
@@ -29,19 +32,6 @@ CHANNEL_LABELS = {
     "email": _("Email"),
     "form": _("Form"),
     "phone": _("Telephone"),
-}
-
-ACTION_LABELS = {
-    "delete": _("Delete"),
-    "anonymize": _("Anonymize"),
-}
-
-# A context keeps the status word apart from the same English word used as a column heading.
-STATUS_LABELS = {
-    Status.KEPT: pgettext_lazy("retention status", "Kept"),
-    Status.SCHEDULED: pgettext_lazy("retention status", "Scheduled"),
-    Status.DUE: pgettext_lazy("retention status", "Due"),
-    Status.OVERDUE: pgettext_lazy("retention status", "Overdue"),
 }
 
 

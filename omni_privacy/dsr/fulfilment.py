@@ -278,8 +278,10 @@ def _rectification(
     return Result(
         lines=[
             {
-                "fr": f"Renseignements corrigés dans {changed} dossier(s).",
-                "en": f"Information corrected in {changed} record(s).",
+                "fr": f"Renseignements corrigés dans {changed} "
+                + ("dossier." if changed < 2 else "dossiers."),
+                "en": f"Information corrected in {changed} "
+                + ("record." if changed == 1 else "records."),
             }
         ],
         outcome={"fields": sorted(clean), "holdings": changed},

@@ -66,8 +66,11 @@ def dsr_reminders_send(*, today: dt.date) -> int:
         officer_reminder_send(
             recipients=_officer_addresses(today),
             subject=(
-                f"[omni-privacy] {len(due)} demande(s) à échéance au plus tard le "
-                f"{horizon.isoformat()} / rights request(s) due by {horizon.isoformat()}"
+                f"[omni-privacy] {len(due)} "
+                + ("demande à échéance" if len(due) < 2 else "demandes à échéance")
+                + f" au plus tard le {horizon.isoformat()} / {len(due)} "
+                + ("rights request due" if len(due) == 1 else "rights requests due")
+                + f" by {horizon.isoformat()}"
             ),
             body=body,
         )

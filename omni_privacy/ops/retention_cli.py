@@ -11,10 +11,12 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from omni_privacy.ops.tables import Table, write_json_list
+from omni_privacy.policy.domain.schema import Policy
+from omni_privacy.policy.loader import active_policy
 from omni_privacy.retention.due import (
     DueHolding,
     LateHolding,
@@ -22,6 +24,7 @@ from omni_privacy.retention.due import (
     late_holdings,
     retention_overview,
 )
+from omni_privacy.retention.labels import ACTION_LABELS, CHECK_LABELS, STATUS_LABELS, label
 from omni_privacy.retention.runs import RunReport
 from omni_privacy.retention.services import retention_replay, retention_run
 
@@ -74,13 +77,38 @@ def _holding_columns(status_heading: str) -> list[tuple[str, int]]:
         (_("Due"), 10),
         (_("Deadline"), 10),
         (status_heading, 9),
-        (_("Action"), 9),
-        (_("Source"), 16),
+        (_("Action"), 10),
+        (_("Source"), 22),
         (_("Organisation"), 20),
         (_("Clause"), 14),
-        (_("Rule"), 32),
+        (_("Rule"), 40),
         (_("Holding"), 36),
     ]
+
+
+def _holding_cells(row: DueHolding, status: str, policy: Policy, lang: str) -> list[str]:
+    """One table row in the reader's words: the action, the source's label and the rule's
+    text from the policy file (the codes stay in --json)."""
+    source = policy.sources.get(row.source)
+    try:
+        rule = policy.rule(row.rule).text.get(lang) if row.rule else ""
+    except KeyError:
+        rule = row.rule
+    return [
+        row.due_at.isoformat(),
+        _text(_day(row.deadline_at)),
+        status,
+        label(ACTION_LABELS, row.action),
+        source.label.get(lang) if source is not None else row.source,
+        row.organization,
+        row.clause,
+        rule,
+        str(row.holding_id),
+    ]
+
+
+def _language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "fr"
 
 
 def do_plan(command: BaseCommand, options: dict[str, Any]) -> int:
@@ -89,22 +117,16 @@ def do_plan(command: BaseCommand, options: dict[str, Any]) -> int:
     if options["json"]:
         write_json_list(command, (row_as_dict(row) for row in rows))
         return 0
-    table = Table(command.stdout, _holding_columns(_("Status")), status_column=2)
+    table = Table(
+        command.stdout,
+        _holding_columns(_("Status")),
+        status_column=2,
+        status_labels=STATUS_LABELS,
+    )
+    policy, lang = active_policy(), _language()
     total = 0
     for row in rows:
-        table.row(
-            [
-                row.due_at.isoformat(),
-                _text(_day(row.deadline_at)),
-                str(row.status),
-                row.action,
-                row.source,
-                row.organization,
-                row.clause,
-                row.rule,
-                str(row.holding_id),
-            ]
-        )
+        table.row(_holding_cells(row, str(row.status), policy, lang))
         total += 1
     command.stdout.write(
         ngettext("%(count)d holding", "%(count)d holdings", total) % {"count": total}
@@ -242,28 +264,24 @@ def do_check(command: BaseCommand, options: dict[str, Any]) -> int:
             command.stdout.write(("\n" if index == 0 else ",\n") + json.dumps(data), ending="")
         command.stdout.write("\n], " + json.dumps(counts)[1:])
     else:
-        table = Table(command.stdout, _holding_columns(_("Status")), status_column=2)
+        table = Table(
+            command.stdout,
+            _holding_columns(_("Status")),
+            status_column=2,
+            status_labels=CHECK_LABELS,
+        )
+        policy, lang = active_policy(), _language()
         for row in rows:
-            status = _check_status(row)
-            table.row(
-                [
-                    row.due_at.isoformat(),
-                    _text(_day(row.deadline_at)),
-                    status,
-                    row.action,
-                    row.source,
-                    row.organization,
-                    row.clause,
-                    row.rule,
-                    str(row.holding_id),
-                ]
-            )
+            table.row(_holding_cells(row, _check_status(row), policy, lang))  # type: ignore[arg-type]
         alarm = counts["late"] + counts["overdue"]
         if alarm:
             command.stdout.write(
-                _(
+                ngettext(
+                    "ALARM: %(count)d holding past its due day (%(overdue)d past the "
+                    "60-day deadline); %(held)d held by legal holds.",
                     "ALARM: %(count)d holdings past their due day (%(overdue)d past the "
-                    "60-day deadline); %(held)d held by legal holds."
+                    "60-day deadline); %(held)d held by legal holds.",
+                    alarm,
                 )
                 % {"count": alarm, "overdue": counts["overdue"], "held": counts["held"]}
             )

@@ -7,7 +7,7 @@ costs ~1.5 ms a row: 25 minutes for a million), so a command streams whatever it
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any, cast
 
 from django.core.management.base import OutputWrapper
@@ -50,9 +50,17 @@ class Table:
     """``Table(stdout, [(heading, width), ...])``; ``row([...])`` writes one line at once."""
 
     def __init__(
-        self, stdout: OutputWrapper, columns: list[tuple[str, int]], *, status_column: int = -1
+        self,
+        stdout: OutputWrapper,
+        columns: list[tuple[str, int]],
+        *,
+        status_column: int = -1,
+        status_labels: Mapping[str, Any] | None = None,
     ) -> None:
+        """``status_labels`` gives the word shown for each status code (the code keeps its
+        colour); a code without a word is shown as it is."""
         self._stdout = stdout
+        self._status_labels = status_labels or {}
         self._widths = [max(width, len(heading)) for heading, width in columns]
         self._status_column = status_column
         self._console = Console(
@@ -71,9 +79,10 @@ class Table:
         """The padded status cell, with colour codes when the output is a colour terminal."""
         if value not in self._styled:
             width = self._widths[self._status_column]
+            word = str(self._status_labels.get(value, value))
             with self._console.capture() as captured:
                 self._console.print(
-                    Text(cell(value, width), style=STATUS_STYLES.get(value, "")), end=""
+                    Text(cell(word, width), style=STATUS_STYLES.get(value, "")), end=""
                 )
             self._styled[value] = captured.get()
         return self._styled[value]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import ngettext_lazy
 
 from omni_privacy.core import strictjson
 from omni_privacy.core.errors import (
@@ -105,7 +106,12 @@ INSTANCE_ELSEWHERE = define(
 )
 REFUSED = define(
     "import.refused",
-    gettext_noop("%(count)d problem(s): nothing was imported"),
+    "%(count)d problem: nothing was imported",
+    "%(count)d problems: nothing was imported",
+)
+# The plural is marked for makemessages here; core.errors.words says it through ngettext.
+ngettext_lazy(
+    "%(count)d problem: nothing was imported", "%(count)d problems: nothing was imported", "count"
 )
 
 

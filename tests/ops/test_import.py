@@ -205,7 +205,7 @@ def test_bad_lines_are_all_listed_and_nothing_is_written(write_jsonl) -> None:
             "(expected email, form, phone)"
         ),
     ]
-    assert str(failure) == "3 problem(s): nothing was imported"
+    assert str(failure) == "3 problems: nothing was imported"
     assert counts() == before
 
 

@@ -46,7 +46,7 @@ def test_import_json_lists_every_problem_and_exits_1(write_jsonl) -> None:
             "2026-11-25",
             stdout=out,
         )
-    assert str(refused.value) == "2 problem(s): nothing was imported"
+    assert str(refused.value) == "2 problems: nothing was imported"
     assert json.loads(out.getvalue()) == {
         "imported": False,
         "as_of": "2026-11-25",

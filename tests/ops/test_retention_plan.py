@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +11,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from omni_privacy.ops.tables import cell
 from omni_privacy.policy.domain.retention import Status
+from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import HoldingState
 from omni_privacy.retention.due import holdings_due
 
@@ -145,44 +148,19 @@ def test_text_output_is_a_table(run, registry) -> None:
         "Rule",
         "Holding",
     ]
-    assert [line.split() for line in lines[1:4]] == [
-        [
-            "2026-08-01",
-            "2026-09-30",
-            "overdue",
-            "anonymize",
-            "sales",
-            "globex",
-            "§4",
-            "¶3",
-            "sales_last_contact",
-            str(registry.overdue.public_id),
-        ],
-        [
-            "2026-11-01",
-            "2026-12-30",
-            "due",
-            "anonymize",
-            "customer_service",
-            "acme",
-            "§4",
-            "¶2",
-            "service_not_renewed",
-            str(registry.due.public_id),
-        ],
-        [
-            "2026-12-01",
-            "2027-01-30",
-            "scheduled",
-            "anonymize",
-            "sales",
-            "globex",
-            "§4",
-            "¶3",
-            "sales_last_contact",
-            str(registry.scheduled.public_id),
-        ],
-    ]
+    # Cells are padded and separated by two spaces; they say words, not codes (the codes are
+    # in --json): the status, the action, the source's label and the rule's text.
+    def rule(rule_id: str) -> str:
+        return cell(active_policy().rule(rule_id).text.en, 40).strip()
+
+    assert [re.split(r"\s{2,}", line) for line in lines[1:4]] == [
+        ["2026-08-01", "2026-09-30", "Overdue", "Anonymize", "Sales", "globex", "§4 ¶3",
+         rule("sales_last_contact"), str(registry.overdue.public_id)],
+        ["2026-11-01", "2026-12-30", "Due", "Anonymize", "Customer service", "acme", "§4 ¶2",
+         rule("service_not_renewed"), str(registry.due.public_id)],
+        ["2026-12-01", "2027-01-30", "Scheduled", "Anonymize", "Sales", "globex", "§4 ¶3",
+         rule("sales_last_contact"), str(registry.scheduled.public_id)],
+    ]  # fmt: skip
     assert lines[4:] == ["3 holdings"]
 
 

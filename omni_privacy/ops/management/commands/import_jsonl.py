@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import npgettext
 
+from omni_privacy.core.errors import words
 from omni_privacy.ops.options import add_json, moment, write_json
 from omni_privacy.registry.importer import ImportRefusedError, jsonl_import
 
@@ -82,9 +83,7 @@ class Command(BaseCommand):
                         _("line %(number)s: %(problem)s")
                         % {"number": error.line, "problem": f"{field}: {error.message}"}
                     )
-            raise CommandError(
-                _("%(count)d problem(s): nothing was imported") % {"count": len(exc.errors)}
-            ) from None
+            raise CommandError(words(exc.code, exc.params)) from None
         if options["json"]:
             write_json(
                 self,
