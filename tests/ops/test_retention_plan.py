@@ -148,6 +148,7 @@ def test_text_output_is_a_table(run, registry) -> None:
         "Rule",
         "Holding",
     ]
+
     # Cells are padded and separated by two spaces; they say words, not codes (the codes are
     # in --json): the status, the action, the source's label and the rule's text.
     def rule(rule_id: str) -> str:
