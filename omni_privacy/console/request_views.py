@@ -39,6 +39,7 @@ from omni_privacy.dsr.domain.deadlines import ExtensionRefusedError, deadline
 from omni_privacy.dsr.domain.states import State, allowed_targets, is_closed
 from omni_privacy.dsr.exports import link_lifetime
 from omni_privacy.dsr.fulfilment import dsr_request_fulfil, erasure_preview
+from omni_privacy.dsr.labels import JURISDICTION_LABELS, KIND_LABELS, STATE_LABELS
 from omni_privacy.dsr.letters import render_letter
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import (
@@ -61,30 +62,6 @@ from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.selectors import live_holdings
 
-KIND_LABELS = {
-    "access": _("Access"),
-    "rectification": _("Rectification"),
-    "objection": _("Objection"),
-    "erasure": _("Erasure"),
-    "portability": _("Portability"),
-    "withdrawal": _("Consent withdrawal"),
-}
-STATE_LABELS = {
-    "received": _("Received"),
-    "awaiting_verification": _("Awaiting verification"),
-    "verified": _("Verified"),
-    "in_progress": _("In progress"),
-    "fulfilled": _("Fulfilled"),
-    "partially_fulfilled": _("Partially fulfilled"),
-    "denied": _("Denied"),
-    "withdrawn": _("Withdrawn"),
-    "expired": _("Expired"),
-}
-JURISDICTION_LABELS = {
-    "quebec": _("Quebec (30 days, no extension)"),
-    "pipeda": _("Canada, PIPEDA (30 days, +30 with notice)"),
-    "gdpr": _("GDPR (one month, +2 months with notice)"),
-}
 DONE = {
     "assigned": ("ok", _("The request is assigned.")),
     "verified": ("ok", _("The identity is recorded as verified by telephone.")),

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from omni_privacy.ops.tables import Table, write_json_list
+from omni_privacy.ops.tables import Table, label, write_json_list
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.retention.due import (
@@ -24,7 +24,7 @@ from omni_privacy.retention.due import (
     late_holdings,
     retention_overview,
 )
-from omni_privacy.retention.labels import ACTION_LABELS, CHECK_LABELS, STATUS_LABELS, label
+from omni_privacy.retention.labels import ACTION_LABELS, CHECK_LABELS, STATUS_LABELS
 from omni_privacy.retention.runs import RunReport
 from omni_privacy.retention.services import retention_replay, retention_run
 

@@ -40,6 +40,12 @@ class _Stream:
         return self._wrapper.isatty()
 
 
+def label(table: Mapping[str, Any], code: str) -> str:
+    """The word for ``code`` in the active language; the code itself if it has none (a code
+    added by a newer engine is never hidden)."""
+    return str(table.get(code, code))
+
+
 def cell(value: str, width: int) -> str:
     if len(value) > width:
         value = value[: width - 1] + "…"

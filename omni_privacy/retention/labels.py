@@ -2,12 +2,10 @@
 that shows them: the console's pages and the CLI's tables say the same word for one code.
 
 Lazy translations, turned into the reader's language where they are shown; an unknown code is
-shown as it is (see ``label``), so that a code added by a newer engine is never hidden.
+shown as it is, so that a code added by a newer engine is never hidden.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -33,8 +31,3 @@ CHECK_LABELS = {
     "overdue": pgettext_lazy("retention status", "Overdue"),
     "held": pgettext_lazy("retention status", "Held"),
 }
-
-
-def label(table: Mapping, code: str) -> str:
-    """The word for ``code`` in the active language; the code itself if it has none."""
-    return str(table.get(code, code))

@@ -307,3 +307,25 @@ def test_check_counts_agree_with_their_number(language, count, said, frozen) -> 
     with translation.override(language), pytest.raises(SystemExit):
         call_command("dsr", "check", "--as-of", "2026-12-26", stdout=io.StringIO(), stderr=err)
     assert err.getvalue() == said
+
+
+def test_the_listing_says_words_with_the_short_reference(run, frozen) -> None:
+    """The table is for people: the console's short reference, the right, state and law in
+    the reader's words, an alert for an overdue request; `dsr show` takes the reference."""
+    late = _verified(_submit(TODAY))
+    lines = run("dsr", "list", "--as-of", "2026-12-26").stdout.splitlines()
+    short = str(late.public_id)[:8]
+    assert lines[0].split() == [
+        "Reference", "Right", "State", "Law", "Received", "Due", "Days", "left", "Alert",
+    ]  # fmt: skip
+    assert lines[1].split() == [short, "Access", "Verified", "Quebec", "2026-11-25",
+                                "2026-12-25", "-1", "OVERDUE"]  # fmt: skip
+    assert lines[2:] == ["1 request"]
+    assert run("dsr", "show", short, "--json").json()["request_id"] == str(late.public_id)
+    out = io.StringIO()
+    with translation.override("fr"):
+        call_command("dsr", "list", "--as-of", "2026-12-26", stdout=out)
+    french = out.getvalue().splitlines()
+    assert french[1].split() == [short, "Accès", "Vérifiée", "Québec", "2026-11-25",
+                                 "2026-12-25", "-1", "EN", "RETARD"]  # fmt: skip
+    assert french[2:] == ["1 demande"]

@@ -15,7 +15,9 @@ from django.utils.translation import ngettext
 
 from omni_privacy.dsr.domain.deadlines import Jurisdiction
 from omni_privacy.dsr.domain.states import DenialReason, Kind
+from omni_privacy.dsr.labels import KIND_LABELS, LAW_LABELS, STATE_LABELS
 from omni_privacy.dsr.selectors import (
+    SHORT_REFERENCE,
     overdue_requests,
     queue_row,
     request_by_reference,
@@ -25,6 +27,7 @@ from omni_privacy.dsr.selectors import (
 from omni_privacy.ops import dsr_cli
 from omni_privacy.ops.dsr_cli import row_as_dict
 from omni_privacy.ops.options import add_as_of, add_json, moment
+from omni_privacy.ops.tables import Table, label
 
 WORKFLOW = ("submit", "verify", "extend", "assign", "answer", "deny", "withdraw")
 
@@ -108,17 +111,35 @@ class Command(BaseCommand):
             rows = request_queue(today=today, closed=bool(options.get("closed")))
         if options["json"]:
             self.stdout.write(json.dumps([row_as_dict(row) for row in rows], indent=2))
+        elif options["action"] == "check" and not rows:
+            self.stdout.write(_("No rights request is past its due day."))
         else:
+            table = Table(
+                self.stdout,
+                [(_("Reference"), 9), (_("Right"), 12), (_("State"), 21), (_("Law"), 6),
+                 (_("Received"), 10), (_("Due"), 10), (_("Days left"), 5), (_("Alert"), 9)],
+                status_column=7,
+                status_labels={"overdue": _("OVERDUE")},
+            )  # fmt: skip
             for row in rows:
-                data = row_as_dict(row)
-                late = _("OVERDUE") if row.overdue else ""
-                self.stdout.write(
-                    f"{data['request_id']}  {data['kind']:<13} {data['state']:<21} "
-                    f"{data['jurisdiction']:<6} {data['received_on']} → {data['due_on']} "
-                    f"{data['days_left']:>4} {late}".rstrip()
+                rights = row.request
+                table.row(
+                    [
+                        str(rights.public_id)[:SHORT_REFERENCE],
+                        label(KIND_LABELS, rights.kind),
+                        label(STATE_LABELS, rights.state),
+                        label(LAW_LABELS, rights.jurisdiction),
+                        rights.received_on.isoformat(),
+                        rights.due_on.isoformat(),
+                        str(row.days_left),
+                        "overdue" if row.overdue else "",
+                    ]
                 )
-            if options["action"] == "check" and not rows:
-                self.stdout.write(_("No rights request is past its due day."))
+            if options["action"] == "list":
+                self.stdout.write(
+                    ngettext("%(count)d request", "%(count)d requests", len(rows))
+                    % {"count": len(rows)}
+                )
         if options["action"] == "check" and rows:
             self.stderr.write(
                 ngettext(
