@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,6 +28,7 @@ from omni_privacy.console.consent_forms import (
 from omni_privacy.console.views import done_notice, require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.mailings.labels import KINDS, NO_RECIPIENT, STATES
 from omni_privacy.mailings.models import Campaign, CampaignState
 from omni_privacy.mailings.selectors import campaign_audience, campaign_delivery, campaigns
 from omni_privacy.mailings.services import campaign_create, campaign_send
@@ -43,18 +44,6 @@ DECISIONS = {
     "no_consent": _("No consent recorded"),
     "no_address": _("No email address held"),
 }
-KINDS = {
-    "software_update": _("Software update notice"),
-    "security_incident": _("Security incident alert"),
-    "notice_change": _("Notice change announcement"),
-}
-STATES = {
-    "draft": pgettext_lazy("campaign state", "Draft"),
-    "sending": pgettext_lazy("campaign state", "Sending"),
-    "sent": pgettext_lazy("campaign state", "Sent"),
-    "refused": pgettext_lazy("campaign state", "Refused"),
-}
-NO_RECIPIENT = pgettext_lazy("campaign state", "Closed, no recipient")
 SOURCES = {
     "objection": _("Objection"),
     "gpc": _("Global Privacy Control"),

@@ -15,8 +15,6 @@ from omni_privacy.console.chart import PALETTE, Bar, Segment, StackedBars, stack
 from omni_privacy.console.labels import policy_label
 from omni_privacy.console.retention_labels import (
     RISK_ANALYSIS_LABELS,
-    RUN_KIND_LABELS,
-    RUN_STATUS_LABELS,
     SECURITY_MEASURE_LABELS,
     TECHNIQUE_LABELS,
     code_label,
@@ -24,6 +22,7 @@ from omni_privacy.console.retention_labels import (
 )
 from omni_privacy.policy.domain.schema import Policy
 from omni_privacy.retention.due import DueByClause, DueWeek
+from omni_privacy.retention.labels import RUN_KIND_LABELS, RUN_STATUS_LABELS
 from omni_privacy.retention.register import RegisterEntry
 from omni_privacy.retention.runs import RunSummary
 

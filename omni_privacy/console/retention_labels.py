@@ -9,21 +9,9 @@ a code added by a newer engine is never hidden.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from omni_privacy.console.labels import policy_label
 from omni_privacy.policy.domain.schema import Policy
-
-RUN_KIND_LABELS = {
-    "sweep": pgettext_lazy("retention run", "Sweep"),
-    "replay": pgettext_lazy("retention run", "Replay"),
-}
-
-RUN_STATUS_LABELS = {
-    "running": pgettext_lazy("retention run", "Running"),
-    "finished": pgettext_lazy("retention run", "Finished"),
-    "interrupted": pgettext_lazy("retention run", "Interrupted"),
-}
 
 TECHNIQUE_LABELS = {
     "suppression": _("Suppression: direct identifiers deleted, not masked or encrypted"),

@@ -15,10 +15,11 @@ from django.utils.translation import ngettext
 from omni_privacy.accounts.models import User
 from omni_privacy.core.errors import InvalidInputError
 from omni_privacy.ops.options import write_json
-from omni_privacy.ops.tables import Table, write_json_list
+from omni_privacy.ops.tables import Table, label, write_json_list
 from omni_privacy.registry.models import Organization
 from omni_privacy.registry.selectors import person_by_email
 from omni_privacy.retention.holds import active_holds, legal_hold_place, legal_hold_release
+from omni_privacy.retention.labels import RUN_KIND_LABELS, RUN_STATUS_LABELS
 from omni_privacy.retention.models import AnonymisationEntry, LegalHold, RetentionRun
 
 
@@ -197,7 +198,7 @@ def do_runs(command: BaseCommand, options: dict[str, Any]) -> int:
         command.stdout,
         [
             (_("Run"), 36),
-            (_("Kind"), 6),
+            (_("Kind"), 9),
             (_("As of"), 10),
             (_("Status"), 11),
             (_("Processed"), 9),
@@ -209,9 +210,9 @@ def do_runs(command: BaseCommand, options: dict[str, Any]) -> int:
         table.row(
             [
                 run["run"],
-                run["kind"],
+                label(RUN_KIND_LABELS, run["kind"]),
                 run["as_of"],
-                run["status"],
+                label(RUN_STATUS_LABELS, run["status"]),
                 str(run["processed"]),
                 f"#{run['receipt_event']}" if run["receipt_event"] else "—",
                 _text(run["duration_ms"]) or "—",

@@ -31,3 +31,14 @@ CHECK_LABELS = {
     "overdue": pgettext_lazy("retention status", "Overdue"),
     "held": pgettext_lazy("retention status", "Held"),
 }
+
+RUN_KIND_LABELS = {
+    "sweep": pgettext_lazy("retention run", "Sweep"),
+    "replay": pgettext_lazy("retention run", "Replay"),
+}
+
+RUN_STATUS_LABELS = {
+    "running": pgettext_lazy("retention run", "Running"),
+    "finished": pgettext_lazy("retention run", "Finished"),
+    "interrupted": pgettext_lazy("retention run", "Interrupted"),
+}

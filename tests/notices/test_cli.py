@@ -70,7 +70,7 @@ def test_import_then_publish_then_list(run, files) -> None:
         "Published",
         "Classification",
     ]
-    assert text[1].split()[:4] == ["QAC-REC-004", "3", "published", "2027-01-01"]
+    assert text[1].split()[:4] == ["QAC-REC-004", "3", "Published", "2027-01-01"]
 
 
 def test_import_with_publish_publishes_at_once(run, files) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from importlib.metadata import version
@@ -96,12 +97,23 @@ def test_help_piped_into_head_ends_quietly() -> None:
     )
 
 
-def test_a_listing_read_from_the_database_piped_into_head_ends_quietly(tmp_path: Path) -> None:
-    """A plan still streaming rows when `head` leaves: no "Exception ignored in cursor_iter"
-    from a cursor closed at shutdown, and a refusal said without the "CommandError:" prefix."""
-    env = {**os.environ, "OMNI_VAR_DIR": str(tmp_path), "LANG": "en_CA.UTF-8", "LANGUAGE": ""}
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A migrated SQLite installation with the demo data, for the script run as a person would."""
+    var = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "OMNI_VAR_DIR": str(var), "LANG": "en_CA.UTF-8", "LANGUAGE": ""}
+    env.pop("OMNI_DATABASE_URL", None)
     for args in (["migrate", "--no-input", "-v", "0"], ["demo", "--people", "300"]):
         subprocess.run([str(SCRIPT), *args], env=env, capture_output=True, check=True)
+    return env
+
+
+def test_a_listing_read_from_the_database_piped_into_head_ends_quietly(
+    demo_env: dict[str, str],
+) -> None:
+    """A plan still streaming rows when `head` leaves: no "Exception ignored in cursor_iter"
+    from a cursor closed at shutdown, and a refusal said without the "CommandError:" prefix."""
+    env = demo_env
     piped = subprocess.run(  # noqa: S602 (a real pipe into head is what is tested)
         f"'{SCRIPT}' retention plan --within all | head -n 1; exit ${{PIPESTATUS[0]}}",
         shell=True, executable="/bin/bash", capture_output=True, text=True, env=env, check=False,
@@ -114,3 +126,28 @@ def test_a_listing_read_from_the_database_piped_into_head_ends_quietly(tmp_path:
     )  # fmt: skip
     assert refused.returncode == 1
     assert refused.stderr == "no rights request with that reference\n"
+
+
+# Codes a table once printed as they are stored; each has words in the reader's language.
+CODES = {
+    *("scheduled", "overdue", "delete", "anonymize", "software_profile", "customer_service"),
+    *("sales", "sweep", "finished", "published", "notice_change", "sent", "ok", "stale"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr_CA.UTF-8", "en_CA.UTF-8"])
+def test_the_tables_say_words_not_codes(demo_env: dict[str, str], language: str) -> None:
+    """Issue 13 point 6 / issue 14: what a person reads on the terminal is words; the codes
+    stay in --json for scripts."""
+    env = {**demo_env, "LANG": language}
+    subprocess.run([str(SCRIPT), "retention", "run"], env=env, capture_output=True, check=True)
+    for command in (["retention", "plan", "--within", "all"], ["retention", "runs"],
+                    ["notices", "list"], ["mailings", "list"], ["sync", "check"],
+                    ["retention", "check", "--as-of", "2030-01-01"], ["dsr", "list"]):  # fmt: skip
+        done = subprocess.run(
+            [str(SCRIPT), *command], env=env, capture_output=True, text=True, check=False
+        )
+        cells = {cell.strip() for line in done.stdout.splitlines()[1:] for cell in
+                 re.split(r"\s{2,}", line)}  # fmt: skip
+        assert not cells & CODES, (command, cells & CODES)
+        assert done.stdout.splitlines(), command

@@ -57,7 +57,7 @@ def test_send_update_then_deliver_and_status(run, people: People, smtp_server: S
         "sending",
         3,
     )
-    assert "software_update" in run("mailings", "list").stdout
+    assert "Software update notice" in run("mailings", "list").stdout  # words, not the code
 
 
 def test_a_refused_campaign_exits_with_the_reason(run, people: People) -> None:

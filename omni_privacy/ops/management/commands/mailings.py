@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omni_privacy.core.errors import InvalidInputError
+from omni_privacy.mailings.labels import KINDS, NO_RECIPIENT, STATES
 from omni_privacy.mailings.models import Campaign, CampaignState
 from omni_privacy.mailings.selectors import campaign_audience, campaign_delivery, campaigns
 from omni_privacy.mailings.services import campaign_create, campaign_send
 from omni_privacy.ops.options import add_as_of, add_json, moment, write_json
-from omni_privacy.ops.tables import Table
+from omni_privacy.ops.tables import Table, label
 
 KIND_OF = {
     "send-update": "software_update",
@@ -186,8 +187,8 @@ class Command(BaseCommand):
             self.stdout,
             [
                 (_("Campaign"), 36),
-                (_("Kind"), 17),
-                (_("State"), 8),
+                (_("Kind"), 26),
+                (_("State"), 22),
                 (_("Recipients"), 10),
                 (_("Sent"), 6),
                 (_("Failed"), 6),
@@ -197,8 +198,11 @@ class Command(BaseCommand):
             table.row(
                 [
                     row["id"],
-                    row["kind"],
-                    row["state"],
+                    label(KINDS, row["kind"]),
+                    # A campaign that reached nobody is not "sent" (as in the console).
+                    str(NO_RECIPIENT)
+                    if row["state"] == "sent" and not any(row["delivery"].values())
+                    else label(STATES, row["state"]),
                     str(row["audience"].get("recipients", 0)),
                     str(row["delivery"]["sent"]),
                     str(row["delivery"]["failed"]),

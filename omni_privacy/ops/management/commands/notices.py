@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from omni_privacy.accounts.models import User
 from omni_privacy.core.errors import InvalidInputError, Problem
 from omni_privacy.notices.domain.rules import CLASSIFICATIONS
-from omni_privacy.notices.models import NoticeVersion
+from omni_privacy.notices.models import NoticeState, NoticeVersion
 from omni_privacy.notices.selectors import all_versions
 from omni_privacy.notices.services import (
     NO_SUCH_NOTICE_VERSION,
@@ -29,7 +29,7 @@ from omni_privacy.notices.services import (
     notice_text_decode,
 )
 from omni_privacy.ops.options import add_as_of, add_json, moment, write_json
-from omni_privacy.ops.tables import Table
+from omni_privacy.ops.tables import Table, label
 
 OPTIONS = {
     "identifier": "--identifier",
@@ -196,7 +196,7 @@ class Command(BaseCommand):
                 [
                     row["identifier"],
                     str(row["version"]),
-                    row["state"],
+                    label(dict(NoticeState.choices), row["state"]),
                     row["effective_on"],
                     row["published_at"] or "—",
                     row["classification"],

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from omni_privacy.core import clock
 from omni_privacy.core.clock import parse_as_of
@@ -35,6 +36,15 @@ def report_as_dict(report: SyncReport) -> dict[str, Any]:
         "counts": report.counts,
         "file_sha256": report.file_sha256,
     }
+
+
+# The words of the console's Instances page for the same states (console/instances.html).
+SYNC_STATUS_LABELS = {
+    "stale": pgettext_lazy("sync status", "Stale"),
+    "never": pgettext_lazy("sync status", "Never synced"),
+    "due": pgettext_lazy("sync status", "Due"),
+    "ok": pgettext_lazy("sync status", "Up to date"),
+}
 
 
 class Command(BaseCommand):
@@ -114,8 +124,9 @@ class Command(BaseCommand):
             table = Table(
                 self.stdout,
                 [(_("Instance"), 20), (_("Last sync"), 25), (_("Failures"), 8),
-                 (_("Status"), 8), (_("Last problem"), 50)],
+                 (_("Status"), 12), (_("Last problem"), 50)],
                 status_column=3,
+                status_labels=SYNC_STATUS_LABELS,
             )  # fmt: skip
             for item in items:
                 status = (
