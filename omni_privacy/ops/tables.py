@@ -61,7 +61,7 @@ class Table:
         columns: list[tuple[str, int]],
         *,
         status_column: int = -1,
-        status_labels: Mapping[str, Any] | None = None,
+        status_labels: Mapping[Any, Any] | None = None,
     ) -> None:
         """``status_labels`` gives the word shown for each status code (the code keeps its
         colour); a code without a word is shown as it is."""
