@@ -53,7 +53,14 @@ DONE = {
 
 class RecipientForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=list(KIND_WORDS.items()))
-    key = forms.SlugField(label=_("Key"), max_length=80, help_text=_("A store's name, …"))
+    key = forms.SlugField(
+        label=_("Key"),
+        max_length=80,
+        help_text=_(
+            "A short identifier of letters, digits and hyphens, e.g. mail-relay; for an external"
+            " store, the store's name as `omni-privacy stores list` shows it."
+        ),
+    )
     name = forms.CharField(label=_("Name"), max_length=200)
     jurisdiction = forms.CharField(label=_("Jurisdiction"), max_length=120)
 
@@ -247,4 +254,5 @@ def merger_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "holdings": merger_holdings(merger).count(), "agreement": agreement, "confirm": confirm,
         "errors": errors, "notice": _notice(request), "step": step,
         "organizations": list(merger.organizations.order_by("name")),
+        "sources": [policy_label(active_policy().sources, key) for key in merger.sources],
     })  # fmt: skip

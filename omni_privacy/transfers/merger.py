@@ -231,6 +231,9 @@ def merger_export(*, user: Any, merger: Merger, today: dt.date | None = None) ->
     require_privacy_officer(user)
     today = today or clock.today()
     actor = actor_for(user)
+    # The buyer's assessment first: it is the refusal an officer must act on (a dashboard
+    # alarm), while the notices and the waiting period run their course by themselves.
+    require_transfer(kind=RecipientKind.BUYER, recipient_key=merger.buyer.key, actor=actor)
     merger_notices_refresh(merger=merger)
     merger.refresh_from_db()
     facts = merger_facts(merger)
@@ -251,7 +254,6 @@ def merger_export(*, user: Any, merger: Merger, today: dt.date | None = None) ->
                 payload={"code": answer.code, "untold": facts.untold},
             )
         raise Refused(answer.code, params)
-    require_transfer(kind=RecipientKind.BUYER, recipient_key=merger.buyer.key, actor=actor)
     holdings = merger_holdings(merger).select_related("person", "organization").order_by("id")
     content = json.dumps(
         [

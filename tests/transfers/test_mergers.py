@@ -16,7 +16,13 @@ from omni_privacy.outbox.models import OutboxMessage, OutboxStatus
 from omni_privacy.registry.domain.facts import Interval
 from omni_privacy.transfers import merger as mergers
 from omni_privacy.transfers.domain import rules
-from omni_privacy.transfers.models import MergerPerson, MergerState, NoticeState, Recipient
+from omni_privacy.transfers.models import (
+    MergerPerson,
+    MergerState,
+    NoticeState,
+    Recipient,
+    TransferRefusal,
+)
 from omni_privacy.transfers.services import TransferRefused, recipient_register
 from tests.factories import HoldingFactory, OrganisationFactory, StaffFactory, assessed_recipient
 
@@ -61,6 +67,11 @@ def test_the_agreement_comes_first_with_its_four_terms(officer, deal) -> None:
         mergers.merger_notify(user=officer, merger=deal, today=TODAY)
     with pytest.raises(Refused):
         _agree(officer, deal, destruction_if_fails=False)
+    # The buyer's assessment is checked first: the refusal an officer must act on.
+    with pytest.raises(TransferRefused):
+        mergers.merger_export(user=officer, merger=deal, today=TODAY)
+    assert TransferRefusal.objects.filter(key="buyer-inc", resolved_at__isnull=True).exists()
+    assessed_recipient("buyer", "buyer-inc")
     with pytest.raises(Refused) as refused:
         mergers.merger_export(user=officer, merger=deal, today=TODAY)
     assert refused.value.code == rules.MERGER_NO_AGREEMENT
@@ -83,6 +94,10 @@ def test_the_export_waits_for_every_notice_and_the_period_then_goes_to_the_asses
         "persons": 2, "by_language": {"fr": 1, "en": 1}, "version": mergers.NOTICE_VERSION,
     }  # fmt: skip
     far = TODAY + dt.timedelta(days=365)
+    # The buyer is a recipient of the register: not assessed, refused before anything else.
+    with pytest.raises(TransferRefused):
+        mergers.merger_export(user=officer, merger=merger, today=far)
+    assessed_recipient("buyer", "buyer-inc")
     # One person still untold: refused, audited.
     with pytest.raises(Refused) as refused:
         mergers.merger_export(user=officer, merger=merger, today=far)
@@ -99,10 +114,6 @@ def test_the_export_waits_for_every_notice_and_the_period_then_goes_to_the_asses
     assert refused.value.code == rules.MERGER_WAITING
     states = dict(MergerPerson.objects.values_list("language", "state"))
     assert states == {"fr": NoticeState.TOLD, "en": NoticeState.FAILED}
-    # The buyer is a recipient of the register: not assessed, refused.
-    with pytest.raises(TransferRefused):
-        mergers.merger_export(user=officer, merger=merger, today=far)
-    assessed_recipient("buyer", "buyer-inc")
     content = mergers.merger_export(user=officer, merger=merger, today=far)
     exported = json.loads(content)
     assert sorted(row["email"] for row in exported) == ["lea@example.com", "sam@example.com"]
