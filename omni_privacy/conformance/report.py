@@ -310,7 +310,7 @@ def _recipients(as_of: dt.date) -> Check:
     stores, mergers' buyers, portability recipients) may receive it today (QC s.17): an
     approved assessment concluding adequate protection, current, and a written agreement."""
     failing = [
-        f"{recipient.kind}:{recipient.key}"
+        recipient.name
         for recipient in recipients()
         if not may_transfer(recipient_facts(recipient), as_of)
     ]

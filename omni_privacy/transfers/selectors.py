@@ -43,6 +43,13 @@ def recipient_find(kind: str, key: str) -> Recipient | None:
     return Recipient.objects.filter(kind=kind, key=key).first()
 
 
+def recipient_named(kind: str, key: str) -> str:
+    """How a refusal names its recipient to a reader: the register's name, or the key asked
+    for when nothing of that kind and key is registered."""
+    recipient = recipient_find(kind, key)
+    return recipient.name if recipient else key
+
+
 def refusals_open() -> QuerySet[TransferRefusal]:
     return TransferRefusal.objects.filter(resolved_at__isnull=True).order_by("-last_at")
 
@@ -57,7 +64,10 @@ def transfer_alarms(*, today: dt.date) -> dict[str, list[Any]]:
     """The dashboard's alarms (notice §6): open refusals, said in the active language, and
     assessments past their re-assessment day."""
     refused = [
-        {"refusal": row, "words": words(row.code, {"recipient": f"{row.kind}:{row.key}"})}
+        {
+            "refusal": row,
+            "words": words(row.code, {"recipient": recipient_named(row.kind, row.key)}),
+        }
         for row in refusals_open()[:20]
     ]
     return {"refused": refused, "overdue": reassessments_overdue(today=today)}

@@ -187,7 +187,8 @@ def require_transfer(
                 object_id=str(recipient.public_id) if recipient else f"{kind}:{recipient_key}",
                 payload={"kind": kind, "key": recipient_key, "code": answer.code},
             )
-    raise TransferRefused(answer.code, {"recipient": f"{kind}:{recipient_key}"})
+    said = recipient.name if recipient else recipient_key
+    raise TransferRefused(answer.code, {"recipient": said})
 
 
 def relay_hold() -> str | None:

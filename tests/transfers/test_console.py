@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from omni_privacy.transfers.merger import merger_record
 from omni_privacy.transfers.models import Recipient
 from omni_privacy.transfers.services import recipient_register
-from tests.factories import StaffFactory
+from tests.factories import OrganisationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,16 @@ def test_the_merger_form_names_buyers_and_sources_in_words(officer_client: Clien
     assert "buyer:b" not in text
     assert "Service à la clientèle" in text
     assert "> customer_service" not in text
+
+
+def test_the_merger_page_names_its_sources_in_words(officer_client: Client) -> None:
+    officer_client.cookies["django_language"] = "en"
+    buyer = recipient_register(actor="t", kind="buyer", key="b", name="Buyer", jurisdiction="ON")
+    merger = merger_record(
+        user=StaffFactory(officer=True), reference="sale-1", title="Sale", parties="Omni; Buyer",
+        buyer=buyer, organizations=[OrganisationFactory()], sources=["customer_service"],
+    )  # fmt: skip
+    url = reverse("console:merger", args=[merger.public_id])
+    text = officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<dd>Customer service</dd>" in text
+    assert "customer_service" not in text

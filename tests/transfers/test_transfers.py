@@ -89,8 +89,14 @@ def test_a_refusal_is_audited_raised_in_words_and_an_alarm_until_allowed_again()
     recipient = recipient_register(
         actor="test", kind="buyer", key="acme-buyer", name="Acme", jurisdiction="Ontario"
     )
-    with pytest.raises(TransferRefused):
+    with pytest.raises(TransferRefused) as refused:
         require_transfer(kind="buyer", recipient_key="acme-buyer", actor="test", today=TODAY)
+    # Said with the register's name, not the kind and key the code uses.
+    with translation.override("en"):
+        assert "Acme has no approved" in refused.value.message
+        words = [str(row["words"]) for row in transfer_alarms(today=TODAY)["refused"]]
+    assert any("Acme has no approved" in said for said in words)
+    assert not any("buyer:" in said for said in words)
     _assess(recipient, StaffFactory(officer=True))
     assert require_transfer(kind="buyer", recipient_key="acme-buyer", actor="test", today=TODAY)
     assert transfer_alarms(today=TODAY)["refused"] == []

@@ -15,7 +15,12 @@ from omni_privacy.core import clock
 from omni_privacy.core.errors import words
 from omni_privacy.ops.tables import Table
 from omni_privacy.transfers.domain.rules import may_transfer
-from omni_privacy.transfers.selectors import recipient_facts, recipients, refusals_open
+from omni_privacy.transfers.selectors import (
+    recipient_facts,
+    recipient_named,
+    recipients,
+    refusals_open,
+)
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -65,4 +70,5 @@ class Command(BaseCommand):
                        _("allowed") if row["allowed"] else _("refused"),
                        row["reassess_on"] or "—"])  # fmt: skip
         for row in refused:
-            self.stderr.write(words(str(row["code"]), {"recipient": f"{row['kind']}:{row['key']}"}))
+            named = recipient_named(str(row["kind"]), str(row["key"]))
+            self.stderr.write(words(str(row["code"]), {"recipient": named}))
