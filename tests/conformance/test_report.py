@@ -169,7 +169,8 @@ def test_a_recipient_without_a_current_assessment_is_a_warning_under_section_6(d
     with translation.override("fr"):
         said = check_words(check)
     assert said.startswith("1 destinataire n’a pas d’évaluation à jour")
-    assert "Relais" in said and "mail_relay" not in said
+    assert "Relais" in said
+    assert "mail_relay" not in said
     recipient_assess(
         user=officer,
         recipient=relay,
