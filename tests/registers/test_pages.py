@@ -70,6 +70,11 @@ def test_a_disclosure_is_recorded_from_the_page(client, officer, persons) -> Non
     assert disclosure.persons.count() == 2
     page = client.get("/console/registers/disclosures/").content.decode()
     assert "Revenu Québec" in page
+    # The register says who asked and on what ground in the reader's words, not codes.
+    client.post("/console/language/", {"language": "fr"})
+    page = client.get("/console/registers/disclosures/").content.decode()
+    assert "Revenu Québec (organisme)" in page
+    assert "Autorisation légale\u00a0: Loi sur l’administration fiscale" in page
 
 
 def test_an_incomplete_disclosure_says_what_is_missing(client, officer, persons) -> None:
