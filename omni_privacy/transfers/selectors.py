@@ -43,11 +43,12 @@ def recipient_find(kind: str, key: str) -> Recipient | None:
     return Recipient.objects.filter(kind=kind, key=key).first()
 
 
-def recipient_named(kind: str, key: str) -> str:
-    """How a refusal names its recipient to a reader: the register's name, or the key asked
-    for when nothing of that kind and key is registered."""
-    recipient = recipient_find(kind, key)
-    return recipient.name if recipient else key
+def recipient_names(refusals: list[TransferRefusal]) -> dict[tuple[str, str], str]:
+    """How refusals name their recipients to a reader, in one query: the register's name by
+    (kind, key); a key missing from the result is not registered (say the key itself)."""
+    keys = {refusal.key for refusal in refusals}
+    rows = Recipient.objects.filter(key__in=keys).values_list("kind", "key", "name")
+    return {(kind, key): name for kind, key, name in rows}
 
 
 def refusals_open() -> QuerySet[TransferRefusal]:
@@ -63,12 +64,14 @@ def reassessments_overdue(*, today: dt.date) -> list[Recipient]:
 def transfer_alarms(*, today: dt.date) -> dict[str, list[Any]]:
     """The dashboard's alarms (notice §6): open refusals, said in the active language, and
     assessments past their re-assessment day."""
+    rows = list(refusals_open()[:20])
+    names = recipient_names(rows)
     refused = [
         {
             "refusal": row,
-            "words": words(row.code, {"recipient": recipient_named(row.kind, row.key)}),
+            "words": words(row.code, {"recipient": names.get((row.kind, row.key), row.key)}),
         }
-        for row in refusals_open()[:20]
+        for row in rows
     ]
     return {"refused": refused, "overdue": reassessments_overdue(today=today)}
 

@@ -15,12 +15,7 @@ from omni_privacy.core import clock
 from omni_privacy.core.errors import words
 from omni_privacy.ops.tables import Table
 from omni_privacy.transfers.domain.rules import may_transfer
-from omni_privacy.transfers.selectors import (
-    recipient_facts,
-    recipient_named,
-    recipients,
-    refusals_open,
-)
+from omni_privacy.transfers.selectors import recipient_facts, recipients, refusals_open
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -69,6 +64,7 @@ class Command(BaseCommand):
             table.row([row["kind"], row["key"], row["jurisdiction"],
                        _("allowed") if row["allowed"] else _("refused"),
                        row["reassess_on"] or "—"])  # fmt: skip
+        names = {(row["kind"], row["key"]): row["name"] for row in rows}
         for row in refused:
-            named = recipient_named(str(row["kind"]), str(row["key"]))
+            named = names.get((str(row["kind"]), str(row["key"])), str(row["key"]))
             self.stderr.write(words(str(row["code"]), {"recipient": named}))
