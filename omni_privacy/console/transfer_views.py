@@ -24,6 +24,7 @@ from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import Organization
 from omni_privacy.transfers import merger as mergers
 from omni_privacy.transfers.domain.rules import may_transfer
+from omni_privacy.transfers.labels import KIND_WORDS
 from omni_privacy.transfers.models import Conclusion, Merger, Recipient, RecipientKind
 from omni_privacy.transfers.selectors import (
     merger_facts,
@@ -35,13 +36,6 @@ from omni_privacy.transfers.selectors import (
 )
 from omni_privacy.transfers.services import recipient_assess, recipient_register
 
-KIND_WORDS = {
-    RecipientKind.INFRASTRUCTURE: _("Omni's infrastructure"),
-    RecipientKind.MAIL_RELAY: _("Mail relay"),
-    RecipientKind.STORE: _("External store"),
-    RecipientKind.PORTABILITY: _("Portability third party"),
-    RecipientKind.BUYER: _("Merger buyer"),
-}
 DONE = {
     "registered": _("The recipient is registered. Record its assessment before any transfer."),
     "assessed": _("The assessment is recorded."),

@@ -96,3 +96,17 @@ def test_the_merger_page_names_its_sources_in_words(officer_client: Client) -> N
     text = officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<dd>Customer service</dd>" in text
     assert "customer_service" not in text
+
+
+def test_the_cli_table_says_kinds_in_the_readers_words() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    recipient_register(actor="t", kind="buyer", key="b", name="Buyer Inc.", jurisdiction="ON")
+    out = StringIO()
+    with translation.override("fr"):
+        call_command("transfers", "list", "--as-of", "2026-11-25", stdout=out, stderr=StringIO())
+    assert "Acquéreur (fusion)" in out.getvalue()
+    assert "buyer " not in out.getvalue()

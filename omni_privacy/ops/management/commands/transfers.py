@@ -15,6 +15,7 @@ from omni_privacy.core import clock
 from omni_privacy.core.errors import words
 from omni_privacy.ops.tables import Table
 from omni_privacy.transfers.domain.rules import may_transfer
+from omni_privacy.transfers.labels import KIND_WORDS
 from omni_privacy.transfers.selectors import recipient_facts, recipients, refusals_open
 
 
@@ -57,11 +58,12 @@ class Command(BaseCommand):
             return
         table = Table(
             self.stdout,
-            [(_("Kind"), 14), (_("Key"), 20), (_("Jurisdiction"), 18), (_("Transfers"), 9),
-             (_("Re-assess on"), 12)],
+            [(_("Kind"), 24), (_("Key"), 20), (_("Jurisdiction"), 18), (_("Transfers"), 9),
+             (_("Re-assess on"), 14)],
         )  # fmt: skip
         for row in rows:
-            table.row([row["kind"], row["key"], row["jurisdiction"],
+            kind = KIND_WORDS.get(row["kind"], row["kind"])
+            table.row([str(kind), row["key"], row["jurisdiction"],
                        _("allowed") if row["allowed"] else _("refused"),
                        row["reassess_on"] or "—"])  # fmt: skip
         names = {(row["kind"], row["key"]): row["name"] for row in rows}
