@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from omni_privacy.audit.models import AuditEvent
@@ -42,9 +44,8 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def audit_page(filters: AuditFilter, *, before: int | None = None, size: int = 50) -> AuditPage:
-    """Newest first, ``size`` a page, found by sequence (keyset: the thousandth page of a
-    large log costs what the first does). Days are the installation's local days."""
+def _filtered(filters: AuditFilter) -> QuerySet[AuditEvent]:
+    """The events the filters match. Days are the installation's local days."""
     events = AuditEvent.objects.all()
     if filters.action:
         events = events.filter(action=filters.action)
@@ -56,12 +57,25 @@ def audit_page(filters: AuditFilter, *, before: int | None = None, size: int = 5
         events = events.filter(occurred_at__gte=_day_start(filters.since))
     if filters.until:
         events = events.filter(occurred_at__lt=_day_start(filters.until + dt.timedelta(days=1)))
+    return events
+
+
+def audit_page(filters: AuditFilter, *, before: int | None = None, size: int = 50) -> AuditPage:
+    """Newest first, ``size`` a page, found by sequence (keyset: the thousandth page of a
+    large log costs what the first does)."""
+    events = _filtered(filters)
     if before is not None:
         events = events.filter(sequence__lt=before)
     rows = list(events.order_by("-sequence")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return AuditPage(rows, rows[-1].sequence if more and rows else None)
+
+
+def audit_stream(filters: AuditFilter, *, chunk: int = 2000) -> Iterator[AuditEvent]:
+    """Every event the filters match, newest first, read ``chunk`` at a time (the export of a
+    log of millions holds one chunk in memory, not the log)."""
+    return _filtered(filters).order_by("-sequence").iterator(chunk_size=chunk)
 
 
 def audit_actions() -> list[str]:

@@ -298,3 +298,19 @@ def person_reads_record(
             object_ids=ids,
             payload=payload,
         )
+
+
+EXPORT_ACTION = "audit.exported"
+
+
+def audit_export_record(*, actor: str, filters: Mapping[str, str]) -> AuditEvent:
+    """An export of the log is itself in the log: who took a copy, with which filters (codes,
+    ids and days only: the page's filters cannot hold a value)."""
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action=EXPORT_ACTION,
+            object_type="audit_log",
+            object_id="export",
+            payload={"filters": dict(sorted(filters.items()))},
+        )

@@ -8,15 +8,18 @@ are staff members' names, looked up here at reading time (the log keeps only ids
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,11 +27,18 @@ from django.views.decorators.http import require_http_methods
 
 from omni_privacy.accounts.models import User
 from omni_privacy.audit.models import AuditEvent
-from omni_privacy.audit.selectors import AuditFilter, AuditPage, audit_actions, audit_page
-from omni_privacy.audit.services import READ_ACTION, audit_verify
+from omni_privacy.audit.selectors import (
+    AuditFilter,
+    AuditPage,
+    audit_actions,
+    audit_page,
+    audit_stream,
+)
+from omni_privacy.audit.services import READ_ACTION, actor_for, audit_export_record, audit_verify
 from omni_privacy.console.history import ACTORS, sentence
 from omni_privacy.console.reads import VIAS
 from omni_privacy.console.views import require_officer
+from omni_privacy.core import clock
 
 PAGE_SIZE = 50
 # An object id is an opaque id or code: letters, digits and a few separators. An address or
@@ -143,33 +153,47 @@ def _before(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() and 0 < int(text) < 10**18 else None
 
 
+def _actors() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    names = _staff_names()
+    actors = [(f"user:{public_id}", name) for public_id, name in names.items()]
+    actors += [(code, str(label)) for code, label in ACTORS.items()]
+    return names, actors
+
+
+def _filters(
+    request: HttpRequest, actors: list[tuple[str, str]]
+) -> tuple[AuditFilterForm, AuditFilter, dict[str, str], bool]:
+    """The form, the filters it gives, the filters to keep in links (codes, ids and days
+    only) and whether the form refused them."""
+    form = AuditFilterForm(request.GET or None, actors=actors)
+    if not form.is_bound:
+        return form, AuditFilter(), {}, False
+    if not form.is_valid():
+        return form, AuditFilter(), {}, True
+    data = form.cleaned_data
+    kept = {
+        key: value.isoformat() if isinstance(value, dt.date) else str(value)
+        for key, value in data.items()
+        if value
+    }
+    filters = AuditFilter(
+        action=data["action"],
+        actor=data["actor"],
+        object_id=data["object"],
+        since=data["since"],
+        until=data["until"],
+    )
+    return form, filters, kept, False
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
     require_officer(request)
-    names = _staff_names()
-    actors = [(f"user:{public_id}", name) for public_id, name in names.items()]
-    actors += [(code, str(label)) for code, label in ACTORS.items()]
-    form = AuditFilterForm(request.GET or None, actors=actors)
-    filters = AuditFilter()
-    kept: dict[str, str] = {}
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = AuditFilter(
-            action=data["action"],
-            actor=data["actor"],
-            object_id=data["object"],
-            since=data["since"],
-            until=data["until"],
-        )
-        kept = {
-            key: value.isoformat() if isinstance(value, dt.date) else str(value)
-            for key, value in data.items()
-            if value
-        }
+    names, actors = _actors()
+    form, filters, kept, refused = _filters(request, actors)
     before = _before(request.GET.get("before"))
     # A filter refused is said on the form; no event is shown rather than all of them.
-    refused = form.is_bound and not form.is_valid()
     page = AuditPage([], None) if refused else audit_page(filters, before=before, size=PAGE_SIZE)
     verified = _verification() if request.method == "POST" else None
     return render(
@@ -180,8 +204,81 @@ def audit(request: HttpRequest) -> HttpResponse:
             "lines": _lines(page.events, names),
             "older": f"?{urlencode(kept | {'before': page.older})}" if page.older else "",
             "newest": f"?{urlencode(kept)}" if kept else "?",
+            "export": f"?{urlencode(kept)}" if kept else "",
             "paged": before is not None,
             "filtered": bool(kept),
             "verified": verified,
         },
     )
+
+
+class _Echo:
+    """csv.writer's file: each row written is handed back to the streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+# A cell a spreadsheet would read as a formula is given a leading apostrophe (OWASP's advice
+# on CSV injection): a staff member's name could start with "=".
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA) else text
+
+
+def _csv_rows(events: Iterable[AuditEvent], names: dict[str, str]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # a byte-order mark: spreadsheets then read the French accents right
+    yield writer.writerow(
+        [
+            _("Event"),
+            _("When"),
+            _("Who"),
+            _("What"),
+            _("Action code"),
+            _("Object type"),
+            _("Object id"),
+        ]
+    )
+    for event in events:
+        line = _lines([event], names)[0]
+        yield writer.writerow(
+            [
+                line.sequence,
+                timezone.localtime(line.occurred_at).isoformat(timespec="seconds"),
+                _cell(line.who),
+                _cell(line.what),
+                line.action,
+                line.object_type,
+                _cell(line.object_id),
+            ]
+        )
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The events the page's filters match, all of them (not one page), as CSV, in the
+    reader's language; the export itself is an audit event. Refused filters answer the page
+    with their errors, not a file."""
+    require_officer(request)
+    names, actors = _actors()
+    form, filters, kept, refused = _filters(request, actors)
+    if refused:
+        return render(
+            request,
+            "console/audit.html",
+            {"form": form, "lines": [], "filtered": True, "newest": "?", "export": ""},
+            status=400,
+        )
+    audit_export_record(actor=actor_for(request.user), filters=kept)
+    response = StreamingHttpResponse(
+        _csv_rows(audit_stream(filters), names), content_type="text/csv; charset=utf-8"
+    )
+    day = clock.today().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="audit-log-{day}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -119,6 +119,8 @@ def sentence(action: str, payload: dict[str, Any], names: dict[str, str]) -> str
         return _("Reminder: the due date %(due)s is near.") % {"due": _day(payload.get("due_on"))}
     if action == "rights_request.purged":
         return _("Case file purged; the audit log keeps the evidence.")
+    if action == "audit.exported":
+        return _("Audit log exported as CSV.")
     if action == "retention.erasure_request.chunk":
         count = int(payload.get("count", 0))
         return ngettext(

@@ -107,4 +107,5 @@ urlpatterns = [
     path("registers/records/", register_views.records, name="records"),
     path("registers/conformance/", register_views.conformance, name="conformance"),
     path("audit/", audit_views.audit, name="audit"),
+    path("audit/export.csv", audit_views.audit_export, name="audit_export"),
 ]

@@ -228,3 +228,68 @@ def test_the_audit_log_page_costs_the_same_queries_for_3_events_or_60(
             assert client.get("/console/audit/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def _csv(response) -> list[list[str]]:
+    import csv
+    import io
+
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # spreadsheets read the accents right
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_the_audit_log_exports_every_matching_event_as_csv_in_words(
+    client: Client, officer, service_user, holdings
+) -> None:
+    camille = holdings["camille_service"].person
+    _reads_of(camille, 60, service_user)
+    in_english(officer)
+    client.force_login(officer)
+    page = client.get("/console/audit/", {"object": str(camille.public_id)}).content.decode()
+    assert f'href="/console/audit/export.csv?object={camille.public_id}"' in page
+    response = client.get("/console/audit/export.csv", {"object": str(camille.public_id)})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
+    header, *rows = _csv(response)
+    assert header == ["Event", "When", "Who", "What", "Action code", "Object type", "Object id"]
+    assert len(rows) == 60  # every event the filter matches, not one page of 50
+    assert {row[2] for row in rows} == {"cleo.service"}
+    assert {row[6] for row in rows} == {str(camille.public_id)}
+    assert "read through the API" in {row[3] for row in rows}
+    assert [int(row[0]) for row in rows] == sorted((int(row[0]) for row in rows), reverse=True)
+    # The export is itself in the log, with its filters (an id, not a value).
+    exported = AuditEvent.objects.order_by("-sequence").first()
+    assert exported is not None
+    assert (exported.action, exported.actor) == ("audit.exported", f"user:{officer.public_id}")
+    assert exported.payload == {"filters": {"object": str(camille.public_id)}}
+
+
+def test_the_audit_log_export_is_french_for_a_french_reader_and_defuses_formulas(
+    client: Client, officer, service_user, holdings
+) -> None:
+    service_user.first_name, service_user.last_name = "=HYPERLINK(1)", ""
+    service_user.save()
+    _reads_of(holdings["camille_service"].person, 2, service_user)
+    client.force_login(officer)
+    response = client.get(
+        "/console/audit/export.csv", {"actor": f"user:{service_user.public_id}"},
+        HTTP_ACCEPT_LANGUAGE="fr-CA",
+    )  # fmt: skip
+    header, *rows = _csv(response)
+    assert header[:4] == ["Événement", "Quand", "Qui", "Quoi"]
+    assert {row[2] for row in rows} == {"'=HYPERLINK(1)"}
+
+
+def test_the_audit_log_export_is_for_officers_and_refuses_a_bad_filter(
+    client: Client, officer, sales_user
+) -> None:
+    client.force_login(sales_user)
+    assert client.get("/console/audit/export.csv").status_code == 403
+    client.force_login(officer)
+    before = AuditEvent.objects.count()
+    refused = client.get("/console/audit/export.csv", {"object": "camille@example.com"})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["object"]
+    assert AuditEvent.objects.count() == before  # nothing exported, nothing recorded
