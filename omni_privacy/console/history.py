@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from omni_privacy.accounts.models import User
 from omni_privacy.audit.models import AuditEvent
+from omni_privacy.console.audit_words import ACTION_WORDS
 
 STATES = {
     "received": gettext_lazy("received"),
@@ -128,7 +129,8 @@ def sentence(action: str, payload: dict[str, Any], names: dict[str, str]) -> str
             "Erasure carried out: %(count)s holdings erased (erasure ledger and audit log).",
             count,
         ) % {"count": count}
-    return action
+    words = ACTION_WORDS.get(action)
+    return str(words) if words is not None else action
 
 
 def history_lines(events: list[AuditEvent]) -> list[HistoryLine]:

@@ -1,0 +1,121 @@
+"""Every audit action in words (issue 14 point 6): the audit-log page and its CSV export say
+what happened, not ``staff.signed_in``. One short sentence an action, without the payload's
+details (console/history.py says a rights request's own events in more detail).
+
+A test reads every action code the source records and fails if one has no words here.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_WORDS: dict[str, Promise] = {
+    # Staff accounts and sign-in
+    "staff.created": _("Staff account created."),
+    "staff.signed_in": _("Signed in."),
+    "staff.sign_in_failed": _("A sign-in was refused (wrong password or code)."),
+    "staff.locked_out": _("Sign-in locked after repeated failures."),
+    "staff.signed_out_idle": _("Signed out after the idle timeout."),
+    "staff.password_changed": _("Password changed."),
+    "staff.second_factor_enrolled": _("Second factor set up."),
+    "staff.second_factor_reset": _("Second factor reset."),
+    "staff.recovery_codes_renewed": _("Recovery codes renewed."),
+    "privacy_officer.delegated": _("Privacy officer role delegated."),
+    "privacy_officer.revoked": _("Privacy officer delegation revoked."),
+    "api_token.created": _("API token created."),
+    "api_token.revoked": _("API token revoked."),
+    # Registry, collection and sync
+    "organization.created": _("Customer organisation recorded."),
+    "organization.updated": _("Customer organisation updated."),
+    "instance.created": _("Customer instance registered."),
+    "holding.recorded": _("Personal information recorded in the registry."),
+    "holding.updated": _("Registry entry updated."),
+    "holding.rectified": _("Personal information rectified."),
+    "holdings.imported": _("Personal information imported (a batch)."),
+    "person.read": _("A staff member viewed a person’s data."),
+    "person.erasure_requested": _("Erasure of a person’s data requested."),
+    "intake.mail": _("Information received by email recorded."),
+    "sync.batch": _("Monthly sync: a batch applied."),
+    "sync.completed": _("Monthly sync completed."),
+    "sync.failed": _("Monthly sync failed."),
+    # Retention
+    "retention.sweep.started": _("Retention sweep started."),
+    "retention.sweep.chunk": _("Retention sweep: due information deleted or anonymised."),
+    "retention.sweep.receipt": _("Retention sweep finished; receipt issued."),
+    "retention.replay.started": _("Erasure replay after a restore started."),
+    "retention.replay.chunk": _("Erasure replay: erased information erased again."),
+    "retention.replay.receipt": _("Erasure replay finished; receipt issued."),
+    "retention.run.interrupted": _("A retention run was interrupted; it resumes where it stopped."),
+    "retention.erasure_request.chunk": _("Erasure carried out for a rights request."),
+    "retention.anonymisation_registered": _("Anonymisation method registered."),
+    "legal_hold.placed": _("Legal hold placed."),
+    "legal_hold.released": _("Legal hold released."),
+    # Rights requests
+    "rights_request.received": _("Rights request received."),
+    "rights_request.code_sent": _("Verification code sent by email."),
+    "rights_request.code_refused": _("A verification code was refused."),
+    "rights_request.transitioned": _("Rights request changed state."),
+    "rights_request.assigned": _("Rights request assigned."),
+    "rights_request.extended": _("Time to answer extended; notice sent."),
+    "rights_request.noted": _("Internal note added."),
+    "rights_request.reminded": _("Reminder: a due date is near."),
+    "rights_request.downloaded": _("The person downloaded a document by its link."),
+    "rights_request.status_link_sent": _("A link to follow the request was sent by email."),
+    "rights_request.purged": _("Case file purged; the audit log keeps the evidence."),
+    "rights_request.objection_recorded": _("Objection recorded in the consent ledger."),
+    "rights_request.withdrawal_recorded": _("Consent withdrawal recorded in the consent ledger."),
+    "dsr.portability_transferred": _("Portable copy sent to another organisation."),
+    # Consent, notices and mailings
+    "consent.given": _("Consent given."),
+    "consent.withdrawn": _("Consent withdrawn."),
+    "suppression.added": _("Address added to the suppression list."),
+    "notice.imported": _("Notice version imported."),
+    "notice.published": _("Notice version published."),
+    "notice.draft_deleted": _("Notice draft deleted."),
+    "campaign.created": _("Campaign created."),
+    "campaign.sent": _("Campaign sent."),
+    "campaign.delivered": _("Campaign delivered."),
+    "campaign.refused": _("Campaign refused."),
+    # Registers
+    "transfer.recipient_registered": _("Recipient registered in the transfers register."),
+    "transfer.assessed": _("Transfer impact assessment recorded."),
+    "transfer.refused": _("A transfer was refused (no valid assessment)."),
+    "transfer.refusal_resolved": _("A refused transfer was resolved."),
+    "disclosure.recorded": _("Disclosure recorded in the register."),
+    "disclosure.package": _("Disclosure package prepared."),
+    "disclosure.package_read": _("Disclosure package opened."),
+    "merger.recorded": _("Merger or acquisition recorded."),
+    "merger.agreement_recorded": _("Merger agreement recorded."),
+    "merger.notified": _("Persons notified of the merger."),
+    "merger.notices_recorded": _("Merger notices recorded."),
+    "merger.exported": _("Data exported to the merger’s buyer."),
+    "merger.export_refused": _("An export to the merger’s buyer was refused."),
+    "incident.recorded": _("Confidentiality incident recorded."),
+    "incident.assessed": _("Confidentiality incident assessed."),
+    "incident.updated": _("Confidentiality incident updated."),
+    "incident.persons_notified": _("Persons notified of the incident."),
+    "incident.reminded": _("Reminder about a confidentiality incident."),
+    "conformance.run": _("Conformance report produced."),
+    "audit.exported": _("Audit log exported as CSV."),
+    # Authorised agents (Data Rights Protocol)
+    "drp.agent_registered": _("Authorised agent registered."),
+    "drp.agent_paired": _("Authorised agent paired."),
+    "drp.agent_disabled": _("Authorised agent disabled."),
+    "drp.callback_sent": _("Status sent to an authorised agent."),
+    "drp.callback_failed": _("Status could not be sent to an authorised agent."),
+    # External stores
+    "store.added": _("External store registered."),
+    "store.checked": _("External store checked."),
+    "store.scanned": _("External store scanned."),
+    "store.dataset_replaced": _("External store dataset replaced."),
+    "store.accessed": _("A person’s data read from an external store."),
+    "store.erasures_requested": _("Erasure requested in external stores."),
+    "store.erased": _("A person’s data erased in an external store."),
+    "store.erasure_done": _("External store erasure verified."),
+    "store.erasure_failed": _("External store erasure failed; rolled back."),
+    "store.erasure_retried": _("External store erasure retried."),
+    # Demo only
+    "demo.holdings_state_set": _("Demo: holdings’ state set."),
+    "demo.instances_synced": _("Demo: instances synced."),
+}
