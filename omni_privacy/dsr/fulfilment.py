@@ -26,10 +26,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import ngettext_lazy
 
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import require_privacy_officer
 from omni_privacy.audit.services import actor_for, audit_record, person_read_record
+from omni_privacy.core.bilingual import both
 from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
 from omni_privacy.core.pdf import html_to_pdf
 from omni_privacy.dsr import consent_bridge, stores_bridge
@@ -232,6 +234,20 @@ def _portability(
 NOT_RECTIFIABLE = define("dsr.not_rectifiable", gettext_noop("cannot be rectified here"))
 NO_CORRECTION = define("dsr.no_correction", gettext_noop("give at least one corrected value"))
 
+# The erasure letter's lines, one a holding (core/bilingual.py: French and English from the
+# catalogue). %(label)s is the source's label from the policy, %(clause)s its retention clause.
+HELD_UNTIL = gettext_noop(
+    "%(label)s: kept because of a legal obligation (a claim or an authority’s request; QC "
+    "s.28, GDPR 17(3)), until %(until)s"
+)
+HELD_UNTIL_LIFTED = gettext_noop(
+    "%(label)s: kept because of a legal obligation (a claim or an authority’s request; QC "
+    "s.28, GDPR 17(3)), until it is lifted"
+)
+ERASED_ON = gettext_noop("%(label)s: erased on %(day)s")
+KEPT_UNTIL = gettext_noop("%(label)s: kept under clause %(clause)s (until %(until)s)")
+KEPT_WHILE = gettext_noop("%(label)s: kept under clause %(clause)s (while the condition lasts)")
+
 
 def check_corrections(corrections: dict[str, str]) -> dict[str, str]:
     """The corrections, normalised, or InvalidInputError naming each bad field."""
@@ -277,12 +293,14 @@ def _rectification(
         )
     return Result(
         lines=[
-            {
-                "fr": f"Renseignements corrigés dans {changed} "
-                + ("dossier." if changed < 2 else "dossiers."),
-                "en": f"Information corrected in {changed} "
-                + ("record." if changed == 1 else "records."),
-            }
+            both(
+                ngettext_lazy(
+                    "Information corrected in %(count)s record.",
+                    "Information corrected in %(count)s records.",
+                    "count",
+                ),
+                count=changed,
+            )
         ],
         outcome={"fields": sorted(clean), "holdings": changed},
     )
@@ -317,15 +335,11 @@ def _erasure_plan(person: Any, *, today: dt.date) -> list[ErasurePlanItem]:
                     erase=False,
                     clause="legal_hold",
                     until=hold.until,
-                    lines={
-                        "fr": f"{label['fr']} : conservés en raison d'une obligation légale "
-                        "(réclamation ou demande d'une autorité, art. 28 de la loi québécoise, "
-                        "art. 17(3) RGPD)"
-                        + (f", jusqu'au {until}" if until else ", jusqu'à sa levée"),
-                        "en": f"{label['en']}: kept because of a legal obligation (a claim or "
-                        "an authority's request; QC s.28, GDPR 17(3))"
-                        + (f", until {until}" if until else ", until it is lifted"),
-                    },
+                    lines=(
+                        both(HELD_UNTIL, label=label, until=until)
+                        if until
+                        else both(HELD_UNTIL_LIFTED, label=label)
+                    ),
                 )
             )
         elif holding.due_at is not None and holding.due_at <= today:
@@ -335,10 +349,7 @@ def _erasure_plan(person: Any, *, today: dt.date) -> list[ErasurePlanItem]:
                     erase=True,
                     clause="",
                     until=None,
-                    lines={
-                        "fr": f"{label['fr']} : effacés le {today.isoformat()}",
-                        "en": f"{label['en']}: erased on {today.isoformat()}",
-                    },
+                    lines=both(ERASED_ON, label=label, day=today.isoformat()),
                 )
             )
         else:
@@ -353,12 +364,11 @@ def _erasure_plan(person: Any, *, today: dt.date) -> list[ErasurePlanItem]:
                     erase=False,
                     clause=holding.retention_rule or holding.source,
                     until=holding.due_at,
-                    lines={
-                        "fr": f"{label['fr']} : conservés en vertu de la clause {clause['fr']}"
-                        + (f" (jusqu'au {until})" if until else " (tant que la condition dure)"),
-                        "en": f"{label['en']}: kept under clause {clause['en']}"
-                        + (f" (until {until})" if until else " (while the condition lasts)"),
-                    },
+                    lines=(
+                        both(KEPT_UNTIL, label=label, clause=clause, until=until)
+                        if until
+                        else both(KEPT_WHILE, label=label, clause=clause)
+                    ),
                 )
             )
     return plan
@@ -380,12 +390,7 @@ def _erasure(request: RightsRequest, *, actor: str, now: dt.datetime, today: dt.
     person = request.person
     if person is None:
         return Result(
-            lines=[
-                {
-                    "fr": "Nous ne détenons aucun renseignement à votre sujet.",
-                    "en": "We hold no information about you.",
-                }
-            ],
+            lines=[both(gettext_noop("We hold no information about you."))],
             outcome={"erased": [], "retained": []},
         )
     person_erasure_request_record(actor=actor, person=person, requested_on=today)
@@ -444,16 +449,12 @@ def _objection(request: RightsRequest, *, actor: str, now: dt.datetime, today: d
     consent_bridge.record_objection(request=request, scopes=scopes, at=now, actor=actor)
     return Result(
         lines=[
-            {
-                "fr": (
-                    "Votre opposition est enregistrée : vos renseignements ne seront plus "
-                    "utilisés à ces fins."
-                ),
-                "en": (
+            both(
+                gettext_noop(
                     "Your objection is recorded: your information will no longer be used "
                     "for these purposes."
-                ),
-            }
+                )
+            )
         ],
         outcome={"scopes": scopes},
     )
@@ -463,12 +464,7 @@ def _withdrawal(request: RightsRequest, *, actor: str, now: dt.datetime, today: 
     scopes = _person_purposes(request, CONSENT_BASIS) or ["all"]
     consent_bridge.record_withdrawal(request=request, scopes=scopes, at=now, actor=actor)
     return Result(
-        lines=[
-            {
-                "fr": "Le retrait de votre consentement est enregistré.",
-                "en": "The withdrawal of your consent is recorded.",
-            }
-        ],
+        lines=[both(gettext_noop("The withdrawal of your consent is recorded."))],
         outcome={"scopes": scopes},
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from omni_privacy.core.bilingual import both
 from omni_privacy.core.crypto import unseal
 from omni_privacy.core.errors import Refused, define
 from omni_privacy.dsr.models import RightsRequest
@@ -43,6 +44,11 @@ STORES_UNREADABLE = define(
     ),
 )
 MAX_ROWS_SHOWN = 1000
+# The erasure letter's line for a store (core/bilingual.py).
+STORE_ERASED = gettext_noop("Database “%(store)s”: your information was erased.")
+STORE_ERASED_KEPT = gettext_noop(
+    "Database “%(store)s”: your information was erased; kept under a legal obligation: %(kept)s."
+)
 
 
 def reason_of(request: RightsRequest) -> str:
@@ -75,12 +81,10 @@ def erase_in_stores(request: RightsRequest, *, actor: str) -> list[dict[str, str
             for name, table in sorted(job.result.get("tables", {}).items())
             if table.get("action") == "keep" and table.get("found")
         ]
-        fr = f"Base « {job.store.name} » : vos renseignements ont été effacés"
-        en = f"Database “{job.store.name}”: your information was erased"
         if kept:
-            fr += "; conservé en vertu d’une obligation légale : " + ", ".join(kept)
-            en += "; kept under a legal obligation: " + ", ".join(kept)
-        lines.append({"fr": fr + ".", "en": en + "."})
+            lines.append(both(STORE_ERASED_KEPT, store=job.store.name, kept=", ".join(kept)))
+        else:
+            lines.append(both(STORE_ERASED, store=job.store.name))
     return lines
 
 
