@@ -93,11 +93,14 @@ def dsr_request_fulfil(
     # its own, and the request is answered only once every store is done.
     store_lines: list[dict[str, str]] = []
     store_sections: list[stores_bridge.StoreSection] = []
+    store_portable: list[dict[str, Any]] = []
     if request.state in (State.VERIFIED, State.IN_PROGRESS):
         if request.kind == Kind.ERASURE:
             store_lines = stores_bridge.erase_in_stores(request, actor=actor)
-        elif request.kind == Kind.ACCESS:  # the portability export does not carry stores yet
+        elif request.kind == Kind.ACCESS:
             store_sections = stores_bridge.access_in_stores(request, actor=actor)
+        elif request.kind == Kind.PORTABILITY:
+            store_portable = stores_bridge.portable_in_stores(request, actor=actor)
     with transaction.atomic():
         request = locked(request)
         if request.state == State.VERIFIED:
@@ -110,7 +113,9 @@ def dsr_request_fulfil(
                 request, now=now, today=today, base_url=base_url, stores=store_sections
             )
         elif kind is Kind.PORTABILITY:
-            result = _portability(request, now=now, today=today, base_url=base_url)
+            result = _portability(
+                request, now=now, today=today, base_url=base_url, stores=store_portable
+            )
         elif kind is Kind.RECTIFICATION:
             result = _rectification(request, corrections or {}, actor=actor, today=today)
         elif kind is Kind.ERASURE:
@@ -218,17 +223,30 @@ def _portable_rows(request: RightsRequest, today: dt.date) -> list[dict[str, str
 
 
 def _portability(
-    request: RightsRequest, *, now: dt.datetime, today: dt.date, base_url: str
+    request: RightsRequest,
+    *,
+    now: dt.datetime,
+    today: dt.date,
+    base_url: str,
+    stores: list[dict[str, Any]] | None = None,
 ) -> Result:
     rows = _portable_rows(request, today)
+    tables = stores or []
     exports = [
-        export_store(request=request, kind="json", content=portability.as_json(rows), now=now),
-        export_store(request=request, kind="csv", content=portability.as_csv(rows), now=now),
+        export_store(
+            request=request, kind="json", content=portability.as_json(rows, tables), now=now
+        ),
+        export_store(
+            request=request, kind="csv", content=portability.as_csv(rows, tables), now=now
+        ),
     ]
-    return Result(
-        links=[_link(base_url, request, export) for export in exports],
-        outcome={"holdings": len(rows), "exports": [str(export.public_id) for export in exports]},
-    )
+    outcome: dict[str, Any] = {
+        "holdings": len(rows),
+        "exports": [str(export.public_id) for export in exports],
+    }
+    if tables:
+        outcome["store_rows"] = sum(len(table["rows"]) for table in tables)
+    return Result(links=[_link(base_url, request, export) for export in exports], outcome=outcome)
 
 
 NOT_RECTIFIABLE = define("dsr.not_rectifiable", gettext_noop("cannot be rectified here"))

@@ -7,8 +7,8 @@
   is left as it was, and the officer answers once the store is done (the retries go on in the
   background; a blocked store is fixed and retried from the Stores page). The person's address
   stays sealed in each store's erasure only until that store is done.
-- Access: what each store holds about the person, per table, for the access report and the
-  portability export, in the person's language.
+- Access: what each store holds about the person, per table, for the access report, in the
+  person's language; portability: the personal columns whose source is portable.
 """
 
 from __future__ import annotations
@@ -21,11 +21,15 @@ from django.utils.translation import gettext_noop
 from omni_privacy.core.bilingual import both
 from omni_privacy.core.crypto import unseal
 from omni_privacy.core.errors import Refused, define
+from omni_privacy.dsr.domain import portability
 from omni_privacy.dsr.models import RightsRequest
+from omni_privacy.policy.domain.collection import purpose_and_basis, synced_only
+from omni_privacy.policy.loader import active_policy
+from omni_privacy.stores.domain.dataset import Dataset
 from omni_privacy.stores.domain.results import Failure
 from omni_privacy.stores.jobs import store_erasure_attempt, store_erasures_request
 from omni_privacy.stores.models import ExternalStore, StoreErasure
-from omni_privacy.stores.selectors import store_erasures_of
+from omni_privacy.stores.selectors import store_dataset, store_erasures_of
 from omni_privacy.stores.services import StoreInputError, store_access
 from omni_privacy.stores.texts import failure_text
 
@@ -145,3 +149,78 @@ def access_in_stores(request: RightsRequest, *, actor: str) -> list[StoreSection
         )
         raise Refused(STORES_UNREADABLE, {"stores": names})
     return sections
+
+
+class _Portable:
+    """Keeps, of each table, the personal columns whose source is portable, by field name
+    (every row: a portability export is the whole of it, not a first thousand)."""
+
+    def __init__(self, store: str, dataset: Dataset) -> None:
+        self.store, self.dataset = store, dataset
+        self.tables: list[dict[str, Any]] = []
+        self.policy = active_policy()
+        self._keep: list[tuple[int, str]] = []
+
+    def _portable(self, source: str | None) -> bool:
+        if source is None or source not in self.policy.sources:
+            return False
+        _purpose, basis = purpose_and_basis(self.policy, source)
+        return portability.store_portable(
+            legal_basis=basis, synced_only=synced_only(self.policy, source)
+        )
+
+    def table(self, name: str, columns: Any) -> None:
+        table = self.dataset.tables.get(name)
+        self._keep = []
+        if table is None:
+            return
+        positions = {column: index for index, column in enumerate(columns)}
+        sources: set[str] = set()
+        for column in table.columns.values():
+            source = column.source or table.source
+            if source is None or column.field is None or column.name not in positions:
+                continue
+            if self._portable(source):
+                self._keep.append((positions[column.name], column.field))
+                sources.add(source)
+        if self._keep:
+            self.tables.append(
+                {"store": self.store, "table": name, "source": ", ".join(sorted(sources)),
+                 "rows": []}
+            )  # fmt: skip
+
+    def rows(self, name: str, batch: Any) -> None:
+        if not self._keep:
+            return
+        rows = self.tables[-1]["rows"]
+        for row in batch:
+            values = {field: row[index] for index, field in self._keep}
+            rows.append({k: None if v is None else str(v) for k, v in values.items()})
+
+
+def portable_in_stores(request: RightsRequest, *, actor: str) -> list[dict[str, Any]]:
+    """The person's portable data in every store: per table, the rows of its personal
+    columns whose source is portable (dsr/domain/portability.py). A store that cannot be
+    read refuses, as for access: nothing incomplete is sent."""
+    if not request.email_sealed:
+        return []
+    email = unseal(request.email_sealed)
+    found: list[dict[str, Any]] = []
+    failed: list[str] = []
+    for store in ExternalStore.objects.order_by("name"):
+        dataset, _problems = store_dataset(store)
+        try:
+            if dataset is None:
+                raise StoreInputError([])
+            sink = _Portable(store.name, dataset)
+            result = store_access(actor=actor, store=store, email=email, sink=sink)
+        except StoreInputError:
+            failed.append(store.name)
+            continue
+        if result.failure:
+            failed.append(f"{store.name} ({failure_text(result.failure)})")
+            continue
+        found += [table for table in sink.tables if table["rows"]]
+    if failed:
+        raise Refused(STORES_UNREADABLE, {"stores": ", ".join(failed)})
+    return found

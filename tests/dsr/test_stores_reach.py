@@ -119,3 +119,48 @@ def test_the_access_report_says_who_consulted_the_data(officer, sales_user) -> N
     ]
     for user in (officer, sales_user):
         assert user.get_username() not in html
+
+
+def test_the_portability_export_carries_the_portable_columns_of_each_store(
+    crm, officer, frozen
+) -> None:
+    import csv
+    import io
+    import json
+
+    rights = fulfil(verified(officer, "portability", LEA, language="en"), officer)
+    body = json.loads(export_open(export_token(rights.exports.get(kind="json")), now=NOW)[1])
+    tables = {table["table"]: table for table in body["stores"]}
+    # Sales (consent), administrative and customer service (contract) are portable; the
+    # software profiles (collected by the monthly sync only) and non-personal columns are not.
+    assert sorted(tables) == ["customers", "payments", "service_requests"]
+    (customer,) = tables["customers"]["rows"]
+    assert customer == {
+        "email": LEA, "full_name": "Léa Tremblay", "phone": customer["phone"],
+        "preferred_language": "fr", "birth_date": "1985-06-02",
+    }  # fmt: skip
+    assert tables["customers"]["source"] == "sales"
+    assert all(set(row) == {"email"} for row in tables["payments"]["rows"])
+    assert rights.outcome["store_rows"] == sum(len(t["rows"]) for t in body["stores"])
+    lines = list(csv.DictReader(io.StringIO(export_open(
+        export_token(rights.exports.get(kind="csv")), now=NOW)[1])))  # fmt: skip
+    store_lines = [line for line in lines if line["store"]]
+    assert {line["store"] for line in store_lines} == {
+        "crm.customers", "crm.payments", "crm.service_requests"
+    }  # fmt: skip
+    assert len(store_lines) == rights.outcome["store_rows"]
+    assert [line["birth_date"] for line in store_lines if line["full_name"]] == ["1985-06-02"]
+
+
+def test_a_store_that_cannot_be_read_holds_the_portability_export_back(
+    crm, officer, frozen
+) -> None:
+    _db, folder = crm
+    rights = verified(officer, "portability", LEA, language="en")
+    folder.rename(folder.with_name("crm-away"))
+    dispose_engines()
+    with pytest.raises(Refused) as refused:
+        fulfil(rights, officer)
+    assert "crm" in refused.value.message
+    rights.refresh_from_db()
+    assert (rights.state, rights.exports.count()) == ("verified", 0)
