@@ -30,6 +30,7 @@ from omni_privacy.console.request_forms import (
     QueueForm,
     RectifyForm,
 )
+from omni_privacy.console.store_views import request_store_results
 from omni_privacy.console.views import require_officer
 from omni_privacy.core import clock
 from omni_privacy.core.crypto import unseal
@@ -58,6 +59,7 @@ from omni_privacy.dsr.services import (
     dsr_request_transition,
     dsr_request_verify_by_phone,
 )
+from omni_privacy.dsr.stores_bridge import reason_of
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.selectors import live_holdings
@@ -201,6 +203,9 @@ def request_case(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "note_form": NoteForm(),
             "rectify_form": RectifyForm() if rights.kind == "rectification" else None,
             "notice": None if done is None else (done[0], str(done[1])),
+            "stores": request_store_results(reason_of(rights))
+            if rights.kind == "erasure"
+            else None,
         },
     )
 

@@ -70,6 +70,10 @@ def _result_dict(result: ErasureResult) -> dict[str, Any]:
                 "kept": table.kept,
                 "reason": table.keep.reason if table.keep else "",
                 "clause": table.keep.clause if table.keep else "",
+                "kept_columns": {
+                    kept.column: {"reason": kept.keep.reason, "clause": kept.keep.clause}
+                    for kept in table.kept_columns
+                },
             }
             for table in result.tables
         }

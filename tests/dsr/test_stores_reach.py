@@ -164,3 +164,34 @@ def test_a_store_that_cannot_be_read_holds_the_portability_export_back(
     assert "crm" in refused.value.message
     rights.refresh_from_db()
     assert (rights.state, rights.exports.count()) == ("verified", 0)
+
+
+def test_the_request_page_shows_each_store_honestly(crm, officer, frozen, client) -> None:
+    from tests.console.test_views import in_english
+
+    _db, folder = crm
+    rights = verified(officer, "erasure", LEA, language="en")
+    in_english(officer)
+    client.force_login(officer)
+    page = f"/console/requests/{rights.public_id}/"
+    html = client.get(page).content.decode()
+    assert "When you answer, the erasure also reaches this store: crm." in html
+    folder.rename(folder.with_name("crm-away"))
+    dispose_engines()
+    with pytest.raises(Refused):
+        fulfil(rights, officer)
+    html = client.get(page).content.decode()
+    assert "Waiting: next attempt" in html
+    assert "1 attempt; nothing changed in this store yet." in html
+    assert "reaches this store" not in html
+    folder.with_name("crm-away").rename(folder)
+    dispose_engines()
+    fulfil(rights, officer)
+    html = client.get(page).content.decode()
+    assert "Erased and verified" in html
+    assert "customers: 1 row anonymised" in html
+    assert "orders: 3 rows kept (Tax Administration Act, s. 34)" in html
+    assert "customers: preferred_language kept (§9 ¶4)" in html
+    assert "payments: billing_email kept (Tax Administration Act, s. 34)" in html
+    assert "addresses: 2 rows deleted" in html
+    assert "(—)" not in html

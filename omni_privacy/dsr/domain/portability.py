@@ -17,7 +17,6 @@ from typing import Any
 PORTABLE_BASES = frozenset({"consent", "contract"})
 PROVIDED_CHANNELS = frozenset({"email", "form", "phone"})
 COLUMNS = (
-    "store",
     "source",
     "organization",
     "purpose",
@@ -28,6 +27,7 @@ COLUMNS = (
     "email",
     "phone",
     "preferred_language",
+    "store",  # empty for the registry's holdings; store.table for a store's row
 )
 
 
