@@ -129,3 +129,14 @@ def registry_page(
     rows.reverse()
     more = len(rows) > size
     return RegistryPage(rows[-size:], max(1, number), count, more, True)
+
+
+def holding_emails_and_sources(holding_ids: list[int]) -> list[tuple[str, str]]:
+    """The distinct (email, source) pairs of these holdings (those with an address): what the
+    external stores need to erase the same person's data of the same source."""
+    rows = (
+        Holding.objects.filter(id__in=holding_ids, email__isnull=False)
+        .exclude(email="")
+        .values_list("email", "source")
+    )
+    return sorted({(email, source) for email, source in rows if email})

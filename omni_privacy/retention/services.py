@@ -105,6 +105,7 @@ def retention_run(
                 as_of=as_of,
                 now=now,
                 audit_action="retention.sweep.chunk",
+                reach_stores=True,
             )
             report.absorb(outcome)
             run_progress_save(run, report, now=now)

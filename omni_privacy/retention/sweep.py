@@ -31,6 +31,7 @@ from omni_privacy.audit.services import audit_record
 from omni_privacy.core.sql import in_values, values_param
 from omni_privacy.policy.domain.holds import HoldScope
 from omni_privacy.registry.models import LIVE_STATES, Holding
+from omni_privacy.registry.signals import holdings_erasing
 from omni_privacy.registry.writers import holdings_delete, people_delete_unheld
 from omni_privacy.retention import ledger
 from omni_privacy.retention.domain.anonymisation import by_source_and_purpose
@@ -107,9 +108,12 @@ def apply_chunk(
     now: dt.datetime,
     audit_action: str,
     write_ledger: bool = True,
+    reach_stores: bool = False,
 ) -> ChunkOutcome:
     """Erase ``rows`` (each by its own action). Must run inside the caller's transaction,
-    the one that selected and locked them."""
+    the one that selected and locked them. ``reach_stores`` (the sweep): the same people's
+    data of the same sources is asked to be erased in the external stores, in this
+    transaction (registry/signals.py)."""
     if not connection.in_atomic_block:
         raise RuntimeError("apply_chunk must run inside the transaction that selected the rows")
     outcome = ChunkOutcome(chunk=str(uuid.uuid4()))
@@ -119,6 +123,11 @@ def apply_chunk(
         outcome.ledger_lines = ledger.append(
             _tombstones(rows, run_id=run_id, now=now, chunk=outcome.chunk)
         )
+    if reach_stores:
+        holdings_erasing.send(
+            sender="retention", holding_ids=[row.id for row in rows],
+            reason=f"retention:{as_of.isoformat()}", actor=actor,
+        )  # fmt: skip
     anonymised = [row for row in rows if row.action != DELETE]
     if anonymised:
         _keep_facts([row.id for row in anonymised], now=now)

@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from email_validator import EmailNotValidError
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
@@ -59,6 +60,49 @@ def store_erasures_request(*, actor: str, reason: str, email: str) -> list[Store
     )
 
 
+def store_erasures_request_many(*, actor: str, reason: str, people: list[tuple[str, str]]) -> int:
+    """One pending erasure per store and (person, source): the retention sweep's, in the
+    sweep's transaction, set-based (one insert a chunk, existing ones left as they are) and
+    one audit event naming the counts. Returns how many were added."""
+    stores = list(ExternalStore.objects.order_by("name"))
+    if not stores or not people:
+        return 0
+    now = clock.now()
+    wanted: dict[tuple[str, str], str] = {}
+    for email, source in people:
+        try:
+            normalized = normalize_email(email)
+        except EmailNotValidError:
+            continue  # an address the registry holds but that no store can match
+        wanted.setdefault((email_digest(normalized), source), normalized)
+    jobs = [
+        StoreErasure(
+            store=store,
+            reason=reason,
+            subject_digest=digest,
+            source=source,
+            identity_sealed=seal(normalized),
+            next_attempt_at=now,
+        )
+        for store in stores
+        for (digest, source), normalized in wanted.items()
+    ]
+    with transaction.atomic():
+        before = StoreErasure.objects.filter(reason=reason).count()
+        StoreErasure.objects.bulk_create(jobs, batch_size=1000, ignore_conflicts=True)
+        added = StoreErasure.objects.filter(reason=reason).count() - before
+        if added:
+            audit_record(
+                actor=actor,
+                action="store.erasures_requested",
+                object_type="store_erasure",
+                object_id=reason,
+                payload={"people": len(wanted), "stores": len(stores), "added": added},
+                occurred_at=now,
+            )
+    return added
+
+
 def _result_dict(result: ErasureResult) -> dict[str, Any]:
     return {
         "tables": {
@@ -100,7 +144,7 @@ def store_erasure_attempt(job_id: int, *, now: dt.datetime | None = None) -> Sto
         job.save(update_fields=["attempts", "next_attempt_at", "updated_at"])
     email = unseal(job.identity_sealed)
     try:
-        result = store_erase(actor=ACTOR, store=job.store, email=email)
+        result = store_erase(actor=ACTOR, store=job.store, email=email, source=job.source or None)
     except StoreInputError as refused:
         code = refused.problems[0].code if refused.problems else "dataset_invalid"
         return _failed(job, now, code, {"problems": [p.code for p in refused.problems]})

@@ -59,6 +59,12 @@ class StoreErasure(PublicIdModel):
         max_length=80, help_text="what asked for it: rights_request:<ref> or retention:<day>"
     )
     subject_digest = models.CharField(max_length=64, help_text="core/digest.py email_digest")
+    source = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="the policy's source whose data is erased (retention); empty: everything",
+    )
     identity_sealed = models.TextField(blank=True, help_text="the address, sealed; empty once done")
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -71,7 +77,8 @@ class StoreErasure(PublicIdModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["store", "reason", "subject_digest"], name="one_erasure_per_store_reason"
+                fields=["store", "reason", "subject_digest", "source"],
+                name="one_erasure_per_store_reason_source",
             )
         ]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]

@@ -37,6 +37,7 @@ from omni_privacy.stores.domain.results import (
 )
 from omni_privacy.stores.domain.scan import ScanReport, scan
 from omni_privacy.stores.domain.schema import Schema, schema_problems
+from omni_privacy.stores.domain.scope import scoped
 from omni_privacy.stores.erasure import erase_person
 from omni_privacy.stores.models import ExternalStore
 from omni_privacy.stores.sampling import sample_values
@@ -283,12 +284,17 @@ def store_access(*, actor: str, store: ExternalStore, email: str, sink: RowSink)
     return result
 
 
-def store_erase(*, actor: str, store: ExternalStore, email: str) -> ErasureResult:
+def store_erase(
+    *, actor: str, store: ExternalStore, email: str, source: str | None = None
+) -> ErasureResult:
     """Erase the person from the store in one transaction of set-based statements, children
-    first, proven by a re-query; all or nothing (stores/erasure.py). Audited by digest, with
-    the counts per table and the failure's code."""
+    first, proven by a re-query; all or nothing (stores/erasure.py). With ``source``, only
+    that source's data (stores/domain/scope.py: the retention sweep's erasure). Audited by
+    digest, with the counts per table and the failure's code."""
     identity, digest = _identity(email)
     dataset, plan, schema = _ready(store)
+    if source:
+        dataset = scoped(dataset, plan, source)
     try:
         if refused := _transfer_refused(store, actor):
             raise StoreError(refused)
@@ -306,6 +312,7 @@ def store_erase(*, actor: str, store: ExternalStore, email: str) -> ErasureResul
             object_id=store.name,
             payload={
                 "subject": digest,
+                "source": source or "",
                 "outcome": result.outcome,
                 "code": result.failure.code if result.failure else "",
                 "tables": {
