@@ -115,6 +115,7 @@ ACTION_WORDS: dict[str, Promise] = {
     "store.erasure_done": _("External store erasure verified."),
     "store.erasure_failed": _("External store erasure failed; rolled back."),
     "store.erasure_retried": _("External store erasure retried."),
+    "store.replayed": _("External store erased again after a restore (erasure ledger)."),
     # Demo only
     "demo.holdings_state_set": _("Demo: holdings’ state set."),
     "demo.instances_synced": _("Demo: instances synced."),

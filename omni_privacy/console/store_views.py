@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from omni_privacy.audit.services import actor_for
@@ -26,7 +26,13 @@ from omni_privacy.stores.jobs import store_erasure_retry
 from omni_privacy.stores.models import ExternalStore, StoreErasure
 from omni_privacy.stores.selectors import store_erasures_of, stores_all
 from omni_privacy.stores.services import StoreInputError, store_check, store_scan
-from omni_privacy.stores.texts import STATUSES, failure_text, problem_text, word
+from omni_privacy.stores.texts import (
+    STATUSES,
+    erasure_table_lines,
+    failure_text,
+    problem_text,
+    word,
+)
 
 NOTICES = {
     "checked": ("ok", gettext_lazy("The store was checked.")),
@@ -70,66 +76,6 @@ def _erasure_view(job: StoreErasure) -> dict[str, Any]:
     }
 
 
-def _table_lines(job: StoreErasure) -> list[str]:
-    """What the erasure did in each table that held something of the person, in words: rows
-    deleted, rows anonymised, and what stays with the clause that requires it."""
-    lines = []
-    for name, table in sorted((job.result or {}).get("tables", {}).items()):
-        if not table.get("found"):
-            continue
-        if table.get("action") == "keep" and not table.get("clause"):
-            # Kept because nothing in it was to change: the columns kept say why, if any.
-            for column, kept in sorted(table.get("kept_columns", {}).items()):
-                lines.append(
-                    _("%(table)s: %(column)s kept (%(clause)s)")
-                    % {"table": name, "column": column, "clause": kept.get("clause") or "—"}
-                )
-            if not table.get("kept_columns"):
-                lines.append(
-                    ngettext(
-                        "%(table)s: %(count)s row kept as it was",
-                        "%(table)s: %(count)s rows kept as they were",
-                        table["found"],
-                    )
-                    % {"table": name, "count": table["found"]}
-                )
-            continue
-        if table.get("action") == "keep":
-            lines.append(
-                ngettext(
-                    "%(table)s: %(count)s row kept (%(clause)s)",
-                    "%(table)s: %(count)s rows kept (%(clause)s)",
-                    table["found"],
-                )
-                % {"table": name, "count": table["found"], "clause": table["clause"]}
-            )
-            continue
-        if table.get("erased"):
-            lines.append(
-                ngettext(
-                    "%(table)s: %(count)s row deleted",
-                    "%(table)s: %(count)s rows deleted",
-                    table["erased"],
-                )
-                % {"table": name, "count": table["erased"]}
-            )
-        if table.get("anonymised"):
-            lines.append(
-                ngettext(
-                    "%(table)s: %(count)s row anonymised",
-                    "%(table)s: %(count)s rows anonymised",
-                    table["anonymised"],
-                )
-                % {"table": name, "count": table["anonymised"]}
-            )
-        for column, kept in sorted(table.get("kept_columns", {}).items()):
-            lines.append(
-                _("%(table)s: %(column)s kept (%(clause)s)")
-                % {"table": name, "column": column, "clause": kept.get("clause") or "—"}
-            )
-    return lines
-
-
 def request_store_results(reason: str) -> dict[str, Any]:
     """A rights request's erasure in each store (issue 17 point 4: an honest state per store):
     done with what each table did, waiting for its next attempt, or blocked with the reason;
@@ -139,7 +85,9 @@ def request_store_results(reason: str) -> dict[str, Any]:
     for job in jobs:
         view = _erasure_view(job)
         view["finished_at"] = job.finished_at
-        view["tables"] = _table_lines(job) if job.state == StoreErasure.State.DONE else []
+        view["tables"] = (
+            erasure_table_lines(job.result) if job.state == StoreErasure.State.DONE else []
+        )
         views.append(view)
     asked = {job.store_id for job in jobs}
     return {

@@ -42,6 +42,7 @@ HELP = (
     gettext_noop("find the columns that look personal"),
     gettext_noop("print what the store holds about a person"),
     gettext_noop("erase a person from the store (all or nothing)"),
+    gettext_noop("after a restore, erase again whom the erasure ledger names"),
     gettext_noop("list the stores"),
     gettext_noop("record a version from its FR and EN files"),
     gettext_noop("publish a draft version"),

@@ -19,14 +19,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
+from omni_privacy.core.ledgerfile import (
+    VERSION,
+    LedgerError,
+    append_bytes,
+    entries,
+    ledger_path,
+)
 
-VERSION = 1
+__all__ = ["LedgerError", "Tombstone", "append", "ledger_path", "mark_committed", "read"]
 
 
 @dataclass(frozen=True)
@@ -58,19 +63,10 @@ class Tombstone:
         )
 
 
-class LedgerError(ValueError):
-    """A ledger line cannot be read; the message names the line."""
-
-
-def ledger_path() -> Path:
-    configured = getattr(settings, "OMNI_ERASURE_LEDGER", "")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "erasure-ledger.jsonl"
-
-
 def append(tombstones: Iterable[Tombstone], *, path: Path | None = None) -> int:
     """Append the lines and fsync them (durable before the caller commits). Returns the count."""
     data = "".join(tombstone.as_json() + "\n" for tombstone in tombstones).encode("utf-8")
-    _append_bytes(data, path or ledger_path())
+    append_bytes(data, path or ledger_path())
     return data.count(b"\n")
 
 
@@ -80,71 +76,14 @@ def mark_committed(chunks: Iterable[str], *, path: Path | None = None) -> None:
         json.dumps({"v": VERSION, "committed": chunk}, separators=(",", ":")) + "\n"
         for chunk in chunks
     ).encode("utf-8")
-    _append_bytes(data, path or ledger_path())
-
-
-def _append_bytes(data: bytes, target: Path) -> None:
-    if not data:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(target, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        _drop_torn_tail(descriptor)
-        os.write(descriptor, data)
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _drop_torn_tail(descriptor: int) -> None:
-    """A crash mid-append can leave a last line without its newline. Torn (unparsable), it was
-    never fsynced and its chunk never committed: cut it off. Complete (a file copied without its
-    final newline), end it, as `read` accepts it too."""
-    size = os.fstat(descriptor).st_size
-    if size == 0 or os.pread(descriptor, 1, size - 1) == b"\n":
-        return
-    keep = size
-    while keep > 0:
-        step = min(4096, keep)
-        block = os.pread(descriptor, step, keep - step)
-        newline = block.rfind(b"\n")
-        if newline >= 0:
-            keep = keep - step + newline + 1
-            break
-        keep -= step
-    try:
-        json.loads(os.pread(descriptor, size - keep, keep))
-    except ValueError:
-        os.ftruncate(descriptor, keep)
-    else:
-        os.write(descriptor, b"\n")
-
-
-def _entries(target: Path) -> Iterator[tuple[int, dict[str, object]]]:
-    """(line number, object) for every line. A torn last line (no newline, unparsable) is
-    skipped; any other bad line raises LedgerError naming its number."""
-    with target.open("r", encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                if not isinstance(data, dict):
-                    raise ValueError("not a JSON object")
-                if data.get("v") != VERSION:
-                    raise ValueError(f"unknown version {data.get('v')!r}")
-            except ValueError as exc:
-                if not line.endswith("\n"):
-                    continue  # torn by a crash while appending: never committed
-                raise LedgerError(f"{target.name} line {number}: {exc}") from exc
-            yield number, data
+    append_bytes(data, path or ledger_path())
 
 
 def committed_chunks(path: Path | None = None) -> set[str]:
     target = path or ledger_path()
     if not target.exists():
         return set()
-    return {str(data["committed"]) for _n, data in _entries(target) if "committed" in data}
+    return {str(data["committed"]) for _n, data in entries(target) if "committed" in data}
 
 
 def read(path: Path | None = None, *, committed_only: bool = True) -> Iterator[Tombstone]:
@@ -154,8 +93,8 @@ def read(path: Path | None = None, *, committed_only: bool = True) -> Iterator[T
     if not target.exists():
         return
     committed = committed_chunks(target) if committed_only else None
-    for number, data in _entries(target):
-        if "committed" in data:
+    for number, data in entries(target):
+        if "committed" in data or "store" in data:  # a store's line: stores/ledger.py
             continue
         try:
             tombstone = _parse(data)
@@ -172,7 +111,7 @@ def unmarked_chunks(run: str, path: Path | None = None) -> set[str]:
         return set()
     seen: set[str] = set()
     marked: set[str] = set()
-    for _number, data in _entries(target):
+    for _number, data in entries(target):
         if "committed" in data:
             marked.add(str(data["committed"]))
         elif data.get("run") == run:

@@ -6,7 +6,7 @@ batches, so that a person with a million rows costs a batch of memory, not a mil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -97,3 +97,30 @@ def access_rows(
     except SQLAlchemyError as exc:
         raise StoreError(db_failure("statement_failed", exc, table=current)) from None
     return tuple(found)
+
+
+def identity_emails(engine: Engine, *, dataset: Dataset, schema: Schema | None) -> Iterator[str]:
+    """Every distinct value of every email identity column of the store, streamed (a replay
+    after a restore looks for the people the ledger names by digest: their addresses are
+    only in the store). Raises StoreError naming the table that failed."""
+    clauses = table_clauses(dataset, schema)
+    current = ""
+    try:
+        with engine.connect() as connection:
+            for name, table in sorted(dataset.tables.items()):
+                for column in table.identity_columns:
+                    if column.identifies != "email":
+                        continue
+                    current = name
+                    target = clauses[name].c[column.name]
+                    statement = sa.select(target).where(target.is_not(None)).distinct()
+                    streamed = connection.execute(
+                        statement, execution_options={"stream_results": True,
+                                                      "yield_per": BATCH_ROWS}
+                    )  # fmt: skip
+                    for batch in streamed.partitions():
+                        for (value,) in batch:
+                            yield str(value)
+            connection.rollback()  # read only
+    except SQLAlchemyError as exc:
+        raise StoreError(db_failure("statement_failed", exc, table=current)) from None

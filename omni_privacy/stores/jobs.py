@@ -144,7 +144,9 @@ def store_erasure_attempt(job_id: int, *, now: dt.datetime | None = None) -> Sto
         job.save(update_fields=["attempts", "next_attempt_at", "updated_at"])
     email = unseal(job.identity_sealed)
     try:
-        result = store_erase(actor=ACTOR, store=job.store, email=email, source=job.source or None)
+        result = store_erase(
+            actor=ACTOR, store=job.store, email=email, source=job.source or None, reason=job.reason
+        )
     except StoreInputError as refused:
         code = refused.problems[0].code if refused.problems else "dataset_invalid"
         return _failed(job, now, code, {"problems": [p.code for p in refused.problems]})

@@ -39,6 +39,7 @@ from omni_privacy.stores.domain.scan import ScanReport, scan
 from omni_privacy.stores.domain.schema import Schema, schema_problems
 from omni_privacy.stores.domain.scope import scoped
 from omni_privacy.stores.erasure import erase_person
+from omni_privacy.stores.ledger import StoreTombstone, store_ledger_append
 from omni_privacy.stores.models import ExternalStore
 from omni_privacy.stores.sampling import sample_values
 from omni_privacy.stores.selectors import store_connection_url, store_dataset, store_schema
@@ -143,7 +144,7 @@ def store_dataset_replace(
     return store
 
 
-def _engine(store: ExternalStore) -> Any:
+def store_engine(store: ExternalStore) -> Any:
     return engine_for(store.dialect, store_connection_url(store))
 
 
@@ -155,7 +156,7 @@ def store_check(*, actor: str, store: ExternalStore) -> CheckReport:
     schema: Schema | None = None
     code = ""
     try:
-        schema = reflect_schema(_engine(store))
+        schema = reflect_schema(store_engine(store))
     except StoreError as error:
         code = error.failure.code
         problems = [Problem("url", error.failure.code, error.failure.params), *problems]
@@ -195,7 +196,7 @@ def store_scan(*, actor: str, store: ExternalStore) -> ScanReport:
     """Read the schema, sample each text column (bounded), and report the columns that look
     personal with their evidence, the conformance problems (notice §2.1) and a proposed
     dataset file. Stores the findings and problems, never a sampled value."""
-    engine = _engine(store)
+    engine = store_engine(store)
     schema = reflect_schema(engine)
     samples = sample_values(engine, schema)
     dataset, _problems = store_dataset(store)
@@ -229,7 +230,7 @@ def _identity(email: str) -> tuple[Identity, str]:
     return Identity(email=normalized), email_digest(normalized)
 
 
-def _ready(store: ExternalStore) -> tuple[Dataset, Plan, Schema]:
+def store_ready(store: ExternalStore) -> tuple[Dataset, Plan, Schema]:
     """The dataset, its plan and the checked schema, or StoreInputError. A table the plan
     cannot reach refuses the whole store: skipping it quietly would report a partial access
     or erasure as complete."""
@@ -259,11 +260,11 @@ def store_access(*, actor: str, store: ExternalStore, email: str, sink: RowSink)
     """Stream what the store holds about the person to ``sink`` (one set-based query per
     table, following the references from the identity), and audit it by digest."""
     identity, digest = _identity(email)
-    dataset, plan, schema = _ready(store)
+    dataset, plan, schema = store_ready(store)
     try:
         if refused := _transfer_refused(store, actor):
             raise StoreError(refused)
-        tables = access_rows(_engine(store), dataset=dataset, plan=plan, schema=schema,
+        tables = access_rows(store_engine(store), dataset=dataset, plan=plan, schema=schema,
                              identity=identity, sink=sink)  # fmt: skip
         result = AccessResult(store.name, DONE, tables)
     except StoreError as error:
@@ -285,25 +286,33 @@ def store_access(*, actor: str, store: ExternalStore, email: str, sink: RowSink)
 
 
 def store_erase(
-    *, actor: str, store: ExternalStore, email: str, source: str | None = None
+    *,
+    actor: str,
+    store: ExternalStore,
+    email: str,
+    source: str | None = None,
+    reason: str = "cli",
 ) -> ErasureResult:
     """Erase the person from the store in one transaction of set-based statements, children
     first, proven by a re-query; all or nothing (stores/erasure.py). With ``source``, only
     that source's data (stores/domain/scope.py: the retention sweep's erasure). Audited by
     digest, with the counts per table and the failure's code."""
     identity, digest = _identity(email)
-    dataset, plan, schema = _ready(store)
+    dataset, plan, schema = store_ready(store)
     if source:
         dataset = scoped(dataset, plan, source)
     try:
         if refused := _transfer_refused(store, actor):
             raise StoreError(refused)
-        engine = _engine(store)
+        engine = store_engine(store)
     except StoreError as error:
         result = ErasureResult(store.name, FAILED, failure=error.failure)
     else:
         result = erase_person(engine, store=store.name, dataset=dataset, plan=plan,
                               schema=schema, identity=identity)  # fmt: skip
+    if result.outcome == DONE:
+        # The erasure ledger, outside the database: a restored store can be replayed.
+        store_ledger_append(StoreTombstone(store.name, digest, source or "", clock.now(), reason))
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -144,3 +144,63 @@ def keep_text(keep: Keep) -> str:
 
 def word(table: Mapping[str, str], code: str) -> str:
     return _(table[code]) if code in table else code
+
+
+def erasure_table_lines(result: Mapping[str, Any]) -> list[str]:
+    """What the erasure did in each table that held something of the person, in words: rows
+    deleted, rows anonymised, and what stays with the clause that requires it."""
+    lines = []
+    for name, table in sorted((result or {}).get("tables", {}).items()):
+        if not table.get("found"):
+            continue
+        if table.get("action") == "keep" and not table.get("clause"):
+            # Kept because nothing in it was to change: the columns kept say why, if any.
+            for column, kept in sorted(table.get("kept_columns", {}).items()):
+                lines.append(
+                    _("%(table)s: %(column)s kept (%(clause)s)")
+                    % {"table": name, "column": column, "clause": kept.get("clause") or "—"}
+                )
+            if not table.get("kept_columns"):
+                lines.append(
+                    ngettext(
+                        "%(table)s: %(count)s row kept as it was",
+                        "%(table)s: %(count)s rows kept as they were",
+                        table["found"],
+                    )
+                    % {"table": name, "count": table["found"]}
+                )
+            continue
+        if table.get("action") == "keep":
+            lines.append(
+                ngettext(
+                    "%(table)s: %(count)s row kept (%(clause)s)",
+                    "%(table)s: %(count)s rows kept (%(clause)s)",
+                    table["found"],
+                )
+                % {"table": name, "count": table["found"], "clause": table["clause"]}
+            )
+            continue
+        if table.get("erased"):
+            lines.append(
+                ngettext(
+                    "%(table)s: %(count)s row deleted",
+                    "%(table)s: %(count)s rows deleted",
+                    table["erased"],
+                )
+                % {"table": name, "count": table["erased"]}
+            )
+        if table.get("anonymised"):
+            lines.append(
+                ngettext(
+                    "%(table)s: %(count)s row anonymised",
+                    "%(table)s: %(count)s rows anonymised",
+                    table["anonymised"],
+                )
+                % {"table": name, "count": table["anonymised"]}
+            )
+        for column, kept in sorted(table.get("kept_columns", {}).items()):
+            lines.append(
+                _("%(table)s: %(column)s kept (%(clause)s)")
+                % {"table": name, "column": column, "clause": kept.get("clause") or "—"}
+            )
+    return lines

@@ -195,3 +195,28 @@ def test_the_request_page_shows_each_store_honestly(crm, officer, frozen, client
     assert "payments: billing_email kept (Tax Administration Act, s. 34)" in html
     assert "addresses: 2 rows deleted" in html
     assert "(—)" not in html
+
+
+def test_dsr_show_says_each_stores_erasure(crm, officer, frozen) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    rights = fulfil(verified(officer, "erasure", LEA, language="en"), officer)
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("dsr", "show", str(rights.public_id), stdout=out)
+    text = out.getvalue()
+    assert "store crm: erased and verified (1 attempt)" in text
+    assert "  customers: 1 row anonymised" in text
+    assert "  orders: 3 rows kept (Tax Administration Act, s. 34)" in text
+    out = io.StringIO()
+    with translation.override("fr"):
+        call_command("dsr", "show", str(rights.public_id), "--json", stdout=out)
+    import json
+
+    (store,) = json.loads(out.getvalue())["stores"]
+    assert (store["store"], store["state"], store["tables"]["addresses"]["erased"]) == (
+        "crm", "done", 2
+    )  # fmt: skip

@@ -24,10 +24,14 @@ from omni_privacy.dsr.selectors import (
     request_history,
     request_queue,
 )
+from omni_privacy.dsr.stores_bridge import reason_of
 from omni_privacy.ops import dsr_cli
 from omni_privacy.ops.dsr_cli import row_as_dict
 from omni_privacy.ops.options import add_as_of, add_json, moment
 from omni_privacy.ops.tables import Table, label
+from omni_privacy.stores.domain.results import Failure
+from omni_privacy.stores.selectors import store_erasures_of
+from omni_privacy.stores.texts import erasure_table_lines, failure_text
 
 WORKFLOW = ("submit", "verify", "extend", "assign", "answer", "deny", "withdraw")
 
@@ -166,13 +170,53 @@ class Command(BaseCommand):
             }
             for event in request_history(rights)
         ]
+        # Omni's other databases: each store's erasure for this request (issue 17 point 6).
+        jobs = store_erasures_of(reason_of(rights)) if rights.kind == "erasure" else []
+        data["stores"] = [
+            {
+                "store": job.store.name,
+                "state": job.state,
+                "attempts": job.attempts,
+                "next_attempt_at": job.next_attempt_at.isoformat() if job.next_attempt_at else None,
+                "failure": job.failure_code or None,
+                "tables": job.result.get("tables", {}),
+            }
+            for job in jobs
+        ]
         if as_json:
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
             return
         for key, value in data.items():
-            if key != "history":
+            if key not in ("history", "stores"):
                 self.stdout.write(f"{key}: {value if value is not None else '—'}")
         for event in data["history"]:
             self.stdout.write(
                 f"  #{event['sequence']} {event['at']} {event['actor']} {event['action']}"
             )
+        for job in jobs:
+            self._store_lines(job)
+
+    def _store_lines(self, job: Any) -> None:
+        if job.state == "done":
+            state = _("erased and verified")
+        elif job.state == "blocked":
+            state = _("blocked")
+        else:
+            state = _("waiting: next attempt %(when)s") % {
+                "when": job.next_attempt_at.isoformat(timespec="minutes")
+                if job.next_attempt_at
+                else "—"
+            }
+        self.stdout.write(
+            _("store %(name)s: %(state)s (%(attempts)s)")
+            % {
+                "name": job.store.name,
+                "state": state,
+                "attempts": ngettext("%(count)s attempt", "%(count)s attempts", job.attempts)
+                % {"count": job.attempts},
+            }
+        )
+        if job.failure_code:
+            self.stdout.write("  " + failure_text(Failure(job.failure_code, job.failure_params)))
+        for line in erasure_table_lines(job.result) if job.state == "done" else []:
+            self.stdout.write("  " + line)

@@ -1,24 +1,29 @@
-"""`omni-privacy stores add|check|scan|list|access|erase`: Omni's other databases that hold
+"""`omni-privacy stores add|check|scan|list|access|erase|replay`: Omni's other databases that hold
 personal data (issue 17). The connection URL is read from a file (never from the command
 line, where the shell history and the process list would keep it), stored sealed, and never
 printed. Exit status 1 when a check, a scan or an erasure finds a problem."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from omni_privacy.ops.options import parse_day
 from omni_privacy.ops.tables import Table
 from omni_privacy.stores.connect import DIALECTS, StoreError
 from omni_privacy.stores.domain.problems import Problem
 from omni_privacy.stores.domain.results import ErasureResult, Failure
 from omni_privacy.stores.domain.scan import ScanReport
 from omni_privacy.stores.models import ExternalStore
+from omni_privacy.stores.replay import store_replay
 from omni_privacy.stores.selectors import store_by_name, stores_all
 from omni_privacy.stores.services import (
     StoreInputError,
@@ -166,8 +171,18 @@ class Command(BaseCommand):
             sub.add_argument("name", help="the store's name")
         for sub in (access, erase):
             sub.add_argument("--email", required=True, help="the person's email address")
+        replay = actions.add_parser(
+            "replay", help="after a restore, erase again whom the erasure ledger names"
+        )
+        replay.add_argument("name", help="the store's name")
+        replay.add_argument(
+            "--restored-from",
+            required=True,
+            metavar="YYYY-MM-DD",
+            help="the day the restored backup was taken",
+        )
         listing = actions.add_parser("list", help="list the stores")
-        for sub in (add, dataset, check, scan, listing, access, erase):
+        for sub in (add, dataset, check, scan, listing, access, erase, replay):
             sub.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -196,6 +211,9 @@ class Command(BaseCommand):
                     self._scan(store, options["write"])
                 elif action == "access":
                     self._access(store, options["email"])
+                elif action == "replay":
+                    day = parse_day(options["restored_from"], "--restored-from")
+                    self._replay(store, day)
                 else:
                     self._erase(store, options["email"])
         except StoreInputError as error:
@@ -333,4 +351,44 @@ class Command(BaseCommand):
                            str(t.anonymised), str(t.kept), "; ".join(reasons)])  # fmt: skip
             self.stdout.write(_("%(name)s: done") % {"name": result.store})
         if result.failure is not None:
+            raise SystemExit(1)
+
+    def _replay(self, store: ExternalStore, day: dt.date) -> None:
+        since = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+        report = store_replay(actor=ACTOR, store=store, since=since)
+        if self._json:
+            self.stdout.write(json.dumps({
+                "store": report.store, "restored_from": day.isoformat(), "lines": report.lines,
+                "found": report.found, "erased": report.erased, "failures": report.failures,
+            }, ensure_ascii=False))  # fmt: skip
+        else:
+            self.stdout.write(
+                ngettext(
+                    "%(name)s: %(count)s erasure in the ledger since %(day)s.",
+                    "%(name)s: %(count)s erasures in the ledger since %(day)s.",
+                    report.lines,
+                )
+                % {"name": report.store, "count": report.lines, "day": day.isoformat()}
+            )
+            self.stdout.write(
+                ngettext(
+                    "%(found)s person found again in the store, %(erased)s erased again.",
+                    "%(found)s people found again in the store, %(erased)s erased again.",
+                    report.found,
+                )
+                % {"found": report.found, "erased": report.erased}
+            )
+            for code, count in sorted(report.failures.items()):
+                self.stdout.write(
+                    ngettext(
+                        "%(count)s person not erased: %(reason)s",
+                        "%(count)s people not erased: %(reason)s",
+                        count,
+                    )
+                    % {
+                        "count": count,
+                        "reason": failure_text(Failure(code, report.failure_params.get(code, {}))),
+                    }
+                )
+        if report.failures:
             raise SystemExit(1)
