@@ -139,6 +139,9 @@ OMNI_WEB_DB_BUSY_SECONDS = env_int("OMNI_WEB_DB_BUSY_SECONDS", 3)
 # a worker that keeps no beat, when it started longer ago than OMNI_TASK_LOST_SECONDS.
 OMNI_WORKER_LOST_SECONDS = env_int("OMNI_WORKER_LOST_SECONDS", 120)
 OMNI_TASK_LOST_SECONDS = env_int("OMNI_TASK_LOST_SECONDS", 6 * 3600)
+# A statement in an external store that runs longer is cancelled (and the store's erasure
+# rolled back, then retried like a store that was down): docs/stores.md.
+OMNI_STORE_STATEMENT_SECONDS = env_int("OMNI_STORE_STATEMENT_SECONDS", 120)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

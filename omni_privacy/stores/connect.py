@@ -16,6 +16,7 @@ import hashlib
 from typing import Any
 
 import sqlalchemy as sa
+from django.conf import settings
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -64,11 +65,18 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
+def statement_seconds() -> int:
+    return int(getattr(settings, "OMNI_STORE_STATEMENT_SECONDS", 120))
+
+
 def _on_mysql_connect(dbapi_connection: Any, _record: Any) -> None:
     # Without strict mode MariaDB turns a NULL into '' in a NOT NULL column with a warning:
     # an erasure must fail (and roll back) rather than write what nobody asked for.
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')")
+        # MariaDB's statement timeout (seconds; MySQL has no such variable for writes).
+        if "mariadb" in str(dbapi_connection.get_server_info()).lower():
+            cursor.execute("SET SESSION max_statement_time = %s", (statement_seconds(),))
 
 
 def engine_for(dialect: str, raw_url: str) -> Engine:
@@ -81,6 +89,10 @@ def engine_for(dialect: str, raw_url: str) -> Engine:
     connect_args: dict[str, Any] = {}
     if dialect in ("postgresql", "mysql"):
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    if dialect == "postgresql":
+        connect_args["options"] = f"-c statement_timeout={statement_seconds() * 1000}"
+    elif dialect == "sqlite":
+        connect_args["timeout"] = statement_seconds()  # waiting for another writer's lock
     engine = sa.create_engine(url, hide_parameters=True, connect_args=connect_args)
     if dialect == "sqlite":
         sa.event.listen(engine, "connect", _on_sqlite_connect)

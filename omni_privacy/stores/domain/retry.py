@@ -25,8 +25,9 @@ MAX_ATTEMPTS = len(WAITS) + 1
 # such as a deadlock or a serialisation failure (40), operator intervention such as a server
 # shutting down (57). A constraint violation (23) or a bad column (42) stays as it is.
 _TRANSIENT_CLASSES = ("08", "40", "57")
-# MySQL/MariaDB error numbers of the same kinds: lock wait timeout, deadlock, server gone.
-_TRANSIENT_MYSQL = frozenset({"1205", "1213", "2006", "2013"})
+# MySQL/MariaDB error numbers of the same kinds: lock wait timeout, deadlock, server gone,
+# a statement cancelled by MariaDB's max_statement_time (1969).
+_TRANSIENT_MYSQL = frozenset({"1205", "1213", "1969", "2006", "2013"})
 
 
 def is_transient(code: str, sqlstate: str | None = None) -> bool:
