@@ -20,8 +20,8 @@ def one_second(settings):
 
 
 @pytest.mark.usefixtures("one_second")
-def test_postgresql_cancels_a_statement_past_its_time(_postgres_db) -> None:
-    engine = engine_for("postgresql", _postgres_db)
+def test_postgresql_cancels_a_statement_past_its_time(request) -> None:
+    engine = engine_for("postgresql", request.getfixturevalue("_postgres_db"))
     with engine.connect() as connection, pytest.raises(DBAPIError) as raised:
         connection.execute(sa.text("SELECT pg_sleep(3)"))
     failure = db_failure("statement_failed", raised.value, table="customers")
@@ -30,8 +30,8 @@ def test_postgresql_cancels_a_statement_past_its_time(_postgres_db) -> None:
 
 
 @pytest.mark.usefixtures("one_second")
-def test_mariadb_sessions_carry_the_statement_timeout(_mariadb_db) -> None:
-    engine = engine_for("mysql", _mariadb_db)
+def test_mariadb_sessions_carry_the_statement_timeout(request) -> None:
+    engine = engine_for("mysql", request.getfixturevalue("_mariadb_db"))
     with engine.connect() as connection:
         assert float(connection.execute(sa.text("SELECT @@max_statement_time")).scalar_one()) == 1
     assert is_transient("statement_failed", "1969")
