@@ -181,6 +181,7 @@ def _access(
                 "authority": authority.name(request.language),
                 "authority_url": authority.url,
                 "stores": stores or [],
+                "stores_hold": any(section.tables for section in stores or []),
                 "reads": access_lines(request.person.public_id) if request.person else [],
                 # Notice §7: the disclosures about the person the law lets them see.
                 "disclosures": person_disclosures(request.person, today=today),

@@ -98,6 +98,9 @@ class StoreTable:
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     total: int = 0
+    headings: list[str] = field(default_factory=list)
+    """The columns for the person: a personal column by its field's name in their language
+    (``Nom complet (full_name)``), any other as the store names it."""
 
 
 @dataclass
@@ -122,6 +125,17 @@ class _Collect:
                 table.rows.append(["" if value is None else str(value) for value in row])
 
 
+def _headings(table: StoreTable, dataset: Dataset | None, language: str) -> list[str]:
+    policy = active_policy()
+    declared = dataset.tables.get(table.name) if dataset is not None else None
+    headings = []
+    for column in table.columns:
+        known = declared.columns.get(column) if declared is not None else None
+        label = policy.fields.get(known.field) if known is not None and known.field else None
+        headings.append(f"{label.label.get(language)} ({column})" if label else column)
+    return headings
+
+
 def access_in_stores(request: RightsRequest, *, actor: str) -> list[StoreSection]:
     """What every store holds about the person (one set-based query per table)."""
     if not request.email_sealed:
@@ -136,9 +150,11 @@ def access_in_stores(request: RightsRequest, *, actor: str) -> list[StoreSection
             sections.append(StoreSection(store.name, failure="not_ready"))
             continue
         failure = failure_text(result.failure) if result.failure else ""
-        sections.append(
-            StoreSection(store.name, [t for t in sink.tables if t.total], failure=failure)
-        )
+        tables = [table for table in sink.tables if table.total]
+        dataset, _problems = store_dataset(store)
+        for table in tables:
+            table.headings = _headings(table, dataset, request.language)
+        sections.append(StoreSection(store.name, tables, failure=failure))
     failed = [section for section in sections if section.failure]
     if failed:
         names = ", ".join(

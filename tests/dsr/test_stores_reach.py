@@ -51,6 +51,11 @@ def test_the_access_report_shows_what_a_store_holds(crm, officer, frozen) -> Non
     assert "Other database: crm" in html
     assert "<h3>orders</h3>" in html
     assert "Léa Tremblay" in html
+    # Nothing in the registry, but the store holds her: the report does not say "nothing".
+    assert "We hold no personal information about you." not in html
+    assert "Our registry holds no personal information about you; what Omni’s other" in html
+    assert '<th scope="col">Full name (full_name)</th>' in html
+    assert '<th scope="col">placed_on</th>' in html
 
 
 def test_an_erasure_reaches_the_store_before_the_answer(crm, officer, frozen) -> None:
