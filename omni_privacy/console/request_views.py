@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from email_validator import EmailNotValidError
 
 from omni_privacy.accounts.models import User
-from omni_privacy.audit.services import person_read_record
+from omni_privacy.audit.services import actor_for, person_read_record
 from omni_privacy.console.history import history_lines
 from omni_privacy.console.labels import policy_label
 from omni_privacy.console.request_forms import (
@@ -59,7 +59,7 @@ from omni_privacy.dsr.services import (
     dsr_request_transition,
     dsr_request_verify_by_phone,
 )
-from omni_privacy.dsr.stores_bridge import reason_of
+from omni_privacy.dsr.stores_bridge import StorePreview, erasure_preview_in_stores, reason_of
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import normalize_email
 from omni_privacy.registry.selectors import live_holdings
@@ -310,9 +310,12 @@ def _denial_letter(rights: RightsRequest, form: DenyForm) -> dict[str, Any]:
     }
 
 
-def _answer_letters(rights: RightsRequest, plan: list[Any] | None) -> list[dict[str, Any]]:
+def _answer_letters(
+    rights: RightsRequest, plan: list[Any] | None, stores: list[StorePreview] | None = None
+) -> list[dict[str, Any]]:
     """The answer letter before it is sent: an erasure's lines come from the plan shown above
-    it; documents' links are made when the answer is confirmed (a placeholder stands in)."""
+    it, then one a store (as dsr/fulfilment.py writes them); documents' links are made when
+    the answer is confirmed (a placeholder stands in)."""
     links = (
         [str(_("(a personal link, made when you confirm)"))]
         if rights.kind
@@ -323,6 +326,7 @@ def _answer_letters(rights: RightsRequest, plan: list[Any] | None) -> list[dict[
         else []
     )
     lines = [item.lines for item in plan or []]
+    lines += [store.letter for store in stores or [] if store.letter]
     partial = any(not item.erase for item in plan or [])
     return _letters(
         rights,
@@ -340,6 +344,7 @@ def _confirm(request: HttpRequest, rights: RightsRequest, action: str) -> HttpRe
     today = clock.today()
     erasure = action == "fulfil" and rights.kind == "erasure"
     plan = erasure_preview(request=rights, today=today) if erasure else None
+    stores = erasure_preview_in_stores(rights, actor=actor_for(request.user)) if erasure else []
     deny = _valid_denial(request, action)
     labels = active_policy().sources
     carried = [
@@ -357,7 +362,8 @@ def _confirm(request: HttpRequest, rights: RightsRequest, action: str) -> HttpRe
             "kind_label": KIND_LABELS[rights.kind],
             "title": str(ERASE_TITLE if erasure else ACTION_TITLES[action]),
             "denial": _denial_letter(rights, deny) if deny is not None else None,
-            "answer_letters": _answer_letters(rights, plan) if action == "fulfil" else None,
+            "answer_letters": _answer_letters(rights, plan, stores) if action == "fulfil" else None,
+            "stores": stores,
             "consequence": str(ERASE_CONSEQUENCE if erasure else CONSEQUENCES[action]),
             "carried": carried,
             "erasure": erasure,

@@ -179,6 +179,7 @@ def _access(
                 "officer": PRIVACY_OFFICER[request.language],
                 "officer_email": PRIVACY_OFFICER_EMAIL,
                 "authority": authority.name(request.language),
+                "complain_to": authority.complain_to(request.language),
                 "authority_url": authority.url,
                 "stores": stores or [],
                 "stores_hold": any(section.tables for section in stores or []),

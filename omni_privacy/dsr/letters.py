@@ -65,7 +65,7 @@ def render_letter(
             "due_on": _day(request.due_on, lang),
             "officer": PRIVACY_OFFICER[lang],
             "officer_email": PRIVACY_OFFICER_EMAIL,
-            "authority": authority.name(lang),
+            "authority": authority.complain_to(lang) if lang == "en" else authority.name(lang),
             "authority_after_aupres": authority.after_aupres_fr,
             "authority_url": authority.url,
             "unverified_days": settings.OMNI_DSR_UNVERIFIED_DAYS,

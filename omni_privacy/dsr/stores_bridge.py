@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from omni_privacy.core.bilingual import both
 from omni_privacy.core.crypto import unseal
@@ -31,7 +31,7 @@ from omni_privacy.stores.jobs import store_erasure_attempt, store_erasures_reque
 from omni_privacy.stores.models import ExternalStore, StoreErasure
 from omni_privacy.stores.selectors import store_dataset, store_erasures_of
 from omni_privacy.stores.services import StoreInputError, store_access
-from omni_privacy.stores.texts import failure_text
+from omni_privacy.stores.texts import erasure_table_lines, failure_text, planned_erasure
 
 STORES_PENDING = define(
     "dsr.stores_pending",
@@ -48,10 +48,12 @@ STORES_UNREADABLE = define(
     ),
 )
 MAX_ROWS_SHOWN = 1000
+STORE_NOT_READY = gettext_noop("the store is not ready: check it first")
 # The erasure letter's line for a store (core/bilingual.py).
 STORE_ERASED = gettext_noop("Database “%(store)s”: your information was erased.")
 STORE_ERASED_KEPT = gettext_noop(
-    "Database “%(store)s”: your information was erased; kept under a legal obligation: %(kept)s."
+    "Database “%(store)s”: your information was erased, except what is kept for the reason "
+    "given: %(kept)s."
 )
 
 
@@ -78,18 +80,79 @@ def erase_in_stores(request: RightsRequest, *, actor: str) -> list[dict[str, str
             for job in waiting
         )
         raise Refused(STORES_PENDING, {"stores": names})
-    lines = []
-    for job in jobs:
-        kept = [
-            f"{name} ({table['clause']})"
-            for name, table in sorted(job.result.get("tables", {}).items())
-            if table.get("action") == "keep" and table.get("found")
-        ]
-        if kept:
-            lines.append(both(STORE_ERASED_KEPT, store=job.store.name, kept=", ".join(kept)))
-        else:
-            lines.append(both(STORE_ERASED, store=job.store.name))
-    return lines
+    return [store_letter_line(job.store.name, _kept(job.result)) for job in jobs]
+
+
+def _kept(result: dict[str, Any]) -> list[str]:
+    """What an erasure kept, each with the clause that keeps it: whole tables, then columns."""
+    kept = []
+    for name, table in sorted(result.get("tables", {}).items()):
+        if not table.get("found"):
+            continue
+        if table.get("clause"):
+            kept.append(f"{name} ({table['clause']})")
+        for column, why in sorted(table.get("kept_columns", {}).items()):
+            kept.append(f"{name}.{column} ({why.get('clause', '')})")
+    return kept
+
+
+def store_letter_line(store: str, kept: list[str]) -> dict[str, str]:
+    """The erasure letter's line for one store, in both languages."""
+    if kept:
+        return both(STORE_ERASED_KEPT, store=store, kept=", ".join(kept))
+    return both(STORE_ERASED, store=store)
+
+
+@dataclass
+class StorePreview:
+    store: str
+    lines: list[str] = field(default_factory=list)
+    """What the erasure will do in each table that holds the person, in the reader's words."""
+    letter: dict[str, str] = field(default_factory=dict)
+    failure: str = ""
+
+
+class _Counter:
+    """A sink that keeps nothing: the counts come back in the access result."""
+
+    def table(self, name: str, columns: Any) -> None:
+        pass
+
+    def rows(self, name: str, batch: Any) -> None:
+        pass
+
+
+def erasure_preview_in_stores(request: RightsRequest, *, actor: str) -> list[StorePreview]:
+    """What the erasure will do in each store, before anything is done: the person's rows per
+    table (one counting read, audited like any access) and the dataset's rule for each, with
+    the letter's line it will give. A store that cannot be read says why (the erasure will
+    wait for it)."""
+    if not ExternalStore.objects.exists() or not request.email_sealed:
+        return []
+    email = unseal(request.email_sealed)
+    previews = []
+    for store in ExternalStore.objects.order_by("name"):
+        dataset, _problems = store_dataset(store)
+        counter = _Counter()
+        try:
+            result = store_access(actor=actor, store=store, email=email, sink=counter)
+        except StoreInputError:
+            previews.append(StorePreview(store.name, failure=gettext(STORE_NOT_READY)))
+            continue
+        if result.failure or dataset is None:
+            failure = failure_text(result.failure) if result.failure else gettext(STORE_NOT_READY)
+            previews.append(StorePreview(store.name, failure=failure))
+            continue
+        found = {table.table: table.rows for table in result.tables if table.rows}
+        planned = planned_erasure(dataset, found)
+        previews.append(
+            StorePreview(
+                store.name,
+                lines=erasure_table_lines({"tables": planned}, planned=True),
+                letter=store_letter_line(store.name, _kept({"tables": planned})),
+            )
+        )
+    return previews
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.stores.domain.dataset import Keep
+from omni_privacy.stores.domain.dataset import Dataset, Keep
 from omni_privacy.stores.domain.problems import Problem
 from omni_privacy.stores.domain.results import Failure
 
@@ -146,29 +146,76 @@ def word(table: Mapping[str, str], code: str) -> str:
     return _(table[code]) if code in table else code
 
 
-def erasure_table_lines(result: Mapping[str, Any]) -> list[str]:
-    """What the erasure did in each table that held something of the person, in words: rows
-    deleted, rows anonymised, and what stays with the clause that requires it."""
+def planned_erasure(dataset: Dataset, found: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """What a full erasure will do to each table holding the person (``found``: their rows
+    per table), in the shape of an erasure's result (stores/jobs.py), from the dataset's
+    rules as stores/erasure.py applies them."""
+    planned: dict[str, dict[str, Any]] = {}
+    for name, rows in found.items():
+        table = dataset.tables.get(name)
+        if table is None or not rows:
+            continue
+        kept_columns = {
+            column.name: {"reason": column.keep.reason, "clause": column.keep.clause}
+            for column in table.columns.values()
+            if column.keep is not None
+        }
+        changed = [c for c in table.columns.values() if c.erase in ("null", "replace")]
+        if table.erase == "delete":
+            planned[name] = {"action": "delete", "found": rows, "erased": rows}
+        elif table.erase == "keep" or not changed:
+            clause = table.keep.clause if table.keep else ""
+            planned[name] = {"action": "keep", "found": rows, "kept": rows, "clause": clause,
+                             "kept_columns": kept_columns}  # fmt: skip
+        else:
+            planned[name] = {"action": "anonymise", "found": rows, "anonymised": rows,
+                             "kept_columns": kept_columns}  # fmt: skip
+    return planned
+
+
+def _deleted(name: str, count: int, planned: bool) -> str:
+    if planned:
+        return ngettext(
+            "%(table)s: %(count)s row to delete", "%(table)s: %(count)s rows to delete", count
+        ) % {"table": name, "count": count}
+    return ngettext(
+        "%(table)s: %(count)s row deleted", "%(table)s: %(count)s rows deleted", count
+    ) % {"table": name, "count": count}
+
+
+def _anonymised(name: str, count: int, planned: bool) -> str:
+    if planned:
+        return ngettext(
+            "%(table)s: %(count)s row to anonymise", "%(table)s: %(count)s rows to anonymise", count
+        ) % {"table": name, "count": count}
+    return ngettext(
+        "%(table)s: %(count)s row anonymised", "%(table)s: %(count)s rows anonymised", count
+    ) % {"table": name, "count": count}
+
+
+def erasure_table_lines(result: Mapping[str, Any], *, planned: bool = False) -> list[str]:
+    """What the erasure did (or, ``planned``, will do) in each table that holds something of
+    the person, in words: rows deleted, rows anonymised, and what stays with the clause that
+    requires it."""
     lines = []
     for name, table in sorted((result or {}).get("tables", {}).items()):
         if not table.get("found"):
             continue
+        kept_columns = [
+            _("%(table)s: %(column)s kept (%(clause)s)")
+            % {"table": name, "column": column, "clause": kept.get("clause") or "—"}
+            for column, kept in sorted(table.get("kept_columns", {}).items())
+        ]
         if table.get("action") == "keep" and not table.get("clause"):
             # Kept because nothing in it was to change: the columns kept say why, if any.
-            for column, kept in sorted(table.get("kept_columns", {}).items()):
-                lines.append(
-                    _("%(table)s: %(column)s kept (%(clause)s)")
-                    % {"table": name, "column": column, "clause": kept.get("clause") or "—"}
+            lines += kept_columns or [
+                ngettext(
+                    "%(table)s: %(count)s row kept as it was",
+                    "%(table)s: %(count)s rows kept as they were",
+                    table["found"],
                 )
-            if not table.get("kept_columns"):
-                lines.append(
-                    ngettext(
-                        "%(table)s: %(count)s row kept as it was",
-                        "%(table)s: %(count)s rows kept as they were",
-                        table["found"],
-                    )
-                    % {"table": name, "count": table["found"]}
-                )
+                % {"table": name, "count": table["found"]}
+            ]
             continue
         if table.get("action") == "keep":
             lines.append(
@@ -181,26 +228,8 @@ def erasure_table_lines(result: Mapping[str, Any]) -> list[str]:
             )
             continue
         if table.get("erased"):
-            lines.append(
-                ngettext(
-                    "%(table)s: %(count)s row deleted",
-                    "%(table)s: %(count)s rows deleted",
-                    table["erased"],
-                )
-                % {"table": name, "count": table["erased"]}
-            )
+            lines.append(_deleted(name, table["erased"], planned))
         if table.get("anonymised"):
-            lines.append(
-                ngettext(
-                    "%(table)s: %(count)s row anonymised",
-                    "%(table)s: %(count)s rows anonymised",
-                    table["anonymised"],
-                )
-                % {"table": name, "count": table["anonymised"]}
-            )
-        for column, kept in sorted(table.get("kept_columns", {}).items()):
-            lines.append(
-                _("%(table)s: %(column)s kept (%(clause)s)")
-                % {"table": name, "column": column, "clause": kept.get("clause") or "—"}
-            )
+            lines.append(_anonymised(name, table["anonymised"], planned))
+        lines += kept_columns
     return lines

@@ -87,7 +87,7 @@ def test_access_report_lists_every_holding_in_the_persons_language(people, offic
         # customer service, no end date yet: the rule in a plain sentence, not the condition
         "As long as your organisation’s subscription lasts, then at most 60 days.",
         "Usage data (privacy notice §2.2)",
-        "Commission d&#x27;accès à l&#x27;information du Québec (CAI)",
+        "You may complain to the Commission d’accès à l’information du Québec (CAI)",
     ):
         assert text in html, text
 

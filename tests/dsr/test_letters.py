@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 AUTHORITIES = {
     ("quebec", "fr"): "auprès de la Commission d’accès à l’information du Québec (CAI)",
     ("pipeda", "fr"): "auprès du Commissariat à la protection de la vie privée du Canada (CPVP)",
-    ("pipeda", "en"): "Office of the Privacy Commissioner of Canada (OPC)",
+    ("pipeda", "en"): "the Office of the Privacy Commissioner of Canada (OPC)",
+    ("quebec", "en"): "the Commission d’accès à l’information du Québec (CAI)",
     ("gdpr", "en"): "the data protection authority of your EU or EEA member state",
     ("gdpr", "fr"): "auprès de l’autorité de protection des données de votre État membre de l’UE",
 }

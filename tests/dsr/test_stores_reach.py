@@ -225,3 +225,33 @@ def test_dsr_show_says_each_stores_erasure(crm, officer, frozen) -> None:
     assert (store["store"], store["state"], store["tables"]["addresses"]["erased"]) == (
         "crm", "done", 2
     )  # fmt: skip
+
+
+def test_the_erasure_preview_says_what_each_store_will_do_before_anything(
+    crm, officer, frozen, client
+) -> None:
+    from tests.console.test_views import in_english
+
+    db, _folder = crm
+    before = fixture.snapshot(db.engine)
+    rights = verified(officer, "erasure", LEA, language="en")
+    in_english(officer)
+    client.force_login(officer)
+    page = client.post(f"/console/requests/{rights.public_id}/fulfil/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Omni’s other databases" in html
+    assert "<li>customers: 1 row to anonymise</li>" in html
+    assert "<li>addresses: 2 rows to delete</li>" in html
+    assert "<li>orders: 3 rows kept (Tax Administration Act, s. 34)</li>" in html
+    # The letter preview carries the store's line, as the letter will.
+    assert (
+        "Database “crm”: your information was erased, except what is kept for the reason given: "
+        "customers.preferred_language (§9 ¶4), orders (Tax Administration Act, s. 34), "
+        "payments.billing_email (Tax Administration Act, s. 34)."
+    ) in html.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert fixture.snapshot(db.engine) == before  # a preview changes nothing
+    assert not StoreErasure.objects.exists()
+    confirmed = client.post(f"/console/requests/{rights.public_id}/fulfil/", {"confirmed": "yes"})
+    assert confirmed.status_code == 302
+    assert StoreErasure.objects.get().state == "done"

@@ -13,23 +13,33 @@ class Authority:
     after_aupres_fr: str = ""
     """The name as it follows « auprès » in French, with its article: « de la Commission »,
     « du Commissariat », « de l’autorité »."""
+    after_to_en: str = ""
+    """The name as it follows "complain to" in English, with its article."""
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_fr
+
+    def complain_to(self, language: str) -> str:
+        """The name as a sentence's object: "to the Commission …", « auprès de la … »."""
+        if language == "en":
+            return self.after_to_en or self.name_en
+        return self.after_aupres_fr or self.name_fr
 
 
 AUTHORITIES = {
     "quebec": Authority(
         "Commission d’accès à l’information du Québec (CAI)",
-        "Commission d'accès à l'information du Québec (CAI)",
+        "Commission d’accès à l’information du Québec (CAI)",
         "https://www.cai.gouv.qc.ca",
         "de la Commission d’accès à l’information du Québec (CAI)",
+        "the Commission d’accès à l’information du Québec (CAI)",
     ),
     "pipeda": Authority(
         "Commissariat à la protection de la vie privée du Canada (CPVP)",
         "Office of the Privacy Commissioner of Canada (OPC)",
         "https://www.priv.gc.ca",
         "du Commissariat à la protection de la vie privée du Canada (CPVP)",
+        "the Office of the Privacy Commissioner of Canada (OPC)",
     ),
     "gdpr": Authority(
         "l’autorité de protection des données de votre État membre de l’UE ou de l’EEE",
