@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "omni_privacy.console.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An empty 405 (an address that only takes a form, opened in a browser): the error page,
+    # inside the header middlewares so that the page gets their headers.
+    "omni_privacy.portal.middleware.MethodNotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a sign-in refused by the lockout into the console's locked-out page.
     "axes.middleware.AxesMiddleware",

@@ -121,6 +121,10 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _error(request, 404)
 
 
+def method_not_allowed(request: HttpRequest) -> HttpResponse:
+    return _error(request, 405)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001
     return _error(request, 403)
 

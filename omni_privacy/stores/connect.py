@@ -66,6 +66,9 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def statement_seconds() -> int:
+    """OMNI_STORE_STATEMENT_SECONDS (120 without Django settings: the benchmark's engines)."""
+    if not settings.configured:
+        return 120
     return int(getattr(settings, "OMNI_STORE_STATEMENT_SECONDS", 120))
 
 
