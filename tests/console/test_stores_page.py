@@ -15,9 +15,8 @@ from omni_privacy.stores.jobs import store_erasure_attempt, store_erasures_reque
 from omni_privacy.stores.models import StoreErasure
 from tests.console.test_views import in_english
 from tests.stores import fixture
-from tests.stores.conftest import ExternalDb
+from tests.stores.conftest import ExternalDb, registered
 from tests.stores.fixture import LEA
-from tests.stores.test_erasure import registered
 
 pytestmark = pytest.mark.django_db
 PAGE = "/console/stores/"

@@ -5,7 +5,6 @@ store that is down holds the answer back with the registry untouched until it is
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,23 +18,18 @@ from omni_privacy.stores.models import StoreErasure
 from tests.dsr.conftest import NOW, TODAY, candidate
 from tests.dsr.test_fulfilment import fulfil, verified
 from tests.stores import fixture
-from tests.stores.conftest import ExternalDb
+from tests.stores.conftest import (
+    ExternalDb,
+    sqlite_store,  # noqa: F401 - the fixture
+)
 from tests.stores.fixture import LEA
-from tests.stores.test_erasure import registered
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def crm(tmp_path: Path):
-    folder = tmp_path / "crm"
-    folder.mkdir()
-    db = ExternalDb("sqlite", f"sqlite:///{folder / 'store.sqlite3'}")
-    fixture.create(db.engine)
-    fixture.populate(db.engine)
-    registered(db)
-    yield db, folder
-    dispose_engines()
+def crm(sqlite_store):  # noqa: F811 - the fixture imported above
+    return sqlite_store.db, sqlite_store.folder
 
 
 def _in_store(db: ExternalDb) -> int:

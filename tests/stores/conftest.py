@@ -9,6 +9,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -94,3 +95,38 @@ def external(request, tmp_path) -> Iterator[ExternalDb]:
     yield db
     if request.param == "sqlite":
         db.engine.dispose()
+
+
+def registered(external: ExternalDb, dataset: str = fixture.DATASET, name: str = "crm"):
+    """The store registered with its dataset and checked, as a privacy officer would."""
+    from omni_privacy.stores.services import store_add, store_check
+
+    store = store_add(actor="test", name=name, dialect=external.dialect, url=external.url,
+                      dataset_text=dataset)  # fmt: skip
+    store_check(actor="test", store=store)
+    store.refresh_from_db()
+    return store
+
+
+@dataclass(frozen=True)
+class SqliteStore:
+    db: ExternalDb
+    store: object  # ExternalStore
+    folder: Path
+
+    @property
+    def path(self) -> Path:
+        return self.folder / "store.sqlite3"
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    """The fixture's customer database in a SQLite file of its own folder (renaming the
+    folder takes the store down), registered and checked as ``crm``."""
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    db = ExternalDb("sqlite", f"sqlite:///{folder / 'store.sqlite3'}")
+    fixture.create(db.engine)
+    fixture.populate(db.engine)
+    yield SqliteStore(db, registered(db), folder)
+    dispose_engines()

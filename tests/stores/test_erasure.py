@@ -17,10 +17,10 @@ from omni_privacy.stores.services import (
     StoreInputError,
     store_access,
     store_add,
-    store_check,
     store_erase,
 )
 from tests.stores import fixture
+from tests.stores.conftest import registered
 from tests.stores.fixture import BOB, DATASET, LEA
 
 pytestmark = pytest.mark.django_db
@@ -53,14 +53,6 @@ class Collect:
 
     def rows(self, name: str, batch: Sequence[Sequence[Any]]) -> None:
         self.ids[name] += [row[0] for row in batch]
-
-
-def registered(external, dataset: str = DATASET, name: str = "crm"):
-    store = store_add(actor="test", name=name, dialect=external.dialect, url=external.url,
-                      dataset_text=dataset)  # fmt: skip
-    store_check(actor="test", store=store)
-    store.refresh_from_db()
-    return store
 
 
 def test_access_follows_the_references_from_the_identity(external) -> None:

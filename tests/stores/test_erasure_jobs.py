@@ -5,7 +5,6 @@ cannot help, and never applied twice when a worker dies between the store's comm
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,25 +21,11 @@ from omni_privacy.stores.jobs import (
 from omni_privacy.stores.models import StoreErasure
 from omni_privacy.stores.selectors import store_erasures_blocked, store_erasures_of
 from omni_privacy.stores.services import store_erase
-from tests.stores import fixture
 from tests.stores.conftest import ExternalDb
 from tests.stores.fixture import LEA
-from tests.stores.test_erasure import registered
 
 pytestmark = pytest.mark.django_db
 REASON = "rights_request:TEST-1"
-
-
-@pytest.fixture
-def sqlite_store(tmp_path: Path):
-    folder = tmp_path / "crm"
-    folder.mkdir()
-    db = ExternalDb("sqlite", f"sqlite:///{folder / 'store.sqlite3'}")
-    fixture.create(db.engine)
-    fixture.populate(db.engine)
-    store = registered(db)
-    yield db, store, folder
-    dispose_engines()
 
 
 def _customers_named(db: ExternalDb, email: str) -> int:
@@ -50,7 +35,7 @@ def _customers_named(db: ExternalDb, email: str) -> int:
 
 
 def test_one_erasure_per_store_done_once_and_the_address_destroyed(sqlite_store):
-    db, _store, _folder = sqlite_store
+    db = sqlite_store.db
     jobs = store_erasures_request(actor="test", reason=REASON, email="Lea.Tremblay@example.com")
     assert [(job.store.name, job.state) for job in jobs] == [("crm", "pending")]
     assert jobs[0].identity_sealed
@@ -72,7 +57,7 @@ def test_one_erasure_per_store_done_once_and_the_address_destroyed(sqlite_store)
 
 
 def test_a_store_that_is_down_is_retried_after_its_wait_then_done(sqlite_store):
-    db, _store, folder = sqlite_store
+    db, folder = sqlite_store.db, sqlite_store.folder
     (job,) = store_erasures_request(actor="test", reason=REASON, email=LEA)
     hidden = folder.with_name("crm-away")
     folder.rename(hidden)  # the store is unreachable
@@ -94,7 +79,7 @@ def test_a_store_that_is_down_is_retried_after_its_wait_then_done(sqlite_store):
 
 
 def test_a_worker_killed_after_the_store_committed_applies_nothing_twice(sqlite_store):
-    db, store, _folder = sqlite_store
+    db, store = sqlite_store.db, sqlite_store.store
     (job,) = store_erasures_request(actor="test", reason=REASON, email=LEA)
     # The worker claimed the attempt and the store committed, then the worker was killed
     # before it could record the result: the row still says pending, with its lease.
@@ -113,7 +98,7 @@ def test_a_worker_killed_after_the_store_committed_applies_nothing_twice(sqlite_
 
 
 def test_a_failure_retrying_cannot_cure_is_blocked_until_an_officer_retries(sqlite_store):
-    db, _store, _folder = sqlite_store
+    db = sqlite_store.db
     with db.engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE reports"))  # the schema moved under the dataset
     (job,) = store_erasures_request(actor="test", reason=REASON, email=LEA)

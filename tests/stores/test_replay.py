@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,23 +21,9 @@ from omni_privacy.retention import ledger
 from omni_privacy.stores.connect import dispose_engines
 from omni_privacy.stores.services import store_erase
 from tests.stores import fixture
-from tests.stores.conftest import ExternalDb
 from tests.stores.fixture import BOB, LEA
-from tests.stores.test_erasure import registered
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def crm(tmp_path: Path):
-    folder = tmp_path / "crm"
-    folder.mkdir()
-    db = ExternalDb("sqlite", f"sqlite:///{folder / 'store.sqlite3'}")
-    fixture.create(db.engine)
-    fixture.populate(db.engine)
-    store = registered(db)
-    yield db, store, folder / "store.sqlite3"
-    dispose_engines()
 
 
 def _replay(*args: str, language: str = "en") -> tuple[int, str]:
@@ -51,8 +36,8 @@ def _replay(*args: str, language: str = "en") -> tuple[int, str]:
     return 0, out.getvalue()
 
 
-def test_a_restored_store_is_erased_again_and_only_what_was_erased(crm) -> None:
-    db, store, path = crm
+def test_a_restored_store_is_erased_again_and_only_what_was_erased(sqlite_store) -> None:
+    db, store, path = sqlite_store.db, sqlite_store.store, sqlite_store.path
     backup = path.with_name("backup.sqlite3")
     shutil.copy(path, backup)  # the night's backup, before the erasures
     assert store_erase(actor="test", store=store, email=LEA).outcome == "done"
@@ -87,8 +72,8 @@ def test_a_restored_store_is_erased_again_and_only_what_was_erased(crm) -> None:
     assert fixture.snapshot(db.engine) == erased
 
 
-def test_a_backup_taken_after_the_erasures_needs_nothing_replayed(crm) -> None:
-    _db, store, _path = crm
+def test_a_backup_taken_after_the_erasures_needs_nothing_replayed(sqlite_store) -> None:
+    store = sqlite_store.store
     store_erase(actor="test", store=store, email=LEA)
     tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
     code, out = _replay("--restored-from", tomorrow, "--json")
@@ -99,6 +84,6 @@ def test_a_backup_taken_after_the_erasures_needs_nothing_replayed(crm) -> None:
     }  # fmt: skip
 
 
-def test_a_bad_day_is_refused_naming_the_option(crm) -> None:
+def test_a_bad_day_is_refused_naming_the_option(sqlite_store) -> None:
     with pytest.raises(CommandError, match="--restored-from"), translation.override("en"):
         call_command("stores", "replay", "crm", "--restored-from", "yesterday")

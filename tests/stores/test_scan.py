@@ -9,8 +9,8 @@ from omni_privacy.audit.models import AuditEvent
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.stores.domain.dataset import parse_dataset
 from omni_privacy.stores.services import store_scan
+from tests.stores.conftest import registered
 from tests.stores.fixture import BOB, LEA
-from tests.stores.test_erasure import registered
 
 pytestmark = pytest.mark.django_db
 

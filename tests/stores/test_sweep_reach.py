@@ -4,7 +4,6 @@ is due, the same person's data of that source is erased in every store, and only
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +13,6 @@ from omni_privacy.core.digest import email_digest
 from omni_privacy.policy.domain.facts import Interval
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.retention.services import retention_run
-from omni_privacy.stores.connect import dispose_engines
 from omni_privacy.stores.domain.dataset import parse_dataset
 from omni_privacy.stores.domain.plan import build_plan
 from omni_privacy.stores.domain.scope import scoped, table_sources
@@ -25,27 +23,14 @@ from tests.retention.factory import ACTOR, organization, record
 from tests.stores import fixture
 from tests.stores.conftest import ExternalDb
 from tests.stores.fixture import LEA
-from tests.stores.test_erasure import registered
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 11, 25)
 ENDED = Interval(dt.date(2020, 1, 1), dt.date(2026, 6, 30))  # not renewed on 2026-07-01
 
 
-@pytest.fixture
-def crm(tmp_path: Path):
-    folder = tmp_path / "crm"
-    folder.mkdir()
-    db = ExternalDb("sqlite", f"sqlite:///{folder / 'store.sqlite3'}")
-    fixture.create(db.engine)
-    fixture.populate(db.engine)
-    store = registered(db)
-    yield db, store
-    dispose_engines()
-
-
-def test_each_table_belongs_to_its_source_or_to_the_rows_it_hangs_from(crm) -> None:
-    _db, store = crm
+def test_each_table_belongs_to_its_source_or_to_the_rows_it_hangs_from(sqlite_store) -> None:
+    store = sqlite_store.store
     dataset, _problems = parse_dataset(fixture.DATASET, policy=active_policy())
     assert dataset is not None
     plan, _ = build_plan(dataset, store_schema(store))
@@ -69,8 +54,8 @@ def _rows(db: ExternalDb) -> dict[str, int]:
     return fixture.counts(db.engine)
 
 
-def test_a_due_source_is_erased_in_the_store_and_nothing_else(crm) -> None:
-    db, _store = crm
+def test_a_due_source_is_erased_in_the_store_and_nothing_else(sqlite_store) -> None:
+    db = sqlite_store.db
     before = _rows(db)
     nordik = organization("nordik", ENDED)
     record(nordik, "customer_service", LEA, collected_at=dt.date(2025, 6, 2))
@@ -103,7 +88,7 @@ def test_a_due_source_is_erased_in_the_store_and_nothing_else(crm) -> None:
     assert (job.state, job.identity_sealed) == ("done", "")
 
 
-def test_a_second_sweep_the_same_day_asks_nothing_twice(crm) -> None:
+def test_a_second_sweep_the_same_day_asks_nothing_twice(sqlite_store) -> None:
     nordik = organization("nordik", ENDED)
     record(nordik, "customer_service", LEA, collected_at=dt.date(2025, 6, 2))
     retention_run(actor=ACTOR, as_of=AS_OF)
