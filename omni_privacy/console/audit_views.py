@@ -35,7 +35,7 @@ from omni_privacy.audit.selectors import (
     audit_stream,
 )
 from omni_privacy.audit.services import READ_ACTION, actor_for, audit_export_record, audit_verify
-from omni_privacy.console.history import ACTORS, sentence
+from omni_privacy.console.history import ACTORS, actor_name, sentence
 from omni_privacy.console.reads import VIAS
 from omni_privacy.console.views import require_officer
 from omni_privacy.core import clock
@@ -109,12 +109,6 @@ def _staff_names() -> dict[str, str]:
     }
 
 
-def _who(actor: str, names: dict[str, str]) -> str:
-    if actor.startswith("user:"):
-        return names.get(actor[5:], _("a former staff member"))
-    return str(ACTORS.get(actor, actor))
-
-
 def _what(event: AuditEvent, names: dict[str, str]) -> str:
     if event.action == READ_ACTION:
         via = str(event.payload.get("via", ""))
@@ -127,7 +121,7 @@ def _lines(events: list[AuditEvent], names: dict[str, str]) -> list[EventLine]:
         EventLine(
             sequence=event.sequence,
             occurred_at=event.occurred_at,
-            who=_who(event.actor, names),
+            who=actor_name(event.actor, names),
             what=_what(event, names),
             action=event.action,
             object_type=event.object_type,

@@ -33,9 +33,13 @@ STATES = {
 }
 ACTORS = {
     "system": gettext_lazy("The system"),
+    "system:stores": gettext_lazy("The system (external stores)"),
+    "system:drp": gettext_lazy("The system (authorised agents)"),
     "portal": gettext_lazy("The person (portal)"),
+    "person": gettext_lazy("The person"),
     "api": gettext_lazy("The person (API)"),
     "cli": gettext_lazy("The command line"),
+    "anonymous": gettext_lazy("Someone not signed in"),
 }
 
 
@@ -59,9 +63,12 @@ def _user_ids(events: list[AuditEvent]) -> set[uuid.UUID]:
     return found
 
 
-def _name(label: str, names: dict[str, str]) -> str:
+def actor_name(label: str, names: dict[str, str]) -> str:
+    """An audit actor in words: a staff member's name, an authorised agent, or who else."""
     if label.startswith("user:"):
         return names.get(label[5:], _("a former staff member"))
+    if label.startswith("drp:"):
+        return _("Authorised agent %(agent)s") % {"agent": label[4:]}
     return str(ACTORS.get(label, label))
 
 
@@ -98,7 +105,9 @@ def sentence(action: str, payload: dict[str, Any], names: dict[str, str]) -> str
             "to": _state(payload.get("to")),
         }
     if action == "rights_request.assigned":
-        return _("Assigned to %(name)s.") % {"name": _name(str(payload.get("assignee")), names)}
+        return _("Assigned to %(name)s.") % {
+            "name": actor_name(str(payload.get("assignee")), names)
+        }
     if action == "rights_request.extended":
         return _("Time to answer extended from %(previous)s to %(due)s; notice sent.") % {
             "previous": _day(payload.get("previous_due_on")),
@@ -143,7 +152,7 @@ def history_lines(events: list[AuditEvent]) -> list[HistoryLine]:
         HistoryLine(
             sequence=event.sequence,
             occurred_at=event.occurred_at,
-            who=_name(event.actor, names),
+            who=actor_name(event.actor, names),
             what=sentence(event.action, event.payload, names),
         )
         for event in events

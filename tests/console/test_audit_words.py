@@ -55,3 +55,24 @@ def test_the_words_are_french_for_a_french_reader() -> None:
         assert sentence("staff.signed_in", {}, {}) == "Connexion."
         french = {code: str(words) for code, words in ACTION_WORDS.items()}
     assert [code for code in ACTION_WORDS if french[code] == english[code]] == []
+
+
+_ACTOR = re.compile(r'\b(?:actor|ACTOR)\s*=\s*"([a-z_:]+)"')
+
+
+def test_every_actor_the_source_records_has_words() -> None:
+    from omni_privacy.console.history import ACTORS, actor_name
+
+    root = Path(omni_privacy.__file__).parent
+    found = {
+        actor
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        for actor in _ACTOR.findall(path.read_text(encoding="utf-8"))
+    }
+    assert {"system", "cli", "portal", "system:stores"} <= found
+    assert sorted(found - set(ACTORS)) == []
+    with translation.override("fr"):
+        assert actor_name("system:stores", {}) == "Le système (bases externes)"
+        assert actor_name("drp:agent-7", {}) == "Agent autorisé agent-7"
+        assert actor_name("user:unknown", {}) == "un ancien membre du personnel"
