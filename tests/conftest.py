@@ -40,6 +40,10 @@ def _isolated_var_dir(tmp_path, settings):
     # tests deliver to their own SMTP servers (tests/smtp.py) unless they ask for the mailbox.
     settings.OMNI_MAIL_DELIVERY = "smtp"
     settings.OMNI_MAILBOX_DIR = tmp_path / "mailbox"
+    # Each test starts with no public page kept rendered (portal/pagecache.py).
+    from omni_privacy.portal.pagecache import forget_pages
+
+    forget_pages()
 
 
 @pytest.fixture(scope="session", autouse=True)

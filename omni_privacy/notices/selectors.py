@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
+
 from omni_privacy.notices.models import NoticeState, NoticeVersion
 from omni_privacy.policy.loader import active_policy
 
@@ -91,6 +93,16 @@ def published_versions(*, identifier: str = DEFAULT_IDENTIFIER) -> list[NoticeVe
     """Every published version, newest first (the public history)."""
     rows = NoticeVersion.objects.filter(identifier=identifier, state=NoticeState.PUBLISHED)
     return [_view(row) for row in rows.select_related("published_by").order_by("-version")]
+
+
+def published_stamp(*, identifier: str = DEFAULT_IDENTIFIER) -> tuple[int, str]:
+    """What the public notice pages depend on, in one small query: how many versions are
+    published and when the last one changed (a cache of those pages keys on it)."""
+    stamp = NoticeVersion.objects.filter(
+        identifier=identifier, state=NoticeState.PUBLISHED
+    ).aggregate(count=Count("pk"), changed=Max("updated_at"))
+    changed = stamp["changed"]
+    return int(stamp["count"]), changed.isoformat() if changed else ""
 
 
 def published_version(

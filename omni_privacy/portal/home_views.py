@@ -21,6 +21,7 @@ from omni_privacy.core.security import NotUtf8
 from omni_privacy.core.views import database_unavailable
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.policy.render import citation
+from omni_privacy.portal.pagecache import cached_page
 
 HOME = {"fr": "portal:home_fr", "en": "portal:home_en"}
 
@@ -69,7 +70,9 @@ def holdings_summary(language: str) -> list[dict[str, Any]]:
 @require_safe
 def home(request: HttpRequest, language: str) -> HttpResponse:
     other = "en" if language == "fr" else "fr"
-    with translation.override(language):
+    policy = active_policy()
+
+    def build() -> HttpResponse:
         return render(
             request,
             "portal/home.html",
@@ -78,9 +81,13 @@ def home(request: HttpRequest, language: str) -> HttpResponse:
                 "other_language": other,
                 "other_url": reverse(HOME[other]),
                 "sources": holdings_summary(language),
-                "contact": active_policy().notice.privacy_officer_contact,
+                "contact": policy.notice.privacy_officer_contact,
             },
         )
+
+    with translation.override(language):
+        # The page is the policy's words: the same for everyone while the policy is.
+        return cached_page(request, (id(policy), policy.notice.version), build)
 
 
 def _error_language(request: HttpRequest) -> str:

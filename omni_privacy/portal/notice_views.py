@@ -27,10 +27,12 @@ from omni_privacy.notices.domain.markdown import render_html
 from omni_privacy.notices.selectors import (
     NoticeVersionView,
     current_notice,
+    published_stamp,
     published_version,
     published_versions,
 )
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.portal.pagecache import cached_page
 
 URL_NAMES = {
     "notice": {"fr": "portal:notice_fr", "en": "portal:notice_en"},
@@ -122,7 +124,8 @@ def notice(request: HttpRequest, language: str) -> HttpResponse:
     """The version in force today; with ``?from=N&to=M``, the difference between two."""
     if "from" in request.GET or "to" in request.GET:
         return compare(request, language)
-    with translation.override(language):
+
+    def build() -> HttpResponse:
         current = current_notice(at=clock.today())
         context: dict[str, Any] = {"shown": current}
         if current is not None:
@@ -136,6 +139,10 @@ def notice(request: HttpRequest, language: str) -> HttpResponse:
             status=200 if current is not None else 404,
             current=current,
         )
+
+    with translation.override(language):
+        # The versions in force and their history: the page changes only when they do.
+        return cached_page(request, published_stamp(), build)
 
 
 @require_safe
