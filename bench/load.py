@@ -67,6 +67,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="holdings to build")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="seconds of wrk before each measured run (0: none)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--lookups", type=int, default=2000, help="timed person look-ups")
@@ -110,6 +113,11 @@ def _wrk(url: str, args: argparse.Namespace, *, headers: dict[str, str], script:
         script_file.write(script)
         script_file.close()
         command += ["-s", script_file.name]
+    if args.warmup:
+        # Steady state: the workers' first requests (imports, templates, connections) and a
+        # page's first rendering are not what a visitor meets once the service runs.
+        warm = [part if not part.startswith("-d") else f"-d{args.warmup}s" for part in command]
+        subprocess.run([*warm, url], capture_output=True, text=True, check=True)
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     if script_file:
         os.unlink(script_file.name)
