@@ -1,46 +1,19 @@
 """A rights request's audit history in words (issue 14 point 6): each event a sentence in the
-reader's language, each actor a staff member's name (or "the person", "the system", "the
-command line"), never ``rights_request.transitioned`` or ``user:<uuid>``.
-
-The audit log stays opaque (nothing personal in payloads); names are looked up here, at
-reading time, from the accounts table.
+reader's language (omni_privacy/audit/words.py), each actor a staff member's name, looked up
+here at reading time from the accounts table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-
-from omni_privacy.accounts.models import User
+from omni_privacy.accounts.selectors import staff_names
 from omni_privacy.audit.models import AuditEvent
-from omni_privacy.console.audit_words import ACTION_WORDS
+from omni_privacy.audit.words import ACTORS, STATES, actor_name, sentence
 
-STATES = {
-    "received": gettext_lazy("received"),
-    "awaiting_verification": gettext_lazy("awaiting verification"),
-    "verified": gettext_lazy("verified"),
-    "in_progress": gettext_lazy("in progress"),
-    "fulfilled": gettext_lazy("fulfilled"),
-    "partially_fulfilled": gettext_lazy("partially fulfilled"),
-    "denied": gettext_lazy("denied"),
-    "withdrawn": gettext_lazy("withdrawn"),
-    "expired": gettext_lazy("expired"),
-}
-ACTORS = {
-    "system": gettext_lazy("The system"),
-    "system:stores": gettext_lazy("The system (external stores)"),
-    "system:drp": gettext_lazy("The system (authorised agents)"),
-    "portal": gettext_lazy("The person (portal)"),
-    "person": gettext_lazy("The person"),
-    "api": gettext_lazy("The person (API)"),
-    "cli": gettext_lazy("The command line"),
-    "anonymous": gettext_lazy("Someone not signed in"),
-}
+__all__ = ["ACTORS", "STATES", "HistoryLine", "actor_name", "history_lines", "sentence",
+           "staff_names"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -51,103 +24,8 @@ class HistoryLine:
     what: str
 
 
-def _user_ids(events: list[AuditEvent]) -> set[uuid.UUID]:
-    found: set[uuid.UUID] = set()
-    for event in events:
-        for label in (event.actor, str(event.payload.get("assignee", ""))):
-            if label.startswith("user:"):
-                try:
-                    found.add(uuid.UUID(label[5:]))
-                except ValueError:
-                    continue
-    return found
-
-
-def actor_name(label: str, names: dict[str, str]) -> str:
-    """An audit actor in words: a staff member's name, an authorised agent, or who else."""
-    if label.startswith("user:"):
-        return names.get(label[5:], _("a former staff member"))
-    if label.startswith("drp:"):
-        return _("Authorised agent %(agent)s") % {"agent": label[4:]}
-    return str(ACTORS.get(label, label))
-
-
-def _state(code: Any) -> str:
-    return str(STATES.get(str(code), code))
-
-
-def _day(value: Any) -> str:
-    return str(value or "")
-
-
-def sentence(action: str, payload: dict[str, Any], names: dict[str, str]) -> str:
-    """The event as a sentence in the active language; the action code only if unknown."""
-    if action == "rights_request.received":
-        return _("Request received; legal due date %(due)s.") % {"due": _day(payload.get("due_on"))}
-    if action == "rights_request.code_sent":
-        return _("Verification code sent by email.")
-    if action == "rights_request.code_refused":
-        return _("A verification code was refused (attempt %(tries)s).") % {
-            "tries": payload.get("tries", "?")
-        }
-    if action == "rights_request.transitioned":
-        method = payload.get("method")
-        if payload.get("to") == "verified" and method == "phone":
-            return _("Identity verified by telephone; state: %(to)s.") % {
-                "to": _state(payload.get("to"))
-            }
-        if payload.get("to") == "verified" and method == "email_code":
-            return _("Identity verified by the code sent by email; state: %(to)s.") % {
-                "to": _state(payload.get("to"))
-            }
-        return _("State changed from %(from)s to %(to)s.") % {
-            "from": _state(payload.get("from")),
-            "to": _state(payload.get("to")),
-        }
-    if action == "rights_request.assigned":
-        return _("Assigned to %(name)s.") % {
-            "name": actor_name(str(payload.get("assignee")), names)
-        }
-    if action == "rights_request.extended":
-        return _("Time to answer extended from %(previous)s to %(due)s; notice sent.") % {
-            "previous": _day(payload.get("previous_due_on")),
-            "due": _day(payload.get("due_on")),
-        }
-    if action == "rights_request.status_link_sent":
-        return _("A link to follow the request was sent by email, at the person's asking.")
-    if action == "rights_request.downloaded":
-        return _("The person downloaded a document (%(format)s) by its link.") % {
-            "format": str(payload.get("format", "")).upper()
-        }
-    if action == "rights_request.objection_recorded":
-        return _("Objection recorded in the consent ledger.")
-    if action == "rights_request.withdrawal_recorded":
-        return _("Consent withdrawal recorded in the consent ledger.")
-    if action == "rights_request.noted":
-        return _("Internal note added.")
-    if action == "rights_request.reminded":
-        return _("Reminder: the due date %(due)s is near.") % {"due": _day(payload.get("due_on"))}
-    if action == "rights_request.purged":
-        return _("Case file purged; the audit log keeps the evidence.")
-    if action == "audit.exported":
-        return _("Audit log exported as CSV.")
-    if action == "retention.erasure_request.chunk":
-        count = int(payload.get("count", 0))
-        return ngettext(
-            "Erasure carried out: %(count)s holding erased (erasure ledger and audit log).",
-            "Erasure carried out: %(count)s holdings erased (erasure ledger and audit log).",
-            count,
-        ) % {"count": count}
-    words = ACTION_WORDS.get(action)
-    return str(words) if words is not None else action
-
-
 def history_lines(events: list[AuditEvent]) -> list[HistoryLine]:
-    ids = _user_ids(events)
-    names = {
-        str(user.public_id): user.get_full_name() or user.get_username()
-        for user in User.objects.filter(public_id__in=ids)
-    }
+    names = staff_names(events)
     return [
         HistoryLine(
             sequence=event.sequence,

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.utils import translation
 
 import omni_privacy
-from omni_privacy.console.audit_words import ACTION_WORDS
-from omni_privacy.console.history import sentence
+from omni_privacy.audit.action_words import ACTION_WORDS
+from omni_privacy.audit.words import sentence
 from omni_privacy.retention.models import RunKind
 
 _ACTION_LINE = re.compile(r"\b(?:audit_)?action(?:: str)?\s*=\s*(.+)")
@@ -32,7 +32,7 @@ def _recorded_codes() -> set[str]:
     root = Path(omni_privacy.__file__).parent
     found: set[str] = set()
     for path in root.rglob("*.py"):
-        if "migrations" in path.parts or path.name == "audit_words.py":
+        if "migrations" in path.parts or path.name == "action_words.py":
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             match = _ACTION_LINE.search(line)
@@ -61,7 +61,7 @@ _ACTOR = re.compile(r'\b(?:actor|ACTOR)\s*=\s*"([a-z_:]+)"')
 
 
 def test_every_actor_the_source_records_has_words() -> None:
-    from omni_privacy.console.history import ACTORS, actor_name
+    from omni_privacy.audit.words import ACTORS, actor_name
 
     root = Path(omni_privacy.__file__).parent
     found = {

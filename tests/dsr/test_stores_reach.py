@@ -208,6 +208,9 @@ def test_dsr_show_says_each_stores_erasure(crm, officer, frozen) -> None:
         call_command("dsr", "show", str(rights.public_id), stdout=out)
     text = out.getvalue()
     assert "store crm: erased and verified (1 attempt)" in text
+    # The history in words, not codes (audit/words.py).
+    assert "State changed from in progress to fulfilled." in text
+    assert "rights_request.transitioned" not in text
     assert "  customers: 1 row anonymised" in text
     assert "  orders: 3 rows kept (Tax Administration Act, s. 34)" in text
     out = io.StringIO()

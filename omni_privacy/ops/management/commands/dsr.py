@@ -10,9 +10,12 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from omni_privacy.accounts.selectors import staff_names
+from omni_privacy.audit.words import actor_name, sentence
 from omni_privacy.dsr.domain.deadlines import Jurisdiction
 from omni_privacy.dsr.domain.states import DenialReason, Kind
 from omni_privacy.dsr.labels import KIND_LABELS, LAW_LABELS, STATE_LABELS
@@ -189,9 +192,14 @@ class Command(BaseCommand):
         for key, value in data.items():
             if key not in ("history", "stores"):
                 self.stdout.write(f"{key}: {value if value is not None else '—'}")
-        for event in data["history"]:
+        events = request_history(rights)
+        names = staff_names(events)
+        for event in events:
+            # The history in words (audit/words.py); --json keeps the codes.
+            when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
             self.stdout.write(
-                f"  #{event['sequence']} {event['at']} {event['actor']} {event['action']}"
+                f"  #{event.sequence} {when} {actor_name(event.actor, names)} · "
+                f"{sentence(event.action, event.payload, names)}"
             )
         for job in jobs:
             self._store_lines(job)

@@ -1,6 +1,6 @@
-"""Every audit action in words (issue 14 point 6): the audit-log page and its CSV export say
-what happened, not ``staff.signed_in``. One short sentence an action, without the payload's
-details (console/history.py says a rights request's own events in more detail).
+"""Every audit action in words (issue 14 point 6): the audit-log page, its CSV export and the
+CLI say what happened, not ``staff.signed_in``. One short sentence an action, without the
+payload's details (audit/words.py says a rights request's own events in more detail).
 
 A test reads every action code the source records and fails if one has no words here.
 """
