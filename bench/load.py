@@ -104,7 +104,8 @@ def _ms(text: str) -> float:
 
 
 def _wrk(url: str, args: argparse.Namespace, *, headers: dict[str, str], script: str = "") -> dict:
-    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
+    threads = min(2, args.connections)  # wrk refuses more threads than connections
+    command = ["wrk", f"-t{threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     script_file = None
