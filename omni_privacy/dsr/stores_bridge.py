@@ -25,6 +25,7 @@ from omni_privacy.dsr.domain import portability
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.policy.domain.collection import purpose_and_basis, synced_only
 from omni_privacy.policy.loader import active_policy
+from omni_privacy.stores.access import CountingSink
 from omni_privacy.stores.domain.dataset import Dataset
 from omni_privacy.stores.domain.results import Failure
 from omni_privacy.stores.jobs import store_erasure_attempt, store_erasures_request
@@ -112,16 +113,6 @@ class StorePreview:
     failure: str = ""
 
 
-class _Counter:
-    """A sink that keeps nothing: the counts come back in the access result."""
-
-    def table(self, name: str, columns: Any) -> None:
-        pass
-
-    def rows(self, name: str, batch: Any) -> None:
-        pass
-
-
 def erasure_preview_in_stores(request: RightsRequest, *, actor: str) -> list[StorePreview]:
     """What the erasure will do in each store, before anything is done: the person's rows per
     table (one counting read, audited like any access) and the dataset's rule for each, with
@@ -133,9 +124,9 @@ def erasure_preview_in_stores(request: RightsRequest, *, actor: str) -> list[Sto
     previews = []
     for store in ExternalStore.objects.order_by("name"):
         dataset, _problems = store_dataset(store)
-        counter = _Counter()
         try:
-            result = store_access(actor=actor, store=store, email=email, sink=counter)
+            # Counts only: the rows come back counted in the result, none is kept.
+            result = store_access(actor=actor, store=store, email=email, sink=CountingSink())
         except StoreInputError:
             previews.append(StorePreview(store.name, failure=gettext(STORE_NOT_READY)))
             continue
@@ -288,13 +279,14 @@ def portable_in_stores(request: RightsRequest, *, actor: str) -> list[dict[str, 
     failed: list[str] = []
     for store in ExternalStore.objects.order_by("name"):
         dataset, _problems = store_dataset(store)
+        if dataset is None:
+            failed.append(store.name)  # not ready: its dataset has problems
+            continue
+        sink = _Portable(store.name, dataset)
         try:
-            if dataset is None:
-                raise StoreInputError([])
-            sink = _Portable(store.name, dataset)
             result = store_access(actor=actor, store=store, email=email, sink=sink)
         except StoreInputError:
-            failed.append(store.name)
+            failed.append(store.name)  # not ready: not checked, or the check found problems
             continue
         if result.failure:
             failed.append(f"{store.name} ({failure_text(result.failure)})")
