@@ -215,6 +215,13 @@ def test_dsr_show_says_each_stores_erasure(crm, officer, frozen) -> None:
     assert "  orders: 3 rows kept (Tax Administration Act, s. 34)" in text
     out = io.StringIO()
     with translation.override("fr"):
+        call_command("dsr", "show", str(rights.public_id), stdout=out)
+    french = out.getvalue()
+    assert french.startswith(f"Référence\u00a0: {rights.public_id}\nDroit\u00a0: Effacement\n")
+    assert f"Échéance\u00a0: {rights.due_on.isoformat()}\n" in french  # answered: no days left
+    assert "base crm : effacé et vérifié (1 tentative)" in french
+    out = io.StringIO()
+    with translation.override("fr"):
         call_command("dsr", "show", str(rights.public_id), "--json", stdout=out)
     import json
 

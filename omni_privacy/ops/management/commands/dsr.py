@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from omni_privacy.accounts.selectors import staff_names
 from omni_privacy.audit.words import actor_name, sentence
 from omni_privacy.dsr.domain.deadlines import Jurisdiction
-from omni_privacy.dsr.domain.states import DenialReason, Kind
+from omni_privacy.dsr.domain.states import DenialReason, Kind, is_closed
 from omni_privacy.dsr.labels import KIND_LABELS, LAW_LABELS, STATE_LABELS
 from omni_privacy.dsr.selectors import (
     SHORT_REFERENCE,
@@ -162,7 +162,9 @@ class Command(BaseCommand):
         rights = request_by_reference(request_id)
         if rights is None:
             raise CommandError(_("no rights request with that reference"))
-        data = row_as_dict(queue_row(rights, today=today))
+        row = queue_row(rights, today=today)
+        data = row_as_dict(row)
+        events = request_history(rights)
         data["history"] = [
             {
                 "sequence": event.sequence,
@@ -171,7 +173,7 @@ class Command(BaseCommand):
                 "action": event.action,
                 "payload": event.payload,
             }
-            for event in request_history(rights)
+            for event in events
         ]
         # Omni's other databases: each store's erasure for this request (issue 17 point 6).
         jobs = store_erasures_of(reason_of(rights)) if rights.kind == "erasure" else []
@@ -189,10 +191,8 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
             return
-        for key, value in data.items():
-            if key not in ("history", "stores"):
-                self.stdout.write(f"{key}: {value if value is not None else '—'}")
-        events = request_history(rights)
+        for name, value in _facts(rights, row):
+            self.stdout.write(_("%(key)s: %(message)s") % {"key": name, "message": value})
         names = staff_names(events)
         for event in events:
             # The history in words (audit/words.py); --json keeps the codes.
@@ -211,7 +211,7 @@ class Command(BaseCommand):
             state = _("blocked")
         else:
             state = _("waiting: next attempt %(when)s") % {
-                "when": job.next_attempt_at.isoformat(timespec="minutes")
+                "when": timezone.localtime(job.next_attempt_at).strftime("%Y-%m-%d %H:%M")
                 if job.next_attempt_at
                 else "—"
             }
@@ -228,3 +228,38 @@ class Command(BaseCommand):
             self.stdout.write("  " + failure_text(Failure(job.failure_code, job.failure_params)))
         for line in erasure_table_lines(job.result) if job.state == "done" else []:
             self.stdout.write("  " + line)
+
+
+def _facts(rights: Any, row: Any) -> list[tuple[str, str]]:
+    """The request in the reader's words (--json keeps the codes): what the console's request
+    page says, without the address."""
+    if is_closed(rights.state):
+        due = ""  # answered: the days left no longer count
+    elif row.overdue:
+        due = ngettext("%(days)s day overdue", "%(days)s days overdue", row.days_overdue) % {
+            "days": row.days_overdue
+        }
+        if row.deemed_refused:
+            due += " · " + _("deemed refused (Quebec)")
+    else:
+        due = ngettext("%(days)s day left", "%(days)s days left", row.days_left) % {
+            "days": row.days_left
+        }
+    if rights.extended_on:
+        extended = _("extended, notice sent on %(day)s") % {"day": rights.extended_on.isoformat()}
+        due = f"{due} · {extended}" if due else extended
+    identity = {
+        "phone": _("verified by telephone"),
+        "email_code": _("verified by a code sent by email"),
+    }.get(rights.verified_method or "", _("not verified"))
+    assignee = rights.assigned_to
+    return [
+        (_("Reference"), str(rights.public_id)),
+        (_("Right"), label(KIND_LABELS, rights.kind)),
+        (_("State"), label(STATE_LABELS, rights.state)),
+        (_("Jurisdiction"), label(LAW_LABELS, rights.jurisdiction)),
+        (_("Received"), rights.received_on.isoformat()),
+        (_("Due"), f"{rights.due_on.isoformat()} ({due})" if due else rights.due_on.isoformat()),
+        (_("Identity"), identity),
+        (_("Assigned to"), (assignee.get_full_name() or assignee.username) if assignee else "—"),
+    ]
