@@ -70,6 +70,10 @@ def api_token_create(
     if problems:
         raise InvalidInputError(problems)
     raw = PREFIX + secrets.token_urlsafe(32)
+    while raw[3] == "-":
+        # The prefix is what `api-token revoke PREFIX` takes: one starting with "-" would be
+        # read as an option (seen in CI: "the following arguments are required: prefix").
+        raw = PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     with transaction.atomic():
         token = StaffApiToken.objects.create(

@@ -99,3 +99,13 @@ def test_the_cli_creates_lists_and_revokes(sales, capsys) -> None:
     with translation.override("fr"), pytest.raises(CommandError) as refused:
         call_command("api_token", "revoke", row["prefix"])
     assert str(refused.value) == "le jeton est déjà révoqué"
+
+
+def test_a_token_prefix_never_starts_like_an_option(sales, monkeypatch) -> None:
+    from omni_privacy.accounts import tokens
+
+    drawn = iter(["-Abc" + "x" * 39, "Qbc" + "y" * 40])
+    monkeypatch.setattr(tokens.secrets, "token_urlsafe", lambda _n: next(drawn))
+    row, raw = tokens.api_token_create(user=sales, actor="test", name="CRM")
+    assert row.prefix == "Qbcyyy"
+    assert raw == "op_Qbc" + "y" * 40
