@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -56,8 +55,8 @@ from omni_privacy.registry.models import (
 )
 from omni_privacy.registry.retention_columns import (
     RetentionColumns,
-    apply_decision,
     decision_columns,
+    holding_facts_of,
 )
 from omni_privacy.registry.selectors import organization_facts
 from omni_privacy.registry.writers import (
@@ -141,6 +140,7 @@ class _Batch:
     counts: Counter[str]
     problems: list[Problem]
     terms: _Terms
+    decisions: dict[HoldingFacts, RetentionColumns] = field(default_factory=dict)
 
 
 def _offer(
@@ -175,11 +175,6 @@ def _offer(
         return None
     accepted = result.accepted
     return Profile(accepted.full_name, accepted.email, accepted.preferred_language, row.roles)
-
-
-def _people(profiles: Iterable[Profile]) -> dict[str, Person]:
-    """The person of each address (by keyed digest), created when new."""
-    return people_for_digests(digests={email_digest(profile.email) for profile in profiles})
 
 
 def _held_profile(holding: Holding) -> HeldProfile:
@@ -252,7 +247,8 @@ def _apply_offered(
         and holding.person is not None
         and holding.email == profile.email
     }
-    people = _people(profile for key, (_row, profile) in offered.items() if key not in kept)
+    digests = {key: email_digest(profile.email) for key, (_row, profile) in offered.items()}
+    people = people_for_digests(digests={digests[key] for key in offered if key not in kept})
     person_ids = [person.pk for person in people.values()]
     # A live profile of the same person in this organisation not yet keyed (imported before
     # the first sync) is adopted rather than duplicated; one keyed to another user of the
@@ -271,7 +267,7 @@ def _apply_offered(
         if key in kept:
             person = kept[key]
         else:
-            person = people[email_digest(profile.email)]
+            person = people[digests[key]]
             if taken.get(person.pk, key) != key:
                 work.counts[Change.IGNORED] += 1
                 continue
@@ -331,7 +327,15 @@ class _Writes:
         holding.preferred_language, holding.roles = profile.preferred_language, list(profile.roles)
         holding.role_removed_at, holding.state = None, HoldingState.ACTIVE
         holding.updated_at = clock.now()
-        apply_decision(holding, work.facts, as_of=work.as_of)
+        # A snapshot's holdings share few sets of facts (a first sync's: one): each set is
+        # evaluated once.
+        facts = holding_facts_of(holding)
+        columns = work.decisions.get(facts)
+        if columns is None:
+            columns = work.decisions[facts] = decision_columns(facts, work.facts, as_of=work.as_of)
+        holding.due_at, holding.deadline_at, holding.retention_rule, holding.retention_action = (
+            columns
+        )
 
     def save(self, work: _Batch) -> None:
         holdings_create(holdings=self.created)
