@@ -72,6 +72,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, help="threads per worker (serve's default)")
+    parser.add_argument("--urls", help="measure only the URLs whose name contains this")
     parser.add_argument("--lookups", type=int, default=2000, help="timed person look-ups")
     parser.add_argument("--only", choices=("load", "lookup"), help="one phase only")
     parser.add_argument(
@@ -187,7 +189,9 @@ def _prepare() -> dict[str, str]:
     }
 
 
-def _serve(target: Target, port: int, workers: int, var_dir: Path) -> subprocess.Popen:
+def _serve(
+    target: Target, port: int, workers: int, threads: int | None, var_dir: Path
+) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         {
@@ -201,7 +205,8 @@ def _serve(target: Target, port: int, workers: int, var_dir: Path) -> subprocess
     )
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/omni-privacy"), "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers)],
+         "--port", str(port), "--workers", str(workers),
+         *(["--threads", str(threads)] if threads else [])],
         env=env, stdout=subprocess.DEVNULL, stderr=(var_dir / "serve.log").open("wb"),
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -220,7 +225,7 @@ def _load(target: Target, args: argparse.Namespace, var_dir: Path) -> dict[str, 
     seeds = _prepare()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _serve(target, port, args.workers, var_dir)
+    server = _serve(target, port, args.workers, args.threads, var_dir)
     console = {"Cookie": seeds["session"]}
     pages = args.rows // 50
     figures: dict[str, Any] = {}
@@ -240,6 +245,8 @@ def _load(target: Target, args: argparse.Namespace, var_dir: Path) -> dict[str, 
              {"Authorization": f"Bearer {seeds['token']}"}, "", "api"),
         ]  # fmt: skip
         for name, path, headers, script, kind in runs:
+            if args.urls and args.urls not in name:
+                continue
             result = _wrk(base + path, args, headers=headers, script=script)
             if kind == "public":
                 result["target"] = f">= {PUBLIC_RPS}/s, p99 < {PUBLIC_P99_MS} ms"

@@ -257,7 +257,10 @@ def _apply_offered(
     keyless: dict[int | None, Holding] = {}
     taken: dict[int | None, str | None] = {}
     if person_ids:
-        others = profile_rows.filter(person__in=person_ids)
+        people_column = f"{connection.ops.quote_name(Holding._meta.db_table)}.person_id"
+        others = profile_rows.extra(  # noqa: S610 - no user SQL
+            where=[in_values(people_column)], params=[values_param(person_ids)]
+        )
         keyless = {h.person_id: h for h in others.filter(source_key__isnull=True)}
         taken = {h.person_id: h.source_key for h in others.filter(source_key__isnull=False)}
     writes = _Writes()

@@ -16,7 +16,7 @@ from omni_privacy.core import clock
 from omni_privacy.core.crypto import seal
 from omni_privacy.core.digest import email_digest
 from omni_privacy.core.errors import InvalidInputError, Problem, define, gettext_noop
-from omni_privacy.policy.domain.facts import Interval, OrganizationFacts
+from omni_privacy.policy.domain.facts import HoldingFacts, Interval, OrganizationFacts
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.gate import AcceptedHolding, HoldingCandidate, check_holding
 from omni_privacy.registry.models import (
@@ -29,7 +29,12 @@ from omni_privacy.registry.models import (
     PurchasingGroupContract,
     Subscription,
 )
-from omni_privacy.registry.retention_columns import apply_decision
+from omni_privacy.registry.retention_columns import (
+    RetentionColumns,
+    apply_decision,
+    decision_columns,
+    holding_facts_of,
+)
 from omni_privacy.registry.selectors import organization_facts
 from omni_privacy.registry.writers import holdings_create, holdings_write, people_for_digests
 
@@ -318,8 +323,11 @@ def holdings_record_batch(
     if not checked:
         return BatchReport(0, 0)
     now = clock.now()
+    digests = [email_digest(accepted.email) for _item, accepted, _facts in checked]
+    # A file's holdings share few sets of facts: each set is evaluated once per batch.
+    decisions: dict[tuple[HoldingFacts, int], RetentionColumns] = {}
     with transaction.atomic():
-        people = people_for_digests(digests={email_digest(a.email) for _i, a, _f in checked})
+        people = people_for_digests(digests=set(digests))
         person_ids = {person.pk for person in people.values()}
         live = {
             (h.person_id, h.source, h.organization_id): h
@@ -330,8 +338,8 @@ def holdings_record_batch(
         new: dict[tuple[int, str, int], Holding] = {}
         refreshed: dict[int, Holding] = {}
         recorded = updated = 0
-        for item, accepted, facts in checked:
-            person = people[email_digest(accepted.email)]
+        for (item, accepted, facts), digest in zip(checked, digests, strict=True):
+            person = people[digest]
             key = (person.pk, accepted.source, item.organization.pk)
             holding = new.get(key) or live.get(key)
             created = holding is None
@@ -346,7 +354,12 @@ def holdings_record_batch(
                 if holding.pk is not None:
                     refreshed[holding.pk] = holding
             _fill(holding, accepted, person=person, instance=item.instance, created=created)
-            apply_decision(holding, facts, as_of=today)
+            held = (holding_facts_of(holding), item.organization.pk)
+            columns = decisions.get(held)
+            if columns is None:
+                columns = decisions[held] = decision_columns(held[0], facts, as_of=today)
+            holding.due_at, holding.deadline_at = columns[0], columns[1]
+            holding.retention_rule, holding.retention_action = columns[2], columns[3]
             holding.updated_at = now
         holdings_create(holdings=list(new.values()))
         holdings_write(holdings=list(refreshed.values()), fields=_FILLED)

@@ -56,40 +56,36 @@ def _execute(sql: str, ids: Sequence[int], *before: Any) -> list[tuple[Any, ...]
 
 
 def _inserted(objects: Sequence[models.Model]) -> bool:
-    """Whether ``objects`` (all of one model with a ``public_id``) were inserted here, with
-    their primary keys set: on PostgreSQL; elsewhere the caller runs bulk_create.
+    """Whether ``objects`` (all of one model) were inserted here, with their primary keys
+    set: on PostgreSQL; elsewhere the caller runs bulk_create.
 
-    On PostgreSQL one ``INSERT ... SELECT FROM unnest(arrays)``, one array per column: the
-    values go as the plain attributes (dates, text, ids, UUIDs; JSON as text cast by the
-    server), where Django's bulk_create compiles and adapts every value of every row (31
-    columns by 2,000 holdings a batch: a third of a first sync's time, docs/benchmarks.md)."""
+    On PostgreSQL the keys are drawn from the table's sequence in one statement and the rows
+    sent by COPY, the plain attributes (dates, text, ids, UUIDs; JSON as text) written by
+    psycopg's C row formatter, where Django's bulk_create compiles and adapts every value of
+    every row (31 columns by 2,000 holdings a batch: a third of a first sync's time,
+    docs/benchmarks.md)."""
     if connection.vendor != "postgresql":
         return False
     if not objects:
         return True
     model = type(objects[0])
     written = [f for f in model._meta.concrete_fields if not f.primary_key]
-    arrays: list[str] = []
-    values: list[list[Any]] = []
-    for f in written:
-        kind = f.db_type(connection)
-        column = [f.pre_save(obj, True) for obj in objects]  # defaults and auto_now_add
-        if kind == "jsonb":
-            arrays.append("%s::text[]::jsonb[]")
-            values.append([None if value is None else json.dumps(value) for value in column])
-        else:
-            arrays.append(f"%s::{kind}[]")
-            values.append(column)
-    columns = ", ".join(_quote(f.column) for f in written)
+    json_columns = [i for i, f in enumerate(written) if f.db_type(connection) == "jsonb"]
+    columns = ", ".join(_quote(f.column) for f in [model._meta.pk, *written])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_table(model)} ({columns}) SELECT * FROM unnest({', '.join(arrays)}) "  # noqa: S608
-            f"RETURNING {_quote('id')}, {_quote('public_id')}",
-            values,
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, len(objects)],
         )
-        ids = {public_id: pk for pk, public_id in cursor.fetchall()}
-    for obj in objects:
-        obj.pk = ids[obj.public_id]  # type: ignore[attr-defined]
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(f"COPY {_table(model)} ({columns}) FROM STDIN") as copy:
+            for obj, pk in zip(objects, ids, strict=True):
+                row = [f.pre_save(obj, True) for f in written]  # defaults and auto_now_add
+                for i in json_columns:
+                    row[i] = None if row[i] is None else json.dumps(row[i])
+                copy.write_row([pk, *row])
+    for obj, pk in zip(objects, ids, strict=True):
+        obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
     return True
 
