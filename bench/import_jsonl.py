@@ -14,6 +14,7 @@ holdings per second on PostgreSQL. The database is dropped at the end unless --k
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import json
 import sys
@@ -43,6 +44,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sqlite", metavar="PATH", help="run on this SQLite file instead")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the first import into FILE")
     args = parser.parse_args(argv)
     if args.rows < 1:
         parser.error("--rows must be at least 1")
@@ -92,8 +94,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     as_of = dt.date(2026, 11, 25)
     figures: dict[str, Any] = {"vendor": target.vendor, "rows": args.rows}
     try:
+        profiler = cProfile.Profile() if args.profile else None
         with stopwatch() as first:
+            if profiler is not None:
+                profiler.enable()
             report = jsonl_import(actor="bench", path=path, as_of=as_of)
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
         assert report.holdings_recorded == args.rows, report
         figures["first"] = {
             "seconds": round(first.seconds, 2),

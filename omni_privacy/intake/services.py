@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
@@ -230,13 +229,12 @@ def _apply_batch(rows: list[StagedRow], policy: Policy, work: _Batch) -> None:
             offered[row.key] = (row, profile)
     if work.problems or not offered:
         return  # refused anyway: validate the rest, write nothing more
-    _apply_offered(offered, held, profile_rows, work)
+    _apply_offered(offered, held, work)
 
 
 def _apply_offered(
     offered: dict[str, tuple[StagedRow, Profile]],
     held: dict[str | None, Holding],
-    profile_rows: QuerySet[Holding],
     work: _Batch,
 ) -> None:
     # Most rows keep their address (a renamed user): the held holding's person is theirs.
@@ -257,12 +255,23 @@ def _apply_offered(
     keyless: dict[int | None, Holding] = {}
     taken: dict[int | None, str | None] = {}
     if person_ids:
+        # By person alone (their index: a person holds a few rows), the rest tested here:
+        # with the organisation and source in the statement, the planner read the
+        # organisation's every profile for each batch (100 ms a batch at 30,000, growing).
         people_column = f"{connection.ops.quote_name(Holding._meta.db_table)}.person_id"
-        others = profile_rows.extra(  # noqa: S610 - no user SQL
+        theirs = Holding.objects.extra(  # noqa: S610 - no user SQL
             where=[in_values(people_column)], params=[values_param(person_ids)]
         )
-        keyless = {h.person_id: h for h in others.filter(source_key__isnull=True)}
-        taken = {h.person_id: h.source_key for h in others.filter(source_key__isnull=False)}
+        for h in theirs:
+            if (
+                h.organization_id == work.instance.organization_id
+                and h.source == work.terms.source
+                and h.state in LIVE_STATES
+            ):
+                if h.source_key is None:
+                    keyless[h.person_id] = h
+                else:
+                    taken[h.person_id] = h.source_key
     writes = _Writes()
     for key, (_row, profile) in offered.items():
         holding = held.get(key)
