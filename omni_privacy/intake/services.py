@@ -63,7 +63,7 @@ from omni_privacy.registry.writers import (
     holdings_set_columns,
     holdings_write,
     people_delete_unheld,
-    people_for_digests,
+    person_ids_for_digests,
 )
 
 BATCH = 2000
@@ -221,7 +221,7 @@ def _apply_batch(rows: list[StagedRow], policy: Policy, work: _Batch) -> None:
     held_any = profile_rows.filter(instance=work.instance).extra(  # noqa: S610 - no user SQL
         where=[keys], params=[values_param([row.key for row in rows])]
     )
-    held = {h.source_key: h for h in held_any.select_related("person")}
+    held = {h.source_key: h for h in held_any}
     held_emails = frozenset(h.email for h in held.values() if h.email)
     offered: dict[str, tuple[StagedRow, Profile]] = {}
     for row in rows:
@@ -239,15 +239,15 @@ def _apply_offered(
 ) -> None:
     # Most rows keep their address (a renamed user): the held holding's person is theirs.
     kept = {
-        key: holding.person
+        key: holding.person_id
         for key, (_row, profile) in offered.items()
         if (holding := held.get(key)) is not None
-        and holding.person is not None
+        and holding.person_id is not None
         and holding.email == profile.email
     }
     digests = {key: email_digest(profile.email) for key, (_row, profile) in offered.items()}
-    people = people_for_digests(digests={digests[key] for key in offered if key not in kept})
-    person_ids = [person.pk for person in people.values()]
+    people = person_ids_for_digests(digests={digests[key] for key in offered if key not in kept})
+    person_ids = list(people.values())
     # A live profile of the same person in this organisation not yet keyed (imported before
     # the first sync) is adopted rather than duplicated; one keyed to another user of the
     # export (two profiles with one address) keeps the person, and the later profile is
@@ -280,13 +280,13 @@ def _apply_offered(
             person = kept[key]
         else:
             person = people[digests[key]]
-            if taken.get(person.pk, key) != key:
+            if taken.get(person, key) != key:
                 work.counts[Change.IGNORED] += 1
                 continue
-            taken[person.pk] = key
-            adopted = holding is None and person.pk in keyless
+            taken[person] = key
+            adopted = holding is None and person in keyless
             if adopted:
-                holding = keyless.pop(person.pk)
+                holding = keyless.pop(person)
         change = profile_change(_held_profile(holding) if holding else None, profile)
         if adopted and change == Change.UNCHANGED:
             change = Change.UPDATED  # it gains its key and instance
@@ -313,7 +313,7 @@ class _Writes:
         holding: Holding | None,
         *,
         key: str,
-        person: Person,
+        person: int,
         profile: Profile,
         work: _Batch,
     ) -> None:
@@ -332,9 +332,9 @@ class _Writes:
             else:
                 fields = changed_fields(_held_profile(holding).profile, profile)
                 self.rectified[str(holding.public_id)] = list(fields)
-            if holding.person_id is not None and holding.person_id != person.pk:
+            if holding.person_id is not None and holding.person_id != person:
                 self.left_people.add(holding.person_id)  # a new address: another person
-        holding.instance, holding.source_key, holding.person = work.instance, key, person
+        holding.instance, holding.source_key, holding.person_id = work.instance, key, person
         holding.full_name, holding.email = profile.full_name, profile.email
         holding.preferred_language, holding.roles = profile.preferred_language, list(profile.roles)
         holding.role_removed_at, holding.state = None, HoldingState.ACTIVE

@@ -21,6 +21,7 @@ from typing import Any, cast
 
 from django.db import connection, models
 from django.db.models import Field
+from django.utils import timezone
 
 from omni_privacy.audit.services import audit_record
 from omni_privacy.core.sql import in_values, values_param
@@ -105,6 +106,36 @@ def people_for_digests(*, digests: Iterable[str]) -> dict[str, Person]:
     if not _inserted(missing):
         Person.objects.bulk_create(missing)
     found |= {person.email_digest: person for person in missing}
+    return found
+
+
+def person_ids_for_digests(*, digests: Iterable[str]) -> dict[str, int]:
+    """The id of the person of each keyed email digest, those not yet known created: as
+    ``people_for_digests`` without building a model instance a person. On PostgreSQL the new
+    ones in one ``INSERT ... SELECT FROM unnest`` (their public ids drawn by the server)."""
+    _require_transaction("person_ids_for_digests")
+    if connection.vendor != "postgresql":
+        return {digest: person.pk for digest, person in people_for_digests(digests=digests).items()}
+    wanted = sorted(set(digests))
+    people = _table(Person)
+    digest, pk = _quote("email_digest"), _quote("id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk}, {digest} FROM {people} WHERE {digest} = ANY(%s)",  # noqa: S608
+            [wanted],
+        )
+        found: dict[str, int] = {row[1]: row[0] for row in cursor.fetchall()}
+        missing = [d for d in wanted if d not in found]
+        if missing:
+            now = timezone.now()
+            cursor.execute(
+                f"INSERT INTO {people} ({_quote('public_id')}, {digest}, "  # noqa: S608
+                f"{_quote('created_at')}, {_quote('updated_at')}) "
+                "SELECT gen_random_uuid(), d, %s, %s FROM unnest(%s::varchar[]) AS d "
+                f"RETURNING {pk}, {digest}",
+                [now, now, missing],
+            )
+            found |= {row[1]: row[0] for row in cursor.fetchall()}
     return found
 
 

@@ -30,6 +30,7 @@ def test_the_scanner_sees_each_registry_writer() -> None:
     source = (PACKAGE / "registry" / "writers.py").read_text(encoding="utf-8")
     assert {write.function for write in writes_in(source)} == {
         "people_for_digests",
+        "person_ids_for_digests",
         "people_delete_unheld",
         "holdings_create",
         "holdings_write",

@@ -22,6 +22,7 @@ from omni_privacy.registry.writers import (
     holdings_write,
     people_delete_unheld,
     people_for_digests,
+    person_ids_for_digests,
 )
 from tests.registry.test_services import organization, sales_contact, service_call
 
@@ -41,6 +42,7 @@ def _two_holdings() -> tuple[Holding, Holding]:
 
 WRITERS: list[tuple[str, Callable[[], Any]]] = [
     ("people_for_digests", lambda: people_for_digests(digests=["x"])),
+    ("person_ids_for_digests", lambda: person_ids_for_digests(digests=["x"])),
     ("people_delete_unheld", lambda: people_delete_unheld(person_ids=[1])),
     ("holdings_create", lambda: holdings_create(holdings=[])),
     ("holdings_write", lambda: holdings_write(holdings=[], fields=["full_name"])),
@@ -243,3 +245,19 @@ def test_new_people_get_their_keys_and_are_found_again() -> None:
     assert {d: p.pk for d, p in created.items()} == {d: p.pk for d, p in again.items()}
     assert all(person.pk is not None for person in created.values())
     assert Person.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_person_ids_are_those_of_the_people_found_or_created() -> None:
+    first, _second = _two_holdings()
+    known = first.person.email_digest  # type: ignore[union-attr]
+    new = [email_digest(f"person{n}@example.com") for n in range(3)]
+    with transaction.atomic():
+        ids = person_ids_for_digests(digests=[known, *new, new[0]])
+        again = people_for_digests(digests=[known, *new])
+    assert ids == {digest: person.pk for digest, person in again.items()}
+    assert ids[known] == first.person_id
+    created = Person.objects.filter(email_digest__in=new)
+    assert created.count() == 3
+    assert all(p.public_id and p.created_at and p.updated_at for p in created)
+    assert len({p.public_id for p in created}) == 3
