@@ -127,3 +127,69 @@ def holding_view(holding: Holding, policy: Policy, *, as_of: dt.date) -> Holding
         status_label=str(STATUS_LABELS[status]),
         fields=fields,
     )
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """One line of the registry's table: only what the table shows, as text (the registry
+    renders 50 of these a page; each template lookup, filter, ``{% url %}`` and include cost
+    more than building the row here, docs/benchmarks.md)."""
+
+    holding: Holding
+    name: str
+    url: str
+    organization: str
+    source: str
+    purpose: str
+    legal_basis: str
+    clause: str
+    state: str
+    due: str
+    deadline: str
+    status: Status
+    status_label: str
+
+
+def registry_rows(
+    holdings: list[Holding], policy: Policy, *, as_of: dt.date, person_url: str
+) -> list[RegistryRow]:
+    """The table's lines; ``person_url`` is a person page's address with ``{}`` for the
+    person's public id. Labels are looked up once per distinct code."""
+    lang = current_language()
+    no_name = str(_("(name not held)"))
+    words: dict[tuple[str, str], str] = {}
+
+    def word(kind: str, code: str) -> str:
+        known = words.get((kind, code))
+        if known is None:
+            if kind == "state":
+                known = str(STATE_LABELS.get(code, code))
+            elif kind == "status":
+                known = str(STATUS_LABELS[Status(code)])
+            else:
+                known = _label(getattr(policy, kind), code, lang)
+            words[(kind, code)] = known
+        return known
+
+    rows = []
+    for holding in holdings:
+        status = status_on(holding.due_at, holding.deadline_at, as_of)
+        person = holding.person
+        rows.append(
+            RegistryRow(
+                holding=holding,
+                name=holding.full_name or no_name,
+                url=person_url.format(person.public_id) if person is not None else "",
+                organization=holding.organization.name,
+                source=word("sources", holding.source),
+                purpose=word("purposes", holding.purpose),
+                legal_basis=word("legal_bases", holding.legal_basis),
+                clause=clause_of(holding, policy),
+                state=word("state", holding.state),
+                due=holding.due_at.isoformat() if holding.due_at else "",
+                deadline=holding.deadline_at.isoformat() if holding.deadline_at else "",
+                status=status,
+                status_label=word("status", status),
+            )
+        )
+    return rows

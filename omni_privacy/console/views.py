@@ -27,7 +27,7 @@ from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, vis
 from omni_privacy.audit.services import person_read_record, person_reads_record
 from omni_privacy.conformance.runs import conformance_alarm
 from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
-from omni_privacy.console.labels import holding_view
+from omni_privacy.console.labels import holding_view, registry_rows
 from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
 from omni_privacy.console.reads import read_lines
 from omni_privacy.console.retention_display import run_view
@@ -170,12 +170,21 @@ def registry(request: HttpRequest) -> HttpResponse:
             "query": query,
             "page": page,
             "pages": max(1, -(-page.count // PAGE_SIZE)),
-            "rows": [holding_view(holding, policy, as_of=as_of) for holding in page.rows],
+            "rows": registry_rows(page.rows, policy, as_of=as_of, person_url=_person_url_pattern()),
             "as_of": as_of,
             # Across all sources for privacy officers, the team's own sources for others.
             **dashboard(request, as_of=as_of, sources=_sources(request)),
         },
     )
+
+
+_NO_ONE = uuid.UUID(int=0)
+
+
+def _person_url_pattern() -> str:
+    """A person page's address with ``{}`` for the public id: one reverse() a page, not one
+    a row."""
+    return reverse("console:person", args=[_NO_ONE]).replace(str(_NO_ONE), "{}")
 
 
 def _uuid(text: str | None) -> uuid.UUID | None:
