@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from email_validator import EmailNotValidError
 
@@ -45,6 +46,7 @@ from omni_privacy.dsr.letters import render_letter
 from omni_privacy.dsr.models import RightsRequest
 from omni_privacy.dsr.selectors import (
     QueueFilter,
+    QueueRow,
     queue_row,
     request_by_id,
     request_history,
@@ -135,20 +137,57 @@ def requests_queue(request: HttpRequest) -> HttpResponse:
         request,
         "console/requests.html",
         {
-            "rows": [
-                {
-                    "row": row,
-                    "kind_label": KIND_LABELS[row.request.kind],
-                    "state_label": STATE_LABELS[row.request.state],
-                }
-                for row in rows
-            ],
+            "rows": _queue_lines(rows, closed=where.closed),
             "form": form,
             "filtered": where != QueueFilter(closed=where.closed),
             "closed": where.closed,
             "today": today,
         },
     )
+
+
+_NO_REQUEST = uuid.UUID(int=0)
+
+
+def _queue_lines(rows: list[QueueRow], *, closed: bool) -> list[dict[str, Any]]:
+    """The queue's table lines as text, built here: the queue shows up to 200 requests, and
+    a template lookup, filter, ``{% url %}`` and plural block per cell cost more than this
+    (docs/benchmarks.md). Each label is looked up once per code, the address pattern once."""
+    url = reverse("console:request", args=[_NO_REQUEST]).replace(str(_NO_REQUEST), "{}")
+    kinds = {code: str(label) for code, label in KIND_LABELS.items()}
+    states = {code: str(label) for code, label in STATE_LABELS.items()}
+    deemed = str(_("deemed refused (Quebec)"))
+    lines = []
+    for row in rows:
+        rights = row.request
+        if closed:
+            days = ""
+        elif row.overdue:
+            count = row.days_overdue
+            days = ngettext("%(days)s day overdue", "%(days)s days overdue", count) % {
+                "days": count
+            }
+            if row.deemed_refused:
+                days = f"{days} · {deemed}"
+        else:
+            days = ngettext("%(days)s day", "%(days)s days", row.days_left) % {
+                "days": row.days_left
+            }
+        assignee = rights.assigned_to
+        lines.append(
+            {
+                "row": row,
+                "url": url.format(rights.public_id),
+                "reference": str(rights.public_id)[:8],
+                "kind_label": kinds.get(rights.kind, rights.kind),
+                "state_label": states.get(rights.state, rights.state),
+                "received": rights.received_on.isoformat(),
+                "due": rights.due_on.isoformat(),
+                "days": days,
+                "assignee": (assignee.get_full_name() or assignee.username) if assignee else "",
+            }
+        )
+    return lines
 
 
 def _case(public_id: uuid.UUID) -> RightsRequest:
