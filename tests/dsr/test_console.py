@@ -66,6 +66,9 @@ def test_the_queue_counts_down_and_marks_overdue_in_red(client: Client, officer,
     assert "3 days overdue · deemed refused (Quebec)" in html
     # 2026-11-05 + one month = 2026-12-05: 10 days left.
     assert "10 days" in html
+    french = client.get("/console/requests/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "3 jours de retard · réputée refusée (Québec)" in french
+    assert ">10 jours<" in french
     dashboard = client.get("/console/").content.decode()
     assert re.search(
         r'id="figure-requests-overdue">\s*<span class="figure-number">1</span>', dashboard
