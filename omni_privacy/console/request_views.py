@@ -157,6 +157,7 @@ def _queue_lines(rows: list[QueueRow], *, closed: bool) -> list[dict[str, Any]]:
     kinds = {code: str(label) for code, label in KIND_LABELS.items()}
     states = {code: str(label) for code, label in STATE_LABELS.items()}
     deemed = str(_("deemed refused (Quebec)"))
+    unverified_late = str(_("due day passed, identity not yet verified"))
     lines = []
     for row in rows:
         rights = row.request
@@ -169,6 +170,10 @@ def _queue_lines(rows: list[QueueRow], *, closed: bool) -> list[dict[str, Any]]:
             }
             if row.deemed_refused:
                 days = f"{days} · {deemed}"
+        elif row.days_left < 0:
+            # Past its due day but not late: the identity is not verified yet (an unverified
+            # request expires rather than goes overdue). "-5 days" said neither.
+            days = unverified_late
         else:
             days = ngettext("%(days)s day", "%(days)s days", row.days_left) % {
                 "days": row.days_left

@@ -74,6 +74,11 @@ def test_the_queue_counts_down_and_marks_overdue_in_red(client: Client, officer,
         r'id="figure-requests-overdue">\s*<span class="figure-number">1</span>', dashboard
     )
     assert 'class="figure figure-alarm" id="figure-requests-overdue"' in dashboard
+    # Not yet verified and past its due day: said so, not "-3 days".
+    RightsRequest.objects.filter(pk=late.pk).update(state="awaiting_verification")
+    html = client.get("/console/requests/").content.decode()
+    assert "due day passed, identity not yet verified" in html
+    assert "-3" not in html
 
 
 def test_workflow_from_the_console(  # noqa: PLR0917 (fixtures)
