@@ -32,7 +32,7 @@ from omni_privacy.console.request_forms import (
     RectifyForm,
 )
 from omni_privacy.console.store_views import request_store_results
-from omni_privacy.console.views import require_officer
+from omni_privacy.console.views import require_officer, url_pattern
 from omni_privacy.core import clock
 from omni_privacy.core.crypto import unseal
 from omni_privacy.core.digest import email_digest
@@ -146,14 +146,11 @@ def requests_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-_NO_REQUEST = uuid.UUID(int=0)
-
-
 def _queue_lines(rows: list[QueueRow], *, closed: bool) -> list[dict[str, Any]]:
     """The queue's table lines as text, built here: the queue shows up to 200 requests, and
     a template lookup, filter, ``{% url %}`` and plural block per cell cost more than this
     (docs/benchmarks.md). Each label is looked up once per code, the address pattern once."""
-    url = reverse("console:request", args=[_NO_REQUEST]).replace(str(_NO_REQUEST), "{}")
+    url = url_pattern("console:request")
     kinds = {code: str(label) for code, label in KIND_LABELS.items()}
     states = {code: str(label) for code, label in STATE_LABELS.items()}
     deemed = str(_("deemed refused (Quebec)"))

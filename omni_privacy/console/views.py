@@ -170,7 +170,9 @@ def registry(request: HttpRequest) -> HttpResponse:
             "query": query,
             "page": page,
             "pages": max(1, -(-page.count // PAGE_SIZE)),
-            "rows": registry_rows(page.rows, policy, as_of=as_of, person_url=_person_url_pattern()),
+            "rows": registry_rows(
+                page.rows, policy, as_of=as_of, person_url=url_pattern("console:person")
+            ),
             "as_of": as_of,
             # Across all sources for privacy officers, the team's own sources for others.
             **dashboard(request, as_of=as_of, sources=_sources(request)),
@@ -181,10 +183,10 @@ def registry(request: HttpRequest) -> HttpResponse:
 _NO_ONE = uuid.UUID(int=0)
 
 
-def _person_url_pattern() -> str:
-    """A person page's address with ``{}`` for the public id: one reverse() a page, not one
-    a row."""
-    return reverse("console:person", args=[_NO_ONE]).replace(str(_NO_ONE), "{}")
+def url_pattern(viewname: str) -> str:
+    """The address of ``viewname`` (a page of one public id) with ``{}`` for the id: one
+    reverse() a page for a table's links, not one a row."""
+    return reverse(viewname, args=[_NO_ONE]).replace(str(_NO_ONE), "{}")
 
 
 def _uuid(text: str | None) -> uuid.UUID | None:
