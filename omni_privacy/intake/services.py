@@ -22,7 +22,7 @@ from omni_privacy.audit.services import audit_record
 from omni_privacy.core import clock
 from omni_privacy.core.digest import email_digest, profile_keying
 from omni_privacy.core.errors import Problem, define, gettext_noop
-from omni_privacy.core.sql import in_values, values_param
+from omni_privacy.core.sql import in_values, plain_values_param
 from omni_privacy.intake.domain.diff import (
     Change,
     HeldProfile,
@@ -59,7 +59,7 @@ from omni_privacy.registry.retention_columns import (
 )
 from omni_privacy.registry.selectors import organization_facts
 from omni_privacy.registry.writers import (
-    holdings_create,
+    holdings_insert,
     holdings_set_columns,
     holdings_write,
     people_delete_unheld,
@@ -140,6 +140,7 @@ class _Batch:
     problems: list[Problem]
     terms: _Terms
     decisions: dict[HoldingFacts, RetentionColumns] = field(default_factory=dict)
+    new_decisions: dict[tuple[str, ...], RetentionColumns] = field(default_factory=dict)
 
 
 def _offer(
@@ -211,17 +212,16 @@ def _rectify_in_place(work: _Batch, stage: Stage) -> None:
 
 def _apply_batch(rows: list[StagedRow], policy: Policy, work: _Batch) -> None:
     """Rows that differ from what is held, or are new: through the gate, then written."""
-    profile_rows = Holding.objects.filter(
-        organization_id=work.instance.organization_id,
-        source=work.terms.source,
-        state__in=LIVE_STATES,
-    )
-    # A key names one instance's user: look it up by (instance, key), the sync's index.
-    keys = in_values(f"{connection.ops.quote_name(Holding._meta.db_table)}.source_key")
-    held_any = profile_rows.filter(instance=work.instance).extra(  # noqa: S610 - no user SQL
-        where=[keys], params=[values_param([row.key for row in rows])]
-    )
-    held = {h.source_key: h for h in held_any}
+    # The diff found each key's live holding, if any (the instance's lock keeps other syncs
+    # out since); read again by id, as it is now. A first sync's rows have none.
+    held_ids = [row.holding_id for row in rows if row.holding_id is not None]
+    held: dict[str | None, Holding] = {}
+    if held_ids:
+        ids = in_values(f"{connection.ops.quote_name(Holding._meta.db_table)}.id")
+        held_any = Holding.objects.filter(
+            instance=work.instance, source=work.terms.source, state__in=LIVE_STATES
+        ).extra(where=[ids], params=[plain_values_param(held_ids)])  # noqa: S610 - no user SQL
+        held = {h.source_key: h for h in held_any}
     held_emails = frozenset(h.email for h in held.values() if h.email)
     offered: dict[str, tuple[StagedRow, Profile]] = {}
     for row in rows:
@@ -246,8 +246,11 @@ def _apply_offered(
         and holding.email == profile.email
     }
     digests = {key: email_digest(profile.email) for key, (_row, profile) in offered.items()}
-    people = person_ids_for_digests(digests={digests[key] for key in offered if key not in kept})
-    person_ids = list(people.values())
+    people, created = person_ids_for_digests(
+        digests={digests[key] for key in offered if key not in kept}
+    )
+    # Only people found may hold profiles already; those just created hold nothing.
+    person_ids = [pid for digest, pid in people.items() if digest not in created]
     # A live profile of the same person in this organisation not yet keyed (imported before
     # the first sync) is adopted rather than duplicated; one keyed to another user of the
     # export (two profiles with one address) keeps the person, and the later profile is
@@ -260,7 +263,7 @@ def _apply_offered(
         # organisation's every profile for each batch (100 ms a batch at 30,000, growing).
         people_column = f"{connection.ops.quote_name(Holding._meta.db_table)}.person_id"
         theirs = Holding.objects.extra(  # noqa: S610 - no user SQL
-            where=[in_values(people_column)], params=[values_param(person_ids)]
+            where=[in_values(people_column)], params=[plain_values_param(person_ids)]
         )
         for h in theirs:
             if (
@@ -296,13 +299,17 @@ def _apply_offered(
     writes.save(work)
 
 
+_NEW_COLUMNS = ("person_id", "source_key", "full_name", "email", "preferred_language", "roles",
+                "due_at", "deadline_at", "retention_rule", "retention_action")  # fmt: skip
+
+
 @dataclass
 class _Writes:
-    """What one batch creates and updates, and what its audit event lists."""
+    """What one batch creates and updates, and what its audit event lists. New holdings are
+    rows of ``_NEW_COLUMNS`` (no model instance: a first sync creates a million)."""
 
-    created: list[Holding] = field(default_factory=list)
+    created: list[tuple[Any, ...]] = field(default_factory=list)
     updated: list[Holding] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
     rectified: dict[str, list[str]] = field(default_factory=dict)
     left_people: set[int] = field(default_factory=set)
@@ -318,47 +325,72 @@ class _Writes:
         work: _Batch,
     ) -> None:
         if holding is None:
-            holding = Holding(
-                organization_id=work.instance.organization_id, source=work.terms.source,
-                purpose=work.terms.purpose, legal_basis=work.terms.legal_basis,
-                channel=work.terms.channel, collected_at=work.as_of,
+            self.created.append(
+                (person, key, profile.full_name, profile.email, profile.preferred_language,
+                 list(profile.roles), *_new_columns(work, profile.roles))
             )  # fmt: skip
-            self.created.append(holding)
-            self.added.append(str(holding.public_id))
+            return
+        self.updated.append(holding)
+        if change == Change.RESTORED:
+            self.restored.append(str(holding.public_id))
         else:
-            self.updated.append(holding)
-            if change == Change.RESTORED:
-                self.restored.append(str(holding.public_id))
-            else:
-                fields = changed_fields(_held_profile(holding).profile, profile)
-                self.rectified[str(holding.public_id)] = list(fields)
-            if holding.person_id is not None and holding.person_id != person:
-                self.left_people.add(holding.person_id)  # a new address: another person
+            fields = changed_fields(_held_profile(holding).profile, profile)
+            self.rectified[str(holding.public_id)] = list(fields)
+        if holding.person_id is not None and holding.person_id != person:
+            self.left_people.add(holding.person_id)  # a new address: another person
         holding.instance, holding.source_key, holding.person_id = work.instance, key, person
         holding.full_name, holding.email = profile.full_name, profile.email
         holding.preferred_language, holding.roles = profile.preferred_language, list(profile.roles)
         holding.role_removed_at, holding.state = None, HoldingState.ACTIVE
         holding.updated_at = clock.now()
-        # A snapshot's holdings share few sets of facts (a first sync's: one): each set is
-        # evaluated once.
-        facts = holding_facts_of(holding)
-        columns = work.decisions.get(facts)
-        if columns is None:
-            columns = work.decisions[facts] = decision_columns(facts, work.facts, as_of=work.as_of)
-        holding.due_at, holding.deadline_at, holding.retention_rule, holding.retention_action = (
-            columns
-        )
+        (holding.due_at, holding.deadline_at, holding.retention_rule,
+         holding.retention_action) = _columns(work, holding_facts_of(holding))  # fmt: skip
 
     def save(self, work: _Batch) -> None:
-        holdings_create(holdings=self.created)
+        added = holdings_insert(
+            fixed={
+                "organization_id": work.instance.organization_id,
+                "instance_id": work.instance.pk,
+                "source": work.terms.source,
+                "purpose": work.terms.purpose,
+                "legal_basis": work.terms.legal_basis,
+                "channel": work.terms.channel,
+                "collected_at": work.as_of,
+                "state": HoldingState.ACTIVE,
+            },
+            columns=_NEW_COLUMNS,
+            rows=self.created,
+        )
         holdings_write(holdings=self.updated, fields=_WRITTEN)
         if self.left_people:
             # Whoever an address change left with no holding goes, with their keyed digest.
             people_delete_unheld(person_ids=sorted(self.left_people))
         if self.created or self.updated:
-            _audit_changes(
-                work, {"added": self.added, "restored": self.restored, "updated": self.rectified}
-            )
+            listed = {"added": [str(public_id) for public_id in added],
+                      "restored": self.restored, "updated": self.rectified}  # fmt: skip
+            _audit_changes(work, listed)
+
+
+def _new_columns(work: _Batch, roles: tuple[str, ...]) -> RetentionColumns:
+    """The stored retention decision of a holding this sync creates with ``roles`` (by
+    roles: the other facts are the sync's)."""
+    columns = work.new_decisions.get(roles)
+    if columns is None:
+        facts = HoldingFacts(
+            source=work.terms.source, collected_at=work.as_of, last_contact_at=None,
+            role_removed_at=None, erasure_requested_at=None, roles=roles,
+        )  # fmt: skip
+        columns = work.new_decisions[roles] = _columns(work, facts)
+    return columns
+
+
+def _columns(work: _Batch, facts: HoldingFacts) -> RetentionColumns:
+    """The stored retention decision for ``facts``. A snapshot's holdings share few sets of
+    facts (a first sync's: one per list of roles): each set is evaluated once."""
+    columns = work.decisions.get(facts)
+    if columns is None:
+        columns = work.decisions[facts] = decision_columns(facts, work.facts, as_of=work.as_of)
+    return columns
 
 
 def _audit_changes(work: _Batch, listed: dict[str, Any]) -> None:

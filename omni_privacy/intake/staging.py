@@ -67,6 +67,7 @@ class StagedRow:
     email: str
     preferred_language: str | None
     roles: tuple[str, ...]
+    holding_id: int | None = None  # the live holding of the key when the diff ran; None: new
 
 
 def _postgres() -> bool:
@@ -286,7 +287,7 @@ class Stage:
         last = 0
         while True:
             self._cursor.execute(
-                f"SELECT line, key, full_name, email, language, roles FROM {DIFF} "  # noqa: S608
+                f"SELECT line, key, full_name, email, language, roles, holding_id FROM {DIFF} "  # noqa: S608
                 f"WHERE kind = 'changed' AND line > %s AND {where} ORDER BY line LIMIT %s",
                 [last, batch],
             )
@@ -295,8 +296,8 @@ class Stage:
                 return
             last = rows[-1][0]
             yield [
-                StagedRow(line, key, name, email, language, _roles(roles))
-                for line, key, name, email, language, roles in rows
+                StagedRow(line, key, name, email, language, _roles(roles), held)
+                for line, key, name, email, language, roles, held in rows
             ]
 
     def changed(self, batch: int) -> Iterator[list[StagedRow]]:

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, cast
 
 from django.db import connection, models
 from django.db.models import Field
 from django.utils import timezone
 
 from omni_privacy.audit.services import audit_record
-from omni_privacy.core.sql import in_values, values_param
+from omni_privacy.core.sql import in_values, plain_values_param, values_param
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.models import LIVE_STATES, Holding, Person
 
@@ -109,20 +110,32 @@ def people_for_digests(*, digests: Iterable[str]) -> dict[str, Person]:
     return found
 
 
-def person_ids_for_digests(*, digests: Iterable[str]) -> dict[str, int]:
+class PersonIds(NamedTuple):
+    """The id of the person of each digest, and the digests of the people just created (who
+    hold nothing yet: a caller need not look for their holdings)."""
+
+    ids: dict[str, int]
+    created: frozenset[str]
+
+
+def person_ids_for_digests(*, digests: Iterable[str]) -> PersonIds:
     """The id of the person of each keyed email digest, those not yet known created: as
     ``people_for_digests`` without building a model instance a person. On PostgreSQL the new
     ones in one ``INSERT ... SELECT FROM unnest`` (their public ids drawn by the server)."""
     _require_transaction("person_ids_for_digests")
-    if connection.vendor != "postgresql":
-        return {digest: person.pk for digest, person in people_for_digests(digests=digests).items()}
     wanted = sorted(set(digests))
+    if connection.vendor != "postgresql":
+        known = set(
+            Person.objects.filter(email_digest__in=wanted).values_list("email_digest", flat=True)
+        )
+        people_ids = {d: person.pk for d, person in people_for_digests(digests=wanted).items()}
+        return PersonIds(people_ids, frozenset(wanted) - known)
     people = _table(Person)
     digest, pk = _quote("email_digest"), _quote("id")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {pk}, {digest} FROM {people} WHERE {digest} = ANY(%s)",  # noqa: S608
-            [wanted],
+            [plain_values_param(wanted)],
         )
         found: dict[str, int] = {row[1]: row[0] for row in cursor.fetchall()}
         missing = [d for d in wanted if d not in found]
@@ -133,10 +146,10 @@ def person_ids_for_digests(*, digests: Iterable[str]) -> dict[str, int]:
                 f"{_quote('created_at')}, {_quote('updated_at')}) "
                 "SELECT gen_random_uuid(), d, %s, %s FROM unnest(%s::varchar[]) AS d "
                 f"RETURNING {pk}, {digest}",
-                [now, now, missing],
+                [now, now, plain_values_param(missing)],
             )
             found |= {row[1]: row[0] for row in cursor.fetchall()}
-    return found
+    return PersonIds(found, frozenset(missing))
 
 
 def people_delete_unheld(*, person_ids: Sequence[int]) -> int:
@@ -186,6 +199,95 @@ def holdings_create(*, holdings: Sequence[Holding]) -> None:
     _require_transaction("holdings_create")
     if not _inserted(holdings):
         Holding.objects.bulk_create(holdings)
+
+
+def _json_text() -> Callable[[Any], str | None]:
+    """``json.dumps``, remembering lists of strings (a batch's holdings share a few lists of
+    roles)."""
+    known: dict[tuple[str, ...], str] = {}
+
+    def as_json(value: Any) -> str | None:
+        if value is None:
+            return None
+        if type(value) is list and all(type(item) is str for item in value):
+            key = tuple(value)
+            text = known.get(key)
+            if text is None:
+                text = known[key] = json.dumps(value)
+            return text
+        return json.dumps(value)
+
+    return as_json
+
+
+def holdings_insert(
+    *, fixed: Mapping[str, Any], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[uuid.UUID]:
+    """Insert one new holding per row of ``rows`` (its values of the fields ``columns``, in
+    that order, named by attribute: ``person_id``, not ``person``), each with the ``fixed``
+    field values, the timestamps now and any other field its default; their public ids,
+    drawn here, in the order of ``rows``.
+
+    ``holdings_create`` without a model instance a row: a first sync writes a million
+    holdings that differ in a few fields, and building each as a Holding cost a third of its
+    time (docs/benchmarks.md). On PostgreSQL the keys come from the sequence in one statement
+    and the rows go by COPY; elsewhere the instances are built and bulk-created."""
+    _require_transaction("holdings_insert")
+    written = [f for f in Holding._meta.concrete_fields if not f.primary_key]
+    refused = (set(columns) | set(fixed)) - ({f.attname for f in written} - {"public_id"})
+    if refused:
+        raise ValueError(f"not fields a caller gives: {sorted(refused)}")
+    if not rows:
+        return []
+    public_ids = [uuid.uuid4() for _row in rows]
+    if connection.vendor != "postgresql":
+        built = [
+            Holding(public_id=public_id, **fixed, **dict(zip(columns, row, strict=True)))
+            for public_id, row in zip(public_ids, rows, strict=True)
+        ]
+        Holding.objects.bulk_create(built)
+        return public_ids
+    now = timezone.now()
+    template: list[Any] = [None]  # the key, then the written fields in order
+    varying: list[tuple[int, int]] = []  # (place in the row sent, place in a caller's row)
+    json_places = []
+    for f in written:
+        place = len(template)
+        if f.db_type(connection) == "jsonb":
+            json_places.append(place)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            template.append(now)  # as bulk_create's pre_save sets them, whatever is given
+        elif f.attname in columns:
+            varying.append((place, list(columns).index(f.attname)))
+            template.append(None)
+        elif f.attname in fixed:
+            template.append(fixed[f.attname])
+        else:
+            template.append(f.get_default())
+    public_place = 1 + [f.name for f in written].index("public_id")
+    constant_json = [p for p in json_places if p not in {place for place, _i in varying}]
+    varying_json = [p for p in json_places if p not in constant_json]
+    for place in constant_json:
+        template[place] = None if template[place] is None else json.dumps(template[place])
+    names = ", ".join(_quote(f.column) for f in [Holding._meta.pk, *written])
+    as_json = _json_text()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [Holding._meta.db_table, Holding._meta.pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(f"COPY {_table(Holding)} ({names}) FROM STDIN") as copy:
+            write = copy.write_row
+            for pk, public_id, row in zip(ids, public_ids, rows, strict=True):
+                sent = template.copy()
+                sent[0], sent[public_place] = pk, public_id
+                for place, index in varying:
+                    sent[place] = row[index]
+                for place in varying_json:
+                    sent[place] = as_json(sent[place])
+                write(sent)
+    return public_ids
 
 
 def holdings_write(*, holdings: Sequence[Holding], fields: Sequence[str]) -> None:

@@ -33,6 +33,7 @@ def test_the_scanner_sees_each_registry_writer() -> None:
         "person_ids_for_digests",
         "people_delete_unheld",
         "holdings_create",
+        "holdings_insert",
         "holdings_write",
         "holdings_set_columns",
         "holdings_rectify_from",

@@ -16,6 +16,7 @@ from omni_privacy.registry.models import Holding, HoldingState, Person
 from omni_privacy.registry.writers import (
     holdings_create,
     holdings_delete,
+    holdings_insert,
     holdings_rectify,
     holdings_rectify_from,
     holdings_set_columns,
@@ -45,6 +46,7 @@ WRITERS: list[tuple[str, Callable[[], Any]]] = [
     ("person_ids_for_digests", lambda: person_ids_for_digests(digests=["x"])),
     ("people_delete_unheld", lambda: people_delete_unheld(person_ids=[1])),
     ("holdings_create", lambda: holdings_create(holdings=[])),
+    ("holdings_insert", lambda: holdings_insert(fixed={}, columns=[], rows=[])),
     ("holdings_write", lambda: holdings_write(holdings=[], fields=["full_name"])),
     ("holdings_set_columns", lambda: holdings_set_columns(ids=[1], fixed={}, varying={})),
     (
@@ -237,6 +239,47 @@ def test_create_stores_every_column_as_the_instances_hold_it_and_sets_their_keys
 
 
 @pytest.mark.django_db
+def test_insert_stores_the_rows_and_fixed_values_as_create_would() -> None:
+    first, _second = _two_holdings()
+    org, person = first.organization, first.person
+    assert person is not None
+    fixed = {
+        "organization_id": org.pk, "source": "software_profile", "purpose": "service",
+        "legal_basis": "contract", "channel": "monthly_sync", "collected_at": TODAY,
+    }  # fmt: skip
+    columns = ("person_id", "full_name", "email", "roles", "due_at", "source_key", "state")
+    rows = [
+        (person.pk, "Zoé O'Neil\\n", "zoe@example.com",
+         ["update_notice_subscriber", "l'administrateur \\ \t tab"], dt.date(2027, 1, 24),
+         "k" * 64, HoldingState.PENDING_DELETION),
+        (None, None, None, [], None, None, HoldingState.ACTIVE),
+    ]  # fmt: skip
+    expected = [Holding(**fixed, **dict(zip(columns, row, strict=True))) for row in rows]
+    before = NOW - dt.timedelta(days=1)
+    with transaction.atomic():
+        public_ids = holdings_insert(fixed=fixed, columns=columns, rows=rows)
+    assert len(set(public_ids)) == 2
+    for public_id, holding in zip(public_ids, expected, strict=True):
+        stored = Holding.objects.get(public_id=public_id)
+        for field in Holding._meta.concrete_fields:
+            if field.name in ("id", "public_id"):
+                continue
+            if field.name in ("created_at", "updated_at"):
+                assert getattr(stored, field.attname) > before
+                continue
+            assert getattr(stored, field.attname) == getattr(holding, field.attname), field.name
+    assert stored.pk > first.pk  # keys from the table's own sequence
+
+
+@pytest.mark.django_db
+def test_insert_refuses_what_is_not_a_field_a_caller_gives() -> None:
+    with transaction.atomic(), pytest.raises(ValueError, match="person"):
+        holdings_insert(fixed={}, columns=["person"], rows=[(None,)])
+    with transaction.atomic(), pytest.raises(ValueError, match="public_id"):
+        holdings_insert(fixed={"public_id": None}, columns=[], rows=[()])
+
+
+@pytest.mark.django_db
 def test_new_people_get_their_keys_and_are_found_again() -> None:
     digests = [email_digest(f"person{n}@example.com") for n in range(3)]
     with transaction.atomic():
@@ -253,11 +296,12 @@ def test_person_ids_are_those_of_the_people_found_or_created() -> None:
     known = first.person.email_digest  # type: ignore[union-attr]
     new = [email_digest(f"person{n}@example.com") for n in range(3)]
     with transaction.atomic():
-        ids = person_ids_for_digests(digests=[known, *new, new[0]])
+        ids, created = person_ids_for_digests(digests=[known, *new, new[0]])
         again = people_for_digests(digests=[known, *new])
     assert ids == {digest: person.pk for digest, person in again.items()}
+    assert created == frozenset(new)
     assert ids[known] == first.person_id
-    created = Person.objects.filter(email_digest__in=new)
-    assert created.count() == 3
-    assert all(p.public_id and p.created_at and p.updated_at for p in created)
-    assert len({p.public_id for p in created}) == 3
+    stored = Person.objects.filter(email_digest__in=new)
+    assert stored.count() == 3
+    assert all(p.public_id and p.created_at and p.updated_at for p in stored)
+    assert len({p.public_id for p in stored}) == 3
