@@ -9,7 +9,8 @@ removed), on a fresh database with one subscribed organisation and its instance.
 `sync_import` of the first file (every flagged row added), then of the second (the diff:
 updates, removals scheduled, the rest unchanged), ``--repeat`` times, each on a copy of the
 database as the first import left it, keeping the median. Prints rows per second, the sync
-process's CPU time (the rest of its time it waits for the database or its parsers), its peak
+process's CPU time and its PostgreSQL backend's (read from /proc: the server is on loopback;
+the rest of the time the sync waits for its parsers), its peak
 resident memory and its parsing processes' (intake/domain/staged.py); targets: >= 30,000
 rows/s for the first import on PostgreSQL (issue 18), >= 50,000 rows/s for the diffing import
 and peak memory under 300 MB whatever the file size, counted as the sync's peak plus each
@@ -22,6 +23,7 @@ import argparse
 import cProfile
 import datetime as dt
 import json
+import os
 import pstats
 import random
 import shutil
@@ -114,17 +116,37 @@ def _phase(
     child_mib: float,
     *,
     cpu: float,
+    database_cpu: float | None,
 ) -> dict[str, Any]:
     return {
         "rows": rows,
         "seconds": round(seconds, 3),
         "cpu_seconds": round(cpu, 3),
+        "database_cpu_seconds": None if database_cpu is None else round(database_cpu, 3),
         "per_second": round(per_second(rows, seconds)),
         "peak_rss_mib": round(peak_rss_mib(), 1),
         "children": workers,
         "peak_child_rss_mib": round(child_mib, 1),
         "counts": counts,
     }
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL backend serving this process's connection,
+    read from /proc (the benchmark's server is on loopback); None on SQLite or when the
+    server's processes are not readable here."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -160,7 +182,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     def timed(name: str, path: Path, day: dt.date) -> dict[str, Any]:
         settle()
         profiler = cProfile.Profile() if args.profile and name == args.profile_phase else None
-        cpu = time.process_time()
+        cpu, database_cpu = time.process_time(), _backend_cpu()
         with path.open("rb") as stream, ChildPeaks() as children, stopwatch() as lap:
             if profiler:
                 profiler.enable()
@@ -170,11 +192,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if profiler:
                 profiler.disable()
         cpu = time.process_time() - cpu
+        after = _backend_cpu()
+        database_cpu = None if after is None or database_cpu is None else after - database_cpu
         if profiler:
             profiler.dump_stats(args.profile)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
         return _phase(
-            report.rows, lap.seconds, report.counts, parsers, children.largest_mib, cpu=cpu
+            report.rows,
+            lap.seconds,
+            report.counts,
+            parsers,
+            children.largest_mib,
+            cpu=cpu,
+            database_cpu=database_cpu,
         )
 
     figures["first"] = timed("first", first, dt.date(2026, 10, 1))
@@ -208,6 +238,10 @@ def _total_mib(phase: dict[str, Any]) -> float:
     return float(phase["peak_rss_mib"] + phase["children"] * phase["peak_child_rss_mib"])
 
 
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def _table(f: dict[str, Any]) -> str:
     lines = [
         (
@@ -216,7 +250,8 @@ def _table(f: dict[str, Any]) -> str:
         ),
         "",
         (
-            f"{'phase':<7}{'rows':>11}{'seconds':>10}{'cpu s':>8}{'rows/s':>10}{'peak RSS':>12}"
+            f"{'phase':<7}{'rows':>11}{'seconds':>10}{'cpu s':>8}{'db cpu s':>10}{'rows/s':>10}"
+            f"{'peak RSS':>12}"
             f"{'parsers':>14}  counts"
         ),
     ]
@@ -225,6 +260,7 @@ def _table(f: dict[str, Any]) -> str:
         counts = ", ".join(f"{k} {v:,}" for k, v in p["counts"].items() if v)
         lines.append(
             f"{name:<7}{p['rows']:>11,}{p['seconds']:>10.2f}{p['cpu_seconds']:>8.2f}"
+            f"{_seconds(p['database_cpu_seconds']):>10}"
             f"{p['per_second']:>10,}"
             f"{p['peak_rss_mib']:>8.0f} MiB{p['children']:>4} x {p['peak_child_rss_mib']:>3.0f} MiB"
             f"  {counts}"

@@ -230,8 +230,8 @@ def holdings_insert(
 
     ``holdings_create`` without a model instance a row: a first sync writes a million
     holdings that differ in a few fields, and building each as a Holding cost a third of its
-    time (docs/benchmarks.md). On PostgreSQL the keys come from the sequence in one statement
-    and the rows go by COPY; elsewhere the instances are built and bulk-created."""
+    time (docs/benchmarks.md). On PostgreSQL the rows go by COPY, their keys drawn by the
+    server; elsewhere the instances are built and bulk-created."""
     _require_transaction("holdings_insert")
     written = [f for f in Holding._meta.concrete_fields if not f.primary_key]
     refused = (set(columns) | set(fixed)) - ({f.attname for f in written} - {"public_id"})
@@ -248,7 +248,7 @@ def holdings_insert(
         Holding.objects.bulk_create(built)
         return public_ids
     now = timezone.now()
-    template: list[Any] = [None]  # the key, then the written fields in order
+    template: list[Any] = []  # the written fields in order (the key: the column's default)
     varying: list[tuple[int, int]] = []  # (place in the row sent, place in a caller's row)
     json_places = []
     for f in written:
@@ -264,29 +264,25 @@ def holdings_insert(
             template.append(fixed[f.attname])
         else:
             template.append(f.get_default())
-    public_place = 1 + [f.name for f in written].index("public_id")
+    public_place = [f.name for f in written].index("public_id")
     constant_json = [p for p in json_places if p not in {place for place, _i in varying}]
     varying_json = [p for p in json_places if p not in constant_json]
     for place in constant_json:
         template[place] = None if template[place] is None else json.dumps(template[place])
-    names = ", ".join(_quote(f.column) for f in [Holding._meta.pk, *written])
+    names = ", ".join(_quote(f.column) for f in written)
     as_json = _json_text()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [Holding._meta.db_table, Holding._meta.pk.column, len(rows)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        with cursor.copy(f"COPY {_table(Holding)} ({names}) FROM STDIN") as copy:
-            write = copy.write_row
-            for pk, public_id, row in zip(ids, public_ids, rows, strict=True):
-                sent = template.copy()
-                sent[0], sent[public_place] = pk, public_id
-                for place, index in varying:
-                    sent[place] = row[index]
-                for place in varying_json:
-                    sent[place] = as_json(sent[place])
-                write(sent)
+    # No key sent: the server draws each from the identity column, as an INSERT would.
+    copying = f"COPY {_table(Holding)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(copying) as copy:
+        write = copy.write_row
+        for public_id, row in zip(public_ids, rows, strict=True):
+            sent = template.copy()
+            sent[public_place] = public_id
+            for place, index in varying:
+                sent[place] = row[index]
+            for place in varying_json:
+                sent[place] = as_json(sent[place])
+            write(sent)
     return public_ids
 
 
