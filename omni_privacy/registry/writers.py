@@ -121,35 +121,40 @@ class PersonIds(NamedTuple):
 def person_ids_for_digests(*, digests: Iterable[str]) -> PersonIds:
     """The id of the person of each keyed email digest, those not yet known created: as
     ``people_for_digests`` without building a model instance a person. On PostgreSQL the new
-    ones in one ``INSERT ... SELECT FROM unnest`` (their public ids drawn by the server)."""
+    ones in one ``INSERT ... SELECT FROM unnest ... ON CONFLICT DO NOTHING`` (their public ids
+    drawn by the server)."""
     _require_transaction("person_ids_for_digests")
     wanted = sorted(set(digests))
     if connection.vendor != "postgresql":
-        known = set(
+        before = set(
             Person.objects.filter(email_digest__in=wanted).values_list("email_digest", flat=True)
         )
         people_ids = {d: person.pk for d, person in people_for_digests(digests=wanted).items()}
-        return PersonIds(people_ids, frozenset(wanted) - known)
+        return PersonIds(people_ids, frozenset(wanted) - before)
     people = _table(Person)
     digest, pk = _quote("email_digest"), _quote("id")
+    now = timezone.now()
     with connection.cursor() as cursor:
+        # The new ones inserted first (a digest known, or inserted meanwhile by a transaction
+        # that then commits, is skipped), then the others read: a first sync's digests are all
+        # new, and reading them first cost a fifth of its time at a million people.
         cursor.execute(
-            f"SELECT {pk}, {digest} FROM {people} WHERE {digest} = ANY(%s)",  # noqa: S608
-            [plain_values_param(wanted)],
+            f"INSERT INTO {people} ({_quote('public_id')}, {digest}, "  # noqa: S608
+            f"{_quote('created_at')}, {_quote('updated_at')}) "
+            "SELECT gen_random_uuid(), d, %s, %s FROM unnest(%s::varchar[]) AS d "
+            f"ON CONFLICT ({digest}) DO NOTHING RETURNING {pk}, {digest}",
+            [now, now, plain_values_param(wanted)],
         )
         found: dict[str, int] = {row[1]: row[0] for row in cursor.fetchall()}
-        missing = [d for d in wanted if d not in found]
-        if missing:
-            now = timezone.now()
+        created = frozenset(found)
+        known = [d for d in wanted if d not in found]
+        if known:
             cursor.execute(
-                f"INSERT INTO {people} ({_quote('public_id')}, {digest}, "  # noqa: S608
-                f"{_quote('created_at')}, {_quote('updated_at')}) "
-                "SELECT gen_random_uuid(), d, %s, %s FROM unnest(%s::varchar[]) AS d "
-                f"RETURNING {pk}, {digest}",
-                [now, now, plain_values_param(missing)],
+                f"SELECT {pk}, {digest} FROM {people} WHERE {digest} = ANY(%s)",  # noqa: S608
+                [plain_values_param(known)],
             )
             found |= {row[1]: row[0] for row in cursor.fetchall()}
-    return PersonIds(found, frozenset(missing))
+    return PersonIds(found, created)
 
 
 def people_delete_unheld(*, person_ids: Sequence[int]) -> int:
