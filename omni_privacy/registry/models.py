@@ -98,13 +98,20 @@ class Instance(TimeStampedModel):
 class Person(PublicIdModel):
     """Someone whose data is held. No personal value here: see Holding."""
 
-    email_digest = models.CharField(max_length=64, unique=True)
+    email_digest = models.CharField(max_length=64)
     erasure_requested_at = models.DateField(
         null=True,
         blank=True,
         help_text="the person's first erasure request (shown to staff); the retention clock "
         "reads each holding's own erasure_requested_at",
     )
+
+    class Meta:
+        # A constraint, not unique=True: on PostgreSQL Django would add a second index for
+        # LIKE searches, which no one runs on a digest, and every new person paid for it.
+        constraints = [
+            models.UniqueConstraint(fields=["email_digest"], name="registry_person_digest_unique")
+        ]
 
     def __str__(self) -> str:
         return str(self.public_id)
