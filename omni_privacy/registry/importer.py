@@ -9,20 +9,27 @@ Otherwise the whole file is applied in one transaction through the registry serv
 organisation with its audit event, the holdings set-based in batches of ``BATCH``, each batch
 with one audit event naming its counts and the holdings it wrote (issue 18 point 4).
 
-The file is read again for each pass instead of being held in memory, so a file of a million
-holdings costs a few re-reads, not gigabytes. Do not change the file while it is imported.
+The file is read once: each line parsed once, each holding through the gate once (with its
+organisation's facts as they stand at its line; a file that changes an organisation after one
+of its holdings is gated again with the final facts). What the gate accepts is spooled to an
+unnamed temporary file and applied from there, so a file of a million holdings costs neither
+gigabytes of memory nor a second parse and gate per line (issue 18 point 4).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+import pickle
+import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import orjson
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import ngettext_lazy
 
@@ -36,15 +43,14 @@ from omni_privacy.core.errors import (
 )
 from omni_privacy.policy.loader import active_policy
 from omni_privacy.registry.domain.facts import Interval, OrganizationFacts
-from omni_privacy.registry.domain.gate import HoldingCandidate, check_holding
+from omni_privacy.registry.domain.gate import AcceptedHolding, HoldingCandidate, check_holding
 from omni_privacy.registry.models import Instance, Organization
 from omni_privacy.registry.selectors import organization_facts
 from omni_privacy.registry.services import (
-    BatchRefusedError,
-    HoldingItem,
+    AcceptedItem,
     OrganizationInput,
     check_organization,
-    holdings_record_batch,
+    holdings_record_accepted,
     instance_create,
     organization_upsert,
     organizations_by_code,
@@ -336,6 +342,16 @@ def _parse_holding(body: dict[str, Any], errors: _Errors) -> HoldingLine | None:
     )
 
 
+def _loads(text: str) -> Any:
+    """orjson first (four times the standard library's speed on good lines); a line it refuses
+    is read by the standard library, which says why in words we translate, and reads some
+    JSON orjson does not (an integer beyond 64 bits)."""
+    try:
+        return strictjson.loads(text, fast=True)
+    except orjson.JSONDecodeError:
+        return strictjson.loads(text)
+
+
 def parse_line(text: str | None) -> tuple[OrganizationInput | HoldingLine | None, list[Problem]]:
     """One line's organisation or holding, or the problems that refuse it (each naming a key)."""
     errors = _Errors()
@@ -343,7 +359,7 @@ def parse_line(text: str | None) -> tuple[OrganizationInput | HoldingLine | None
         errors.add(WHOLE_LINE, NOT_UTF8)
         return None, errors.items
     try:
-        body = strictjson.loads(text.strip())
+        body = _loads(text.strip())
     except json.JSONDecodeError as exc:
         # The parser's reason is one of a fixed set of phrases (core/strictjson.py marks
         # the standard library's for translation): said in the reader's language too.
@@ -363,82 +379,160 @@ def parse_line(text: str | None) -> tuple[OrganizationInput | HoldingLine | None
 
 # --- checking ------------------------------------------------------------------------------
 
+# An accepted holding spooled as a plain tuple of its fields, read back as the same value.
+_ACCEPTED_FIELDS = tuple(f.name for f in fields(AcceptedHolding))
+_accepted_values = attrgetter(*_ACCEPTED_FIELDS)
+SpooledLine = tuple[int, str, str | None, tuple[Any, ...]]  # line, organisation, instance, values
+
+
+class _Spool:
+    """The accepted holdings, pickled a batch at a time into an unnamed temporary file (in the
+    var directory, gone when closed or when the process ends): the apply reads them back
+    instead of parsing the file and running the gate on every line a second time."""
+
+    def __init__(self) -> None:
+        var_dir = Path(settings.VAR_DIR)
+        self._file = tempfile.TemporaryFile(dir=var_dir if var_dir.is_dir() else None)  # noqa: SIM115 - closed by close()
+        self._batch: list[SpooledLine] = []
+
+    def add(self, number: int, line: HoldingLine, accepted: AcceptedHolding) -> None:
+        self._batch.append((number, line.organization, line.instance, _accepted_values(accepted)))
+        if len(self._batch) >= BATCH:
+            self._dump()
+
+    def _dump(self) -> None:
+        pickle.dump(self._batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._batch = []
+
+    def clear(self) -> None:
+        self._batch = []
+        self._file.seek(0)
+        self._file.truncate()
+
+    def batches(self) -> Iterator[list[SpooledLine]]:
+        if self._batch:
+            self._dump()
+        self._file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self._file)  # noqa: S301 - our own file, written above
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self._file.close()
+
 
 @dataclass
 class _Plan:
     """What the checks learnt, reused when applying."""
 
     organizations: list[OrganizationInput] = field(default_factory=list)
+    # Each organisation's facts as they will be once the file's organisation lines apply
+    # (None: its line was refused), and the registry's organisations the file names.
     final_facts: dict[str, OrganizationFacts | None] = field(default_factory=dict)
     existing: dict[str, Organization] = field(default_factory=dict)
-    errors: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # syntax, types, references
+    gate_errors: list[Problem] = field(default_factory=list)  # the gate's and the instances'
+    bad_lines: set[int] = field(default_factory=set)
 
 
-def _check_structure(path: Path) -> tuple[_Plan, set[int]]:
-    """Pass 1: syntax, types, keys, dates and organisation references."""
+class _Gate:
+    """The collection gate (notice §2.1) and the instances' owners, line by line."""
+
+    def __init__(self, plan: _Plan, spool: _Spool, *, as_of: dt.date) -> None:
+        self._plan, self._spool, self._as_of = plan, spool, as_of
+        self._policy = active_policy()
+        self._instance_owner: dict[str, tuple[str, int]] = {}
+
+    def check(self, number: int, line: HoldingLine, facts: OrganizationFacts) -> None:
+        result = check_holding(line.candidate, self._policy, facts, today=self._as_of)
+        if result.accepted is not None:
+            self._spool.add(number, line, result.accepted)
+        else:
+            self._plan.gate_errors.extend(_at(number, result.errors))
+        if line.instance is not None:
+            owner, _first = self._instance_owner.setdefault(
+                line.instance, (line.organization, number)
+            )
+            if owner != line.organization:
+                self._plan.gate_errors.append(
+                    Problem(INSTANCE_ELSEWHERE, field="instance", line=number)
+                )
+
+    def finish(self) -> None:
+        """The instances the registry has already, each with its organisation."""
+        instances = Instance.objects.filter(code__in=list(self._instance_owner)).select_related(
+            "organization"
+        )
+        for instance in instances:
+            owner, first = self._instance_owner[instance.code]
+            if instance.organization.code != owner:
+                self._plan.gate_errors.append(
+                    Problem(INSTANCE_ELSEWHERE, field="instance", line=first)
+                )
+
+
+def _check(path: Path, spool: _Spool, *, as_of: dt.date) -> _Plan:
+    """Every check, in one read of the file: syntax, types, keys, dates, organisation
+    references, and each holding through the gate with its organisation's facts as they stand
+    at its line; the accepted holdings go to ``spool``. A file that (re)defines an organisation
+    after one of its holdings (rare) is gated again in a second read with the final facts."""
     plan = _Plan()
-    bad_lines: set[int] = set()
-    defined: set[str] = set()
-    needs_database: dict[str, list[int]] = defaultdict(list)
+    gate = _Gate(plan, spool, as_of=as_of)
+    facts_now = plan.final_facts
+    database: dict[str, Organization | None] = {}
+    gated: set[str] = set()  # organisations a holding was checked against
+    stale = False
     for number, text in _lines(path):
         parsed, problems = parse_line(text)
         if problems:
-            bad_lines.add(number)
+            plan.bad_lines.add(number)
             plan.errors.extend(_at(number, problems))
             declared = _declared_organization(text)
             if declared is not None:
-                defined.add(declared)
-                plan.final_facts[declared] = None
+                stale = stale or declared in gated
+                facts_now[declared] = None
+            continue
         if isinstance(parsed, OrganizationInput):
+            stale = stale or parsed.code in gated
             plan.organizations.append(parsed)
-            defined.add(parsed.code)
-            plan.final_facts[parsed.code] = OrganizationFacts(
+            facts_now[parsed.code] = OrganizationFacts(
                 subscriptions=parsed.subscriptions,
                 purchasing_group_contracts=parsed.purchasing_group_contracts,
             )
-        elif isinstance(parsed, HoldingLine) and parsed.organization not in defined:
-            needs_database[parsed.organization].append(number)
-    plan.existing = organizations_by_code([*needs_database, *plan.final_facts])
-    for code, numbers in needs_database.items():
-        if code in plan.existing:
             continue
-        for number in numbers:
-            bad_lines.add(number)
-            plan.errors.append(
-                Problem(UNKNOWN_ORGANIZATION, {"code": code}, field="organization", line=number)
-            )
-    return plan, bad_lines
-
-
-def _check_gate(path: Path, plan: _Plan, bad_lines: set[int], *, as_of: dt.date) -> None:
-    """Pass 2: the collection gate for every holding, with the organisations' final facts."""
-    policy = active_policy()
-    instance_owner: dict[str, tuple[str, int]] = {}
-    for number, text in _lines(path):
-        if number in bad_lines:
-            continue
-        parsed, _problems = parse_line(text)
         if not isinstance(parsed, HoldingLine):
             continue
         code = parsed.organization
-        if code not in plan.final_facts:
-            plan.final_facts[code] = organization_facts(plan.existing[code])
-        facts = plan.final_facts[code]
-        if facts is None:
-            continue
-        result = check_holding(parsed.candidate, policy, facts, today=as_of)
-        plan.errors.extend(_at(number, result.errors))
-        if parsed.instance is not None:
-            owner, _first = instance_owner.setdefault(parsed.instance, (code, number))
-            if owner != code:
-                plan.errors.append(Problem(INSTANCE_ELSEWHERE, field="instance", line=number))
-    instances = Instance.objects.filter(code__in=list(instance_owner)).select_related(
-        "organization"
-    )
-    for instance in instances:
-        owner, first = instance_owner[instance.code]
-        if instance.organization.code != owner:
-            plan.errors.append(Problem(INSTANCE_ELSEWHERE, field="instance", line=first))
+        if code not in facts_now:
+            if code not in database:
+                database[code] = organizations_by_code([code]).get(code)
+            organization = database[code]
+            if organization is None:
+                plan.bad_lines.add(number)
+                plan.errors.append(
+                    Problem(UNKNOWN_ORGANIZATION, {"code": code}, field="organization", line=number)
+                )
+                continue
+            facts_now[code] = organization_facts(organization)
+        gated.add(code)
+        facts = facts_now[code]
+        if facts is not None:
+            gate.check(number, parsed, facts)
+    plan.existing = organizations_by_code(facts_now)
+    if stale:
+        spool.clear()
+        plan.gate_errors.clear()
+        gate = _Gate(plan, spool, as_of=as_of)
+        for number, text in _lines(path):
+            if number in plan.bad_lines:
+                continue
+            parsed, _problems = parse_line(text)
+            if isinstance(parsed, HoldingLine) and (facts := facts_now[parsed.organization]):
+                gate.check(number, parsed, facts)
+    gate.finish()
+    return plan
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -451,7 +545,7 @@ def _instance(code: str, organization: Organization, *, actor: str) -> Instance:
     return instance_create(actor=actor, organization=organization, code=code)
 
 
-def _apply(path: Path, plan: _Plan, *, actor: str, as_of: dt.date) -> ImportReport:
+def _apply(plan: _Plan, spool: _Spool, *, actor: str, as_of: dt.date) -> ImportReport:
     report = ImportReport()
     known = set(plan.existing)
     organizations = dict(plan.existing)
@@ -468,39 +562,21 @@ def _apply(path: Path, plan: _Plan, *, actor: str, as_of: dt.date) -> ImportRepo
         if facts is not None and code in organizations
     }
     instances: dict[str, Instance] = {}
-    batch: list[HoldingItem] = []
-    numbers: list[int] = []
-
-    def flush() -> None:
-        try:
-            done = holdings_record_batch(
-                actor=actor, items=batch, today=as_of, facts_cache=facts_cache
-            )
-        except BatchRefusedError as exc:
-            # Checked already; only a file changed under our feet gets here. Roll back all.
-            line = numbers[exc.index]
-            raise ImportRefusedError(_at(line, exc.errors)) from None
+    for batch in spool.batches():
+        items = []
+        for _number, code, instance_code, values in batch:
+            organization = organizations[code]
+            instance = None
+            if instance_code is not None:
+                if instance_code not in instances:
+                    instances[instance_code] = _instance(instance_code, organization, actor=actor)
+                instance = instances[instance_code]
+            items.append(AcceptedItem(organization, AcceptedHolding(*values), instance))
+        done = holdings_record_accepted(
+            actor=actor, items=items, today=as_of, facts_cache=facts_cache
+        )
         report.holdings_recorded += done.recorded
         report.holdings_updated += done.updated
-        batch.clear()
-        numbers.clear()
-
-    for number, text in _lines(path):
-        parsed, _problems = parse_line(text)
-        if not isinstance(parsed, HoldingLine):
-            continue
-        organization = organizations[parsed.organization]
-        instance = None
-        if parsed.instance is not None:
-            if parsed.instance not in instances:
-                instances[parsed.instance] = _instance(parsed.instance, organization, actor=actor)
-            instance = instances[parsed.instance]
-        batch.append(HoldingItem(organization, parsed.candidate, instance))
-        numbers.append(number)
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
     return report
 
 
@@ -510,9 +586,13 @@ def jsonl_import(*, actor: str, path: Path, as_of: dt.date) -> ImportReport:
     Raises ImportRefusedError listing every problem (by line, then field) when any line is
     refused; the database is then untouched.
     """
-    plan, bad_lines = _check_structure(path)
-    _check_gate(path, plan, bad_lines, as_of=as_of)
-    if plan.errors:
-        raise ImportRefusedError(sorted(plan.errors, key=lambda e: e.line or 0))
-    with transaction.atomic():
-        return _apply(path, plan, actor=actor, as_of=as_of)
+    spool = _Spool()
+    try:
+        plan = _check(path, spool, as_of=as_of)
+        errors = plan.errors + plan.gate_errors
+        if errors:
+            raise ImportRefusedError(sorted(errors, key=lambda e: e.line or 0))
+        with transaction.atomic():
+            return _apply(plan, spool, actor=actor, as_of=as_of)
+    finally:
+        spool.close()

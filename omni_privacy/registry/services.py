@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -36,7 +37,11 @@ from omni_privacy.registry.retention_columns import (
     holding_facts_of,
 )
 from omni_privacy.registry.selectors import organization_facts
-from omni_privacy.registry.writers import holdings_create, holdings_write, people_for_digests
+from omni_privacy.registry.writers import (
+    holdings_insert,
+    holdings_write,
+    person_ids_for_digests,
+)
 
 # What a SlugField holds (the importer accepts the same codes).
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
@@ -91,10 +96,13 @@ def check_organization(data: OrganizationInput) -> list[Problem]:
 def _reevaluate_organization(organization: Organization, *, as_of: dt.date) -> int:
     """Recompute the retention columns of every live holding of ``organization``."""
     facts = organization_facts(organization)
+    # Only what the evaluator reads and what may be written back: an organisation's live
+    # holdings are read whole on every upsert (a re-import reads each organisation's).
+    read = ("source", "collected_at", "last_contact_at", "role_removed_at",
+            "erasure_requested_at", "roles", "due_at", "deadline_at", "retention_rule",
+            "retention_action")  # fmt: skip
     holdings = list(
-        Holding.objects.filter(organization=organization, state__in=LIVE_STATES).select_related(
-            "person"
-        )
+        Holding.objects.filter(organization=organization, state__in=LIVE_STATES).only(*read)
     )
     changed = []
     for holding in holdings:
@@ -206,7 +214,7 @@ def holding_record(
         created = holding is None
         if holding is None:
             holding = Holding(person=person, organization=organization, source=accepted.source)
-        _fill(holding, accepted, person=person, instance=instance, created=created)
+        _fill(holding, accepted, person_id=person.pk, instance=instance, created=created)
         apply_decision(holding, facts, as_of=today)
         holding.save()
         audit_record(
@@ -229,40 +237,61 @@ def holding_record(
     return holding
 
 
+def _filled(
+    accepted: AcceptedHolding,
+    *,
+    instance_id: int | None,
+    previous: tuple[dt.date, dt.date | None, int | None] | None,
+) -> dict[str, Any]:
+    """The field values (by attribute name) a holding takes from ``accepted``: a new one
+    (``previous`` None), or the live one it refreshes, whose (collected_at, last_contact_at,
+    instance_id) are ``previous``."""
+    collected_at, last_contact_at = accepted.collected_at, accepted.last_contact_at
+    if previous is not None:
+        held_collected, held_contact, held_instance = previous
+        # A new contact restarts the notice §4 ¶3 clock; it never moves it back.
+        last_contact_at = max(held_contact or held_collected, last_contact_at or collected_at)
+        collected_at = min(held_collected, collected_at)
+        instance_id = instance_id or held_instance
+    return {
+        "instance_id": instance_id,
+        "purpose": accepted.purpose,
+        "legal_basis": accepted.legal_basis,
+        "channel": accepted.channel,
+        "collected_at": collected_at,
+        "last_contact_at": last_contact_at,
+        "roles": list(accepted.roles),
+        "role_removed_at": accepted.role_removed_at,
+        # As the monthly sync does (docs/collection.md): a profile whose roles were removed is
+        # pending deletion (notice §4 ¶1); one flagged again is active again.
+        "state": (
+            HoldingState.PENDING_DELETION
+            if accepted.role_removed_at is not None
+            else HoldingState.ACTIVE
+        ),
+        "full_name": accepted.full_name,
+        "email": accepted.email,
+        "phone": accepted.phone,
+        "preferred_language": accepted.preferred_language,
+    }
+
+
 def _fill(
     holding: Holding,
     accepted: AcceptedHolding,
     *,
-    person: Person,
+    person_id: int,
     instance: Instance | None,
     created: bool,
 ) -> None:
     """Set what ``accepted`` says on ``holding`` (new, or the live one it refreshes)."""
-    if not created:
-        # A new contact restarts the notice §4 ¶3 clock; it never moves it back.
-        previous = holding.last_contact_at or holding.collected_at
-        accepted_contact = accepted.last_contact_at or accepted.collected_at
-        accepted = _with_last_contact(accepted, max(previous, accepted_contact))
-    holding.instance = instance or holding.instance
-    holding.purpose = accepted.purpose
-    holding.legal_basis = accepted.legal_basis
-    holding.channel = accepted.channel
-    holding.collected_at = min(holding.collected_at or accepted.collected_at, accepted.collected_at)
-    holding.last_contact_at = accepted.last_contact_at
-    holding.roles = list(accepted.roles)
-    holding.role_removed_at = accepted.role_removed_at
-    # As the monthly sync does (docs/collection.md): a profile whose roles were removed is
-    # pending deletion (notice §4 ¶1); one flagged again is active again.
-    holding.state = (
-        HoldingState.PENDING_DELETION
-        if accepted.role_removed_at is not None
-        else HoldingState.ACTIVE
+    previous = (
+        None if created else (holding.collected_at, holding.last_contact_at, holding.instance_id)
     )
-    holding.full_name = accepted.full_name
-    holding.email = accepted.email
-    holding.phone = accepted.phone
-    holding.preferred_language = accepted.preferred_language
-    holding.person = person
+    values = _filled(accepted, instance_id=instance.pk if instance else None, previous=previous)
+    for name, value in values.items():
+        setattr(holding, name, value)
+    holding.person_id = person_id
 
 
 # The columns ``_fill`` and ``apply_decision`` set: what a batch writes back to an updated row.
@@ -305,63 +334,129 @@ def holdings_record_batch(
     action: str = "holdings.imported",
 ) -> BatchReport:
     """Record (or refresh) many holdings at once, as ``holding_record`` does one by one, but
-    set-based (issue 18 point 4): every item through the gate first, then the people by digest
-    in one INSERT, the live holdings they refresh in one read, the new ones in one INSERT, the
-    refreshed ones in one UPDATE, and one audit event naming the counts and the holdings.
-
-    An item repeating an earlier one (same person, source and organisation) refreshes it, as
-    the second of two calls would. Raises BatchRefusedError (the item's index) on a refusal;
+    set-based (issue 18 point 4): every item through the gate first, then
+    ``holdings_record_accepted``. Raises BatchRefusedError (the item's index) on a refusal;
     nothing is written then."""
     policy = active_policy()
-    checked: list[tuple[HoldingItem, AcceptedHolding, OrganizationFacts]] = []
+    accepted: list[AcceptedItem] = []
     for index, item in enumerate(items):
         facts = _facts_for(item.organization, facts_cache)
         result = check_holding(item.candidate, policy, facts, today=today)
         if result.accepted is None:
             raise BatchRefusedError(index, result.errors)
-        checked.append((item, result.accepted, facts))
-    if not checked:
+        accepted.append(AcceptedItem(item.organization, result.accepted, item.instance))
+    return holdings_record_accepted(
+        actor=actor, items=accepted, today=today, facts_cache=facts_cache, action=action
+    )
+
+
+@dataclass(frozen=True)
+class AcceptedItem:
+    """One holding the collection gate accepted (``check_holding``'s answer for the day and the
+    organisation's facts), with its organisation and instance."""
+
+    organization: Organization
+    accepted: AcceptedHolding
+    instance: Instance | None = None
+
+
+# What a new holding of a batch is written with (registry.writers.holdings_insert's columns).
+_NEW_COLUMNS = (
+    "person_id", "organization_id", "source", "instance_id", "purpose", "legal_basis", "channel",
+    "collected_at", "last_contact_at", "roles", "role_removed_at", "state", "full_name", "email",
+    "phone", "preferred_language", "due_at", "deadline_at", "retention_rule", "retention_action",
+)  # fmt: skip
+
+
+def holdings_record_accepted(
+    *,
+    actor: str,
+    items: Sequence[AcceptedItem],
+    today: dt.date,
+    facts_cache: dict[int, OrganizationFacts] | None = None,
+    action: str = "holdings.imported",
+) -> BatchReport:
+    """Record (or refresh) the holdings ``items``, which the gate has accepted already (the
+    importer checks a whole file before it writes anything, and so gates each line once): the
+    people by digest in one statement, the live holdings they refresh in one read (none for
+    people just created), the new holdings as rows in one insert, the refreshed ones in one
+    UPDATE, and one audit event naming the counts and the holdings.
+
+    An item repeating an earlier one (same person, source and organisation) refreshes it, as
+    the second of two calls would."""
+    if not items:
         return BatchReport(0, 0)
     now = clock.now()
-    digests = [email_digest(accepted.email) for _item, accepted, _facts in checked]
+    digests = [email_digest(item.accepted.email) for item in items]
     # A file's holdings share few sets of facts: each set is evaluated once per batch.
     decisions: dict[tuple[HoldingFacts, int], RetentionColumns] = {}
+
+    def columns_for(facts: HoldingFacts, organization: Organization) -> RetentionColumns:
+        held = (facts, organization.pk)
+        columns = decisions.get(held)
+        if columns is None:
+            columns = decisions[held] = decision_columns(
+                facts, _facts_for(organization, facts_cache), as_of=today
+            )
+        return columns
+
     with transaction.atomic():
-        people = people_for_digests(digests=set(digests))
-        person_ids = {person.pk for person in people.values()}
+        people = person_ids_for_digests(digests=digests)
+        known = {people.ids[digest] for digest in set(digests) - people.created}
         live = {
             (h.person_id, h.source, h.organization_id): h
             for h in Holding.objects.select_for_update().filter(
-                person_id__in=person_ids, state__in=LIVE_STATES
+                person_id__in=sorted(known), state__in=LIVE_STATES
             )
-        }
-        new: dict[tuple[int, str, int], Holding] = {}
+        } if known else {}  # fmt: skip
+        new: dict[tuple[int, str, int], dict[str, Any]] = {}
         refreshed: dict[int, Holding] = {}
         recorded = updated = 0
-        for (item, accepted, facts), digest in zip(checked, digests, strict=True):
-            person = people[digest]
-            key = (person.pk, accepted.source, item.organization.pk)
-            holding = new.get(key) or live.get(key)
-            created = holding is None
-            if holding is None:
-                holding = Holding(
-                    person=person, organization=item.organization, source=accepted.source
-                )
-                new[key] = holding
+        for item, digest in zip(items, digests, strict=True):
+            accepted, organization = item.accepted, item.organization
+            person_id = people.ids[digest]
+            key = (person_id, accepted.source, organization.pk)
+            instance_id = item.instance.pk if item.instance is not None else None
+            holding = live.get(key)
+            if holding is not None:
+                updated += 1
+                _fill(holding, accepted, person_id=person_id, instance=item.instance, created=False)
+                columns = columns_for(holding_facts_of(holding), organization)
+                holding.due_at, holding.deadline_at = columns[0], columns[1]
+                holding.retention_rule, holding.retention_action = columns[2], columns[3]
+                holding.updated_at = now
+                refreshed[holding.pk] = holding
+                continue
+            row = new.get(key)
+            if row is None:
                 recorded += 1
+                previous = None
             else:
                 updated += 1
-                if holding.pk is not None:
-                    refreshed[holding.pk] = holding
-            _fill(holding, accepted, person=person, instance=item.instance, created=created)
-            held = (holding_facts_of(holding), item.organization.pk)
-            columns = decisions.get(held)
-            if columns is None:
-                columns = decisions[held] = decision_columns(held[0], facts, as_of=today)
-            holding.due_at, holding.deadline_at = columns[0], columns[1]
-            holding.retention_rule, holding.retention_action = columns[2], columns[3]
-            holding.updated_at = now
-        holdings_create(holdings=list(new.values()))
+                previous = (row["collected_at"], row["last_contact_at"], row["instance_id"])
+            values = _filled(accepted, instance_id=instance_id, previous=previous)
+            facts = HoldingFacts(
+                source=accepted.source,
+                collected_at=values["collected_at"],
+                last_contact_at=values["last_contact_at"],
+                role_removed_at=values["role_removed_at"],
+                erasure_requested_at=None,
+                roles=accepted.roles,
+            )
+            (
+                values["due_at"],
+                values["deadline_at"],
+                values["retention_rule"],
+                values["retention_action"],
+            ) = columns_for(facts, organization)
+            values["person_id"], values["organization_id"] = person_id, organization.pk
+            values["source"] = accepted.source
+            new[key] = values
+        added = holdings_insert(
+            fixed={},
+            columns=_NEW_COLUMNS,
+            rows=[[values[name] for name in _NEW_COLUMNS] for values in new.values()],
+        )
         holdings_write(holdings=list(refreshed.values()), fields=_FILLED)
         audit_record(
             actor=actor,
@@ -371,14 +466,13 @@ def holdings_record_batch(
             payload={
                 "recorded": recorded,
                 "updated": updated,
-                "holdings": [str(h.public_id) for h in [*new.values(), *refreshed.values()]],
+                "holdings": [
+                    *(str(public_id) for public_id in added),
+                    *(str(h.public_id) for h in refreshed.values()),
+                ],
             },
         )
     return BatchReport(recorded, updated)
-
-
-def _with_last_contact(accepted: AcceptedHolding, day: dt.date) -> AcceptedHolding:
-    return replace(accepted, last_contact_at=day)
 
 
 def _check_instance(*, code: str, export_url: str, token: str | None) -> list[Problem]:

@@ -199,13 +199,6 @@ def people_delete_unheld(*, person_ids: Sequence[int]) -> int:
 # -- holdings ----------------------------------------------------------------------------------
 
 
-def holdings_create(*, holdings: Sequence[Holding]) -> None:
-    """Insert new ``holdings`` (built by the caller with their retention columns), in bulk."""
-    _require_transaction("holdings_create")
-    if not _inserted(holdings):
-        Holding.objects.bulk_create(holdings)
-
-
 def _json_text() -> Callable[[Any], str | None]:
     """``json.dumps``, remembering lists of strings (a batch's holdings share a few lists of
     roles)."""
@@ -233,7 +226,7 @@ def holdings_insert(
     field values, the timestamps now and any other field its default; their public ids,
     drawn here, in the order of ``rows``.
 
-    ``holdings_create`` without a model instance a row: a first sync writes a million
+    New holdings without a model instance a row: a first sync writes a million
     holdings that differ in a few fields, and building each as a Holding cost a third of its
     time (docs/benchmarks.md). On PostgreSQL the rows go by COPY, their keys drawn by the
     server; elsewhere the instances are built and bulk-created."""

@@ -280,6 +280,63 @@ def test_gate_uses_the_organisation_as_the_file_leaves_it(write_jsonl) -> None:
 
 
 @pytest.mark.django_db
+def test_a_later_line_that_ends_a_subscription_refuses_an_earlier_holding(write_jsonl) -> None:
+    # The file is read once, each holding gated with its organisation as it stands at that
+    # line; a later line that changes the organisation sends the file through the gate again
+    # with the final facts: the refusal is reported once, and nothing is written.
+    run_import(write_jsonl([org()], name="first.jsonl"))
+    before = counts()
+    service = holding(
+        source="customer_service",
+        purpose="service_obligations",
+        legal_basis="contract",
+        channel="phone",
+        collected_at="2024-06-10",
+        last_contact_at=None,
+    )
+    _out, err, failure = run_import(write_jsonl([service, holding(), org(subscriptions=[])]))
+    assert err.splitlines() == [
+        (
+            "line 1: organization: has no subscription on 2024-06-10: a service call needs one "
+            "(notice §2.1 ¶3, §3 ¶2)"
+        )
+    ]
+    assert str(failure) == "1 problem: nothing was imported"
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_file_of_many_batches_is_applied_whole(write_jsonl, monkeypatch) -> None:
+    from omni_privacy.registry import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    people = [
+        holding(person={"full_name": f"Person {k}", "email": f"p{k}@example.com"}) for k in range(5)
+    ]
+    before = counts()
+    out, err, failure = run_import(write_jsonl([org(), *people, people[0]]))
+    assert (failure, err) == (None, "")
+    assert out == "organisations: 1 created, 0 updated; holdings: 5 recorded, 1 updated\n"
+    assert counts()["Holding"] == before["Holding"] + 5
+    batches = AuditEvent.objects.filter(action="holdings.imported").order_by("id")
+    assert [(e.payload["recorded"], e.payload["updated"]) for e in batches] == [
+        (2, 0), (2, 0), (1, 1),
+    ]  # fmt: skip
+    assert audit_verify()[1] is None
+
+
+@pytest.mark.django_db
+def test_json_only_the_standard_library_reads_is_checked_as_any_line(write_jsonl) -> None:
+    # orjson refuses an integer beyond 64 bits; the line is then read by the standard library
+    # and refused for what it says, not as "not JSON".
+    path = write_jsonl([org()])
+    with path.open("a", encoding="utf-8") as out:
+        out.write('{"type": "holding", "contacted_us": 123456789012345678901234567890}\n')
+    _out, err, _failure = run_import(path)
+    assert "line 2: contacted_us: must be true or false" in err.splitlines()
+
+
+@pytest.mark.django_db
 def test_structure_errors_name_their_key(write_jsonl) -> None:
     lines = [
         org("acme", subscriptions=[{"start": "2024-01-01"}], colour="red"),

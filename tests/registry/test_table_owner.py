@@ -32,7 +32,6 @@ def test_the_scanner_sees_each_registry_writer() -> None:
         "people_for_digests",
         "person_ids_for_digests",
         "people_delete_unheld",
-        "holdings_create",
         "holdings_insert",
         "holdings_write",
         "holdings_set_columns",

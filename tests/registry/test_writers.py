@@ -14,7 +14,6 @@ from omni_privacy.audit.models import AuditEvent
 from omni_privacy.core.digest import email_digest
 from omni_privacy.registry.models import Holding, HoldingState, Person
 from omni_privacy.registry.writers import (
-    holdings_create,
     holdings_delete,
     holdings_insert,
     holdings_rectify,
@@ -45,7 +44,6 @@ WRITERS: list[tuple[str, Callable[[], Any]]] = [
     ("people_for_digests", lambda: people_for_digests(digests=["x"])),
     ("person_ids_for_digests", lambda: person_ids_for_digests(digests=["x"])),
     ("people_delete_unheld", lambda: people_delete_unheld(person_ids=[1])),
-    ("holdings_create", lambda: holdings_create(holdings=[])),
     ("holdings_insert", lambda: holdings_insert(fixed={}, columns=[], rows=[])),
     ("holdings_write", lambda: holdings_write(holdings=[], fields=["full_name"])),
     ("holdings_set_columns", lambda: holdings_set_columns(ids=[1], fixed={}, varying={})),
@@ -205,37 +203,6 @@ def test_delete_removes_the_named_holdings() -> None:
     with transaction.atomic():
         holdings_delete(ids=[first.pk])
     assert list(Holding.objects.values_list("pk", flat=True)) == [second.pk]
-
-
-@pytest.mark.django_db
-def test_create_stores_every_column_as_the_instances_hold_it_and_sets_their_keys() -> None:
-    first, _second = _two_holdings()
-    org, person = first.organization, first.person
-    built = [
-        Holding(
-            person=person, organization=org, source="software_profile", purpose="service",
-            legal_basis="contract", channel="monthly_sync", collected_at=TODAY,
-            roles=["update_notice_subscriber", "l'administrateur \\ \t tab"],
-            full_name="Zoé O'Neil\\n", email="zoe@example.com", preferred_language="fr",
-            state=HoldingState.PENDING_DELETION, role_removed_at=TODAY,
-            due_at=dt.date(2027, 1, 24), retention_rule="software_role_removed",
-            retention_action="delete", source_key="k" * 64,
-        ),
-        Holding(
-            person=None, organization=org, source="sales", purpose="sales",
-            legal_basis="consent", channel="email", collected_at=TODAY, roles=[],
-        ),
-    ]  # fmt: skip
-    with transaction.atomic():
-        holdings_create(holdings=built)
-    assert all(h.pk is not None and not h._state.adding for h in built)
-    for holding in built:
-        stored = Holding.objects.get(pk=holding.pk)
-        for field in Holding._meta.concrete_fields:
-            if field.name in ("created_at", "updated_at"):
-                assert getattr(stored, field.attname) is not None
-                continue
-            assert getattr(stored, field.attname) == getattr(holding, field.attname), field.name
 
 
 @pytest.mark.django_db
