@@ -41,9 +41,12 @@ def _isolated_var_dir(tmp_path, settings):
     settings.OMNI_MAIL_DELIVERY = "smtp"
     settings.OMNI_MAILBOX_DIR = tmp_path / "mailbox"
     # Each test starts with no public page kept rendered (portal/pagecache.py).
+    from omni_privacy.console.alarms import forget_alarms
     from omni_privacy.portal.pagecache import forget_pages
 
     forget_pages()
+    # Nor any dashboard alarm kept (console/alarms.py).
+    forget_alarms()
 
 
 @pytest.fixture(scope="session", autouse=True)

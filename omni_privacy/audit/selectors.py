@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from omni_privacy.audit.models import AuditEvent
+from omni_privacy.audit.models import AuditChainHead, AuditEvent
 from omni_privacy.audit.services import READ_ACTION
 
 
@@ -81,3 +81,11 @@ def audit_stream(filters: AuditFilter, *, chunk: int = 2000) -> Iterator[AuditEv
 def audit_actions() -> list[str]:
     """Every action code the log holds, for the page's filter."""
     return sorted(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())
+
+
+def audit_head() -> int:
+    """The sequence number of the chain's last event (0: none yet). Every service writes its
+    audit event in its own transaction, so a changed head means something was written: a
+    reader may keep what it computed from the database under the head it saw."""
+    head = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first()
+    return int(head or 0)

@@ -25,25 +25,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from omni_privacy.accounts.models import User
 from omni_privacy.accounts.permissions import StaffLike, is_privacy_officer, visible_sources
 from omni_privacy.audit.services import person_read_record, person_reads_record
-from omni_privacy.conformance.runs import conformance_alarm
+from omni_privacy.console.alarms import officer_alarms
 from omni_privacy.console.forms import LegalHoldForm, RegistrySearchForm
 from omni_privacy.console.labels import holding_view, registry_rows
 from omni_privacy.console.middleware import LANGUAGE_CODES, SESSION_KEY
 from omni_privacy.console.reads import read_lines
 from omni_privacy.console.retention_display import run_view
 from omni_privacy.core import clock
-from omni_privacy.dsr.selectors import overdue_requests, request_figures
-from omni_privacy.intake.selectors import instance_syncs, sync_findings
-from omni_privacy.outbox.mailbox import mailbox_in_use
-from omni_privacy.outbox.selectors import undelivered_count
 from omni_privacy.policy.loader import active_policy
-from omni_privacy.registers.selectors import incident_alarms
 from omni_privacy.registry.models import Holding, HoldingState
 from omni_privacy.registry.selectors import live_holdings, registry_page
 from omni_privacy.retention.due import retention_overview
 from omni_privacy.retention.holds import legal_holds
-from omni_privacy.stores.selectors import stores_health
-from omni_privacy.transfers.selectors import transfer_alarms
 
 PAGE_SIZE = 50
 ENDED_STATES = (HoldingState.DELETED, HoldingState.ANONYMIZED)
@@ -89,7 +82,8 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
     """The retention figures on top of the registry and the retention page (notice §4-§5:
     overdue is an alarm). A privacy officer's alarms are those of `retention check`,
     `dsr check` and `sync check` on the same data, from the very selectors those commands call
-    (issue 14 point 7; tests/console/test_dashboard_truth.py), and undelivered mail (point 8)."""
+    (issue 14 point 7; tests/console/test_dashboard_truth.py), and undelivered mail (point 8);
+    kept for a few seconds until anything is recorded (console/alarms.py)."""
     is_officer = officer(request)
     overview = retention_overview(as_of=as_of, sources=None if is_officer else sources, cached=True)
     context: dict[str, Any] = {
@@ -106,26 +100,7 @@ def dashboard(request: HttpRequest, *, as_of: dt.date, sources: Iterable[str]) -
     }
     if not is_officer:
         return context
-    figures = request_figures(today=as_of)
-    context.update(
-        # Notice §2.4: a refresh at most every month; an instance late, never synced or
-        # failing is an alarm.
-        syncs=sync_findings(instance_syncs(now=clock.now())),
-        # Notice §9: a rights request past its legal due day is an alarm.
-        rights={
-            "open": figures["open"],
-            "due_soon": figures["due_soon"],
-            "overdue": len(overdue_requests(today=as_of)),
-        },
-        # Issue 17: a store unreachable or an erasure blocked there is an alarm.
-        stores_health=stores_health(),
-        mail={"undelivered": undelivered_count(), "mailbox": mailbox_in_use()},
-        # Notice §6: a refused transfer, an assessment past its re-assessment day.
-        transfers=transfer_alarms(today=as_of),
-        # Issue 16: an incident clock due or overdue; the daily conformance run failing.
-        incidents=incident_alarms(now=clock.now()),
-        conformance_alarm=conformance_alarm(),
-    )
+    context.update(officer_alarms(as_of=as_of))
     return context
 
 

@@ -126,3 +126,34 @@ def test_with_nothing_wrong_the_checks_pass_and_the_dashboard_has_no_alarm(
     assert "figure-alarm" not in html
     assert "No customer instance is registered yet." in html
     assert "No undelivered message." in html
+
+
+def test_kept_alarms_follow_what_is_recorded_at_once_and_the_rest_within_seconds(
+    data, client: Client
+) -> None:
+    from omni_privacy.console.alarms import KEEP_SECONDS
+
+    officer = User.objects.create_user(
+        username="pat.officer", team=Team.PRIVACY_OFFICE, preferred_language="en"
+    )
+    client.force_login(officer)
+
+    def dashboard() -> str:
+        return client.get("/console/", headers={"accept-language": "en"}).content.decode()
+
+    with time_machine.travel(NOON, tick=False):
+        html = dashboard()
+        assert (_figure(html, "never-synced"), _figure(html, "mail-undelivered")) == (1, 1)
+        # Recorded (an audit event): the next view counts again.
+        later = OrganisationFactory(code="later", subscriptions=(Interval(dt.date(2024, 1, 1)),))
+        instance_create(actor="test", organization=later, code="later-prod")
+        assert _figure(dashboard(), "never-synced") == 2
+        # Not recorded (the outbox gives up on a message without an audit event): kept...
+        outbox_enqueue(
+            to="kim@example.com", subject="Test", body_text="Test", language="en", kind="test2"
+        )
+        OutboxMessage.objects.filter(kind="test2").update(status=OutboxStatus.FAILED)
+        assert _figure(dashboard(), "mail-undelivered") == 1
+    # ... for KEEP_SECONDS at most.
+    with time_machine.travel(NOON + dt.timedelta(seconds=KEEP_SECONDS), tick=False):
+        assert _figure(dashboard(), "mail-undelivered") == 2

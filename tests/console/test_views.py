@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from omni_privacy.console.alarms import forget_alarms
 from omni_privacy.console.login import login_token
 from omni_privacy.registry.models import Holding
 from tests.console.conftest import PASSWORD, TODAY, record
@@ -349,11 +350,17 @@ def test_registry_query_count_does_not_grow_with_rows(
         )
     client.force_login(officer)
     client.get(REGISTRY)  # the first page of a session stores its CSRF token in the session
-    # Session, user, retention figures, last run, instance syncs, rights-request figures,
-    # overdue requests, external stores and undelivered mail (the dashboard), page count, rows.
-    # +2 queries since issue 16: the transfers alarms of the dashboard (notice §6), open incidents
-    # and the last conformance run.
-    with django_assert_num_queries(15):
+    forget_alarms()
+    # Session, user, retention figures, last run, the audit head, instance syncs, rights-request
+    # figures, overdue requests, external stores and undelivered mail (the dashboard), page
+    # count, rows. +2 queries since issue 16: the transfers alarms of the dashboard (notice §6),
+    # open incidents and the last conformance run.
+    with django_assert_num_queries(16):
+        response = client.get(REGISTRY)
+    assert len(response.context["rows"]) == count
+    # The next view, with nothing recorded in between, finds the alarms kept: the audit head
+    # instead of the alarms' nine queries (console/alarms.py).
+    with django_assert_num_queries(7):
         response = client.get(REGISTRY)
     assert len(response.context["rows"]) == count
 
