@@ -77,6 +77,18 @@ def profile(**extra: Any) -> dict[str, Any]:
     return holding(**{**fields, **extra})
 
 
+def service_call() -> dict[str, Any]:
+    """A customer-service call of 2024-06-10 at acme (it needs a subscription that day)."""
+    return holding(
+        source="customer_service",
+        purpose="service_obligations",
+        legal_basis="contract",
+        channel="phone",
+        collected_at="2024-06-10",
+        last_contact_at=None,
+    )
+
+
 GOOD = [
     org("acme"),
     org("initech", subscriptions=[{"start": "2023-01-01", "end": None}]),
@@ -264,14 +276,7 @@ def test_gate_uses_the_organisation_as_the_file_leaves_it(write_jsonl) -> None:
     # In the database acme never subscribed; the file's later line gives it a subscription,
     # so a service call on an earlier line is allowed (facts after the organisation lines).
     run_import(write_jsonl([org(subscriptions=[])], name="first.jsonl"))
-    service = holding(
-        source="customer_service",
-        purpose="service_obligations",
-        legal_basis="contract",
-        channel="phone",
-        collected_at="2024-06-10",
-        last_contact_at=None,
-    )
+    service = service_call()
     out, err, failure = run_import(write_jsonl([service, org()]))
     assert (failure, err) == (None, "")
     assert out == "organisations: 0 created, 1 updated; holdings: 1 recorded, 0 updated\n"
@@ -286,14 +291,7 @@ def test_a_later_line_that_ends_a_subscription_refuses_an_earlier_holding(write_
     # with the final facts: the refusal is reported once, and nothing is written.
     run_import(write_jsonl([org()], name="first.jsonl"))
     before = counts()
-    service = holding(
-        source="customer_service",
-        purpose="service_obligations",
-        legal_basis="contract",
-        channel="phone",
-        collected_at="2024-06-10",
-        last_contact_at=None,
-    )
+    service = service_call()
     _out, err, failure = run_import(write_jsonl([service, holding(), org(subscriptions=[])]))
     assert err.splitlines() == [
         (
