@@ -152,7 +152,8 @@ def test_the_worker_outlives_database_errors_with_backoff(
     monkeypatch.setattr(worker_command, "call_command", fake_call_command)
     monkeypatch.setattr(worker_command, "run_scheduler", lambda stop, **_: stop.wait(0))
     monkeypatch.setattr(worker_command.time, "sleep", pauses.append)
-    monkeypatch.setattr(worker_command.Command, "_start_beating", lambda *_: None)
+    monkeypatch.setattr(worker_command.Command, "_reap_at_start", lambda *_: None)
+    monkeypatch.setattr(worker_command.Command, "_forget", lambda *_: None)
     call_command("worker")
     assert calls == ["db_worker"] * 4
     assert pauses == [1.0, 2.0, 4.0]

@@ -71,10 +71,15 @@ class Command(BaseCommand):
         beats = threading.Thread(
             target=self._beat, args=(stop,), name="omni-worker-beat", daemon=True
         )
+        on_database = isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
+        if on_database:
+            # Before the scheduler starts: its periodic reaper would otherwise race this one
+            # and the tasks a dead worker left would be reaped without this worker saying so.
+            self._reap_at_start()
         scheduler.start()
         try:
-            if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
-                self._start_beating(beats)
+            if on_database:
+                beats.start()
                 self._run_db_worker(options)
             elif settings.OMNI_TASKS == "rq":
                 self._run_rq_worker()
@@ -92,8 +97,8 @@ class Command(BaseCommand):
                 self._forget()
         logger.info("worker stopped")
 
-    def _start_beating(self, beats: threading.Thread) -> None:
-        """A first beat, the tasks lost by workers that died, then a beat every few seconds."""
+    def _reap_at_start(self) -> None:
+        """A first beat, then the tasks lost by workers that died (the beats follow in a thread)."""
         try:
             reaper.beat(self.worker_id)
             reaped = reaper.reap_lost_tasks()
@@ -102,7 +107,6 @@ class Command(BaseCommand):
         else:
             if reaped:
                 logger.warning("reaped %d task(s) left running by a worker that died", reaped)
-        beats.start()
 
     def _beat(self, stop: threading.Event) -> None:
         try:
